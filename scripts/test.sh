@@ -1,0 +1,49 @@
+#!/bin/sh
+# The whole test suite, from a fresh clone: install dependencies, bootstrap,
+# configure with warnings as errors, `make check`, the same suite under
+# ASan+UBSan, a short run of every fuzz target, and `make distcheck`.
+# Usage: scripts/test.sh            (everything)
+#        QUICK=1 scripts/test.sh    (skip the sanitizer build, fuzzing and distcheck)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+
+sh scripts/install-deps.sh
+autoreconf -fi >/dev/null
+
+summary() {	# the closing line: N passed, N failed, N skipped (from automake's logs)
+	log="$1/test-suite.log"
+	[ -f "$log" ] || return 0
+	p=$(sed -n 's/^# PASS: *//p' "$log"); f=$(sed -n 's/^# FAIL: *//p' "$log")
+	x=$(sed -n 's/^# ERROR: *//p' "$log"); s=$(sed -n 's/^# SKIP: *//p' "$log")
+	echo "$2: ${p:-0} passed, $(( ${f:-0} + ${x:-0} )) failed, ${s:-0} skipped"
+}
+
+run_suite() {	# dir, label, configure flags...
+	dir="$1"; label="$2"; shift 2
+	rm -rf "$dir"; mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" -q "$@" && make -j"$jobs" >/dev/null) || return 1
+	status=0
+	(cd "$dir" && make -j"$jobs" check) || status=1
+	if [ $status -ne 0 ]; then
+		for f in $(grep -l -E '^(FAIL|ERROR)' "$dir"/tests/*/*.log "$dir"/tests/*.log 2>/dev/null); do
+			echo "==== $f"; tail -n 60 "$f"
+		done
+	fi
+	summary "$dir" "$label"
+	return $status
+}
+
+status=0
+run_suite build/check "tests" --enable-werror --enable-fuzzing || status=1
+if [ "${QUICK:-0}" != 1 ]; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_suite build/sanitize "sanitized" --enable-werror --enable-sanitizers || status=1
+	(cd build/check && make fuzz-run FUZZ_SECONDS="$FUZZ_SECONDS") || status=1
+	(cd build/check && make distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1) \
+		&& echo "distcheck: ok" || { tail -n 80 build/check/distcheck.log; status=1; }
+fi
+[ $status -eq 0 ] && echo "scripts/test.sh: all green" || echo "scripts/test.sh: FAILED"
+exit $status

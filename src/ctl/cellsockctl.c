@@ -1,0 +1,356 @@
+/* cellsockctl: the operator's CLI. It shares only the protocol header with
+ * the daemon; its own command table checks usage and generates --help. */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "proto.h"
+#include "xmalloc.h"
+
+enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
+
+struct ctl_cmd {
+	const char *name;
+	const char *args;
+	int min_args, max_args;	/* -1: rest of the line */
+	const char *lists;	/* record types rendered as tables / JSON arrays */
+	int raw;		/* reply lines are text to print as they are */
+	const char *help;
+};
+
+static const struct ctl_cmd ctl_cmds[] = {
+	{ "status", "", 0, 0, "link", 0, "daemon, modem and link summary" },
+	{ "modem", "", 0, 0, "", 0, "modem identity, SIM, registration, operator, signal" },
+	{ "links", "", 0, 0, "link", 0, "one row per link" },
+	{ "connect", "NAME", 1, 1, "", 0, "start a link" },
+	{ "disconnect", "NAME", 1, 1, "", 0, "stop a link with a verified teardown" },
+	{ "reconnect", "NAME", 1, 1, "", 0, "tear a link down and dial again" },
+	{ "send", "NAME DATA|-", 2, -1, "", 0, "send bytes on a link (- reads standard input)" },
+	{ "monitor", "", 0, 0, "", 0, "print events as they happen until interrupted" },
+	{ "metrics", "", 0, 0, "", 1, "Prometheus text exposition" },
+	{ "at", "COMMAND", 1, -1, "", 1, "raw AT command through the daemon's queue (root)" },
+	{ "reset", "pdp|radio|modem", 1, 1, "", 0, "run one escalation step now" },
+	{ "reload", "", 0, 0, "error", 0, "reload the configuration file" },
+	{ "log-level", "[LEVEL]", 0, 1, "", 0, "show or set the log level" },
+	{ "version", "", 0, 0, "", 0, "daemon version" },
+	{ "help", "", 0, 0, "command", 0, "the daemon's command list" },
+};
+static const int ctl_ncmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);
+
+struct ctl {
+	const char *socket;
+	const struct output *out;
+	int timeout_ms;
+	int fd;
+	char buf[PROTO_LINE_MAX * 4];
+	size_t len;
+};
+
+static void __attribute__((noreturn))
+ctl_usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f, "usage: cellsockctl [-s SOCKET] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
+	    "  -s SOCKET   control socket (default %s)\n"
+	    "  -j          JSON output\n"
+	    "  -t SECONDS  how long to wait for the answer (default 30)\n\n"
+	    "commands:\n", PROTO_DEFAULT_SOCKET);
+	for (int i = 0; i < ctl_ncmds; i++) {
+		char left[64];
+		snprintf(left, sizeof(left), "%s %s", ctl_cmds[i].name, ctl_cmds[i].args);
+		fprintf(f, "  %-28s %s\n", left, ctl_cmds[i].help);
+	}
+	fprintf(f, "\nexit status: 0 success, 1 refused or failed, 2 usage, 3 daemon unreachable\n");
+	exit(status);
+}
+
+static const struct ctl_cmd *
+ctl_find(const char *name)
+{
+	for (int i = 0; i < ctl_ncmds; i++)
+		if (strcmp(ctl_cmds[i].name, name) == 0)
+			return &ctl_cmds[i];
+	return NULL;
+}
+
+static int
+ctl_connect(struct ctl *c)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	if (strlen(c->socket) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "cellsockctl: socket path too long: %s\n", c->socket);
+		return -1;
+	}
+	strcpy(sun.sun_path, c->socket);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		fprintf(stderr, "cellsockctl: cannot reach cellsockd at %s: %s\n", c->socket,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ctl_write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Next line from the daemon (without newline) into line. 0 ok, -1 closed,
+ * -2 timed out. timeout_ms < 0 waits forever. */
+static int
+ctl_read_line(struct ctl *c, char *line, size_t size, int timeout_ms)
+{
+	for (;;) {
+		char *nl = memchr(c->buf, '\n', c->len);
+		if (nl != NULL) {
+			size_t n = (size_t)(nl - c->buf);
+			snprintf(line, size, "%.*s", (int)n, c->buf);
+			memmove(c->buf, nl + 1, c->len - n - 1);
+			c->len -= n + 1;
+			return 0;
+		}
+		if (c->len == sizeof(c->buf))
+			c->len = 0;	/* an absurd line: drop it */
+		struct pollfd p = { .fd = c->fd, .events = POLLIN };
+		int r = poll(&p, 1, timeout_ms);
+		if (r < 0 && errno == EINTR)
+			return -1;
+		if (r == 0)
+			return -2;
+		ssize_t got = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+		if (got <= 0)
+			return -1;
+		c->len += (size_t)got;
+	}
+}
+
+/* Percent-encode raw bytes so the request stays one line of text; the daemon
+ * decodes %XX in DATA. */
+static void
+ctl_encode_bytes(const unsigned char *in, size_t n, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 4 < outsz; i++) {
+		if (in[i] > 0x20 && in[i] < 0x7f && in[i] != '%')
+			out[o++] = (char)in[i];
+		else
+			o += (size_t)snprintf(out + o, outsz - o, "%%%02X", in[i]);
+	}
+	out[o] = '\0';
+}
+
+/* Join argv words into one request line (DATA of send is encoded). */
+static void
+ctl_build_request(const struct ctl_cmd *cmd, int argc, char **argv, char *req, size_t size)
+{
+	size_t o = (size_t)snprintf(req, size, "%s", cmd->name);
+	char enc[PROTO_LINE_MAX];
+
+	for (int i = 1; i < argc && o < size; i++) {
+		if (strcmp(cmd->name, "send") == 0 && i >= 2) {
+			ctl_encode_bytes((const unsigned char *)argv[i], strlen(argv[i]), enc,
+			    sizeof(enc));
+			o += (size_t)snprintf(req + o, size - o, "%s%s", i == 2 ? " " : "%20", enc);
+		} else
+			o += (size_t)snprintf(req + o, size - o, " %s", argv[i]);
+	}
+}
+
+/* Print raw reply lines (metrics, at). */
+static void
+ctl_print_raw(const struct ctl *c, char **lines, int n)
+{
+	if (c->out == &output_text) {
+		for (int i = 0; i < n; i++)
+			printf("%s\n", lines[i]);
+		return;
+	}
+	fputs("{\"ok\":true,\"lines\":[", stdout);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(',', stdout);
+		output_json_string(stdout, lines[i]);
+	}
+	fputs("]}\n", stdout);
+}
+
+/* Send one request and render its reply. Returns the exit status. */
+static int
+ctl_transact(struct ctl *c, const struct ctl_cmd *cmd, const char *req, int quiet)
+{
+	char line[PROTO_LINE_MAX * 2];
+	char **lines = NULL;
+	struct record *recs;
+	int n = 0, r, status = EXIT_OK;
+
+	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
+		fprintf(stderr, "cellsockctl: cannot send to cellsockd: %s\n", strerror(errno));
+		return EXIT_UNREACHABLE;
+	}
+	while ((r = ctl_read_line(c, line, sizeof(line), c->timeout_ms)) == 0) {
+		if (strcmp(line, "OK") == 0)
+			break;
+		if (strncmp(line, "ERR ", 4) == 0) {
+			char *code = line + 4, *msg = strchr(code, ' ');
+			if (msg != NULL)
+				*msg++ = '\0';
+			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
+			status = EXIT_REFUSED;
+			break;
+		}
+		lines = xrealloc(lines, sizeof(*lines) * (size_t)(n + 1));
+		lines[n++] = xstrdup(line);
+	}
+	if (r == -2)
+		fprintf(stderr, "cellsockctl: no answer from cellsockd within %d s\n", c->timeout_ms / 1000);
+	if (r != 0)
+		status = r == -2 ? EXIT_REFUSED : EXIT_UNREACHABLE;
+	if (r == -1)
+		fprintf(stderr, "cellsockctl: cellsockd closed the connection\n");
+	if (status == EXIT_OK && !quiet) {
+		if (cmd->raw)
+			ctl_print_raw(c, lines, n);
+		else {
+			recs = xcalloc((size_t)n + 1, sizeof(*recs));
+			for (int i = 0; i < n; i++)
+				record_parse(lines[i], &recs[i]);
+			c->out->reply(stdout, recs, n, cmd->lists);
+			free(recs);
+		}
+	} else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
+		for (int i = 0; i < n; i++) {
+			struct record rec;
+			record_parse(lines[i], &rec);
+			const char *m = record_get(&rec, "message");
+			fprintf(stderr, "  %s\n", m ? m : lines[i]);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return status;
+}
+
+/* send NAME -: standard input in chunks, one request each. */
+static int
+ctl_send_stdin(struct ctl *c, const struct ctl_cmd *cmd, const char *name)
+{
+	unsigned char chunk[1024];
+	char enc[sizeof(chunk) * 3 + 1], req[PROTO_LINE_MAX];
+	size_t got;
+	int status = EXIT_OK;
+
+	while (status == EXIT_OK && (got = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		ctl_encode_bytes(chunk, got, enc, sizeof(enc));
+		snprintf(req, sizeof(req), "send %s %s", name, enc);
+		status = ctl_transact(c, cmd, req, 1);
+	}
+	if (status == EXIT_OK && c->out == &output_json)
+		puts("{\"ok\":true}");
+	return status;
+}
+
+static volatile sig_atomic_t ctl_interrupted;
+
+static void
+ctl_on_signal(int sig)
+{
+	ctl_interrupted = 1;
+}
+
+/* monitor: print events until interrupted or the daemon goes away. */
+static int
+ctl_monitor(struct ctl *c, const struct ctl_cmd *cmd)
+{
+	struct sigaction sa = { .sa_handler = ctl_on_signal };
+	char line[PROTO_LINE_MAX * 2];
+	struct record ev;
+	int r;
+
+	if ((r = ctl_transact(c, cmd, "monitor", 1)) != EXIT_OK)
+		return r;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!ctl_interrupted && ctl_read_line(c, line, sizeof(line), -1) == 0) {
+		if (strncmp(line, "EVENT ", 6) != 0 || record_parse(line + 6, &ev) == -1)
+			continue;
+		c->out->event(stdout, &ev);
+	}
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 } };
+	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
+	const struct ctl_cmd *cmd;
+	char req[PROTO_LINE_MAX];
+	int ch, nargs, status;
+
+	while ((ch = getopt_long(argc, argv, "+s:jt:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's': c.socket = optarg; break;
+		case 'j': c.out = &output_json; break;
+		case 't': c.timeout_ms = (int)(atof(optarg) * 1000); break;
+		case 'V': printf("cellsockctl %s\n", PACKAGE_VERSION); return EXIT_OK;
+		case 'h': ctl_usage(EXIT_OK);
+		default: ctl_usage(EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		ctl_usage(EXIT_USAGE);
+	if ((cmd = ctl_find(argv[0])) == NULL) {
+		fprintf(stderr, "cellsockctl: unknown command '%s'\n", argv[0]);
+		ctl_usage(EXIT_USAGE);
+	}
+	nargs = argc - 1;
+	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args)) {
+		fprintf(stderr, "usage: cellsockctl %s %s\n", cmd->name, cmd->args);
+		return EXIT_USAGE;
+	}
+	if (c.timeout_ms <= 0)
+		c.timeout_ms = 30000;
+	if (ctl_connect(&c) == -1)
+		return EXIT_UNREACHABLE;
+	if (strcmp(cmd->name, "monitor") == 0)
+		status = ctl_monitor(&c, cmd);
+	else if (strcmp(cmd->name, "send") == 0 && nargs == 2 && strcmp(argv[2], "-") == 0)
+		status = ctl_send_stdin(&c, cmd, argv[1]);
+	else {
+		ctl_build_request(cmd, argc, argv, req, sizeof(req));
+		status = ctl_transact(&c, cmd, req, 0);
+	}
+	close(c.fd);
+	return status;
+}

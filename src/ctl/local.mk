@@ -1,0 +1,3 @@
+bin_PROGRAMS += src/ctl/cellsockctl
+src_ctl_cellsockctl_SOURCES = src/ctl/cellsockctl.c src/ctl/output.c src/ctl/output.h
+src_ctl_cellsockctl_LDADD = src/common/libcommon.a

@@ -1,0 +1,404 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+
+#include "cmd.h"
+#include "at/atq.h"
+#include "control.h"
+#include "daemon.h"
+#include "link.h"
+#include "modem.h"
+#include "util.h"
+#include "xmalloc.h"
+#include "log.h"
+
+static cmd_handler cmd_help, cmd_version, cmd_status, cmd_links, cmd_log_level,
+    cmd_reload, cmd_monitor, cmd_not_yet, cmd_modem, cmd_connect, cmd_disconnect,
+    cmd_reconnect, cmd_reset, cmd_at;
+
+/* Every command the daemon knows. Commands whose issue has not landed are
+ * registered so that they answer "not available yet". */
+const struct cmd_entry cmd_table[] = {
+	{ "help", "", 0, 0, CMD_READ, cmd_help, "list the commands" },
+	{ "version", "", 0, 0, CMD_READ, cmd_version, "daemon version" },
+	{ "status", "", 0, 0, CMD_READ, cmd_status, "daemon and link summary" },
+	{ "modem", "", 0, 0, CMD_READ, cmd_modem, "modem identity, registration, signal" },
+	{ "links", "", 0, 0, CMD_READ, cmd_links, "one line per link" },
+	{ "connect", "NAME", 1, 1, CMD_PRIV, cmd_connect, "start a link" },
+	{ "disconnect", "NAME", 1, 1, CMD_PRIV, cmd_disconnect, "stop a link (verified teardown)" },
+	{ "reconnect", "NAME", 1, 1, CMD_PRIV, cmd_reconnect, "tear a link down and dial again" },
+	{ "send", "NAME DATA", 2, -1, CMD_PRIV, cmd_not_yet, "send bytes on a link" },
+	{ "monitor", "", 0, 0, CMD_READ, cmd_monitor, "stream events" },
+	{ "metrics", "", 0, 0, CMD_READ, cmd_not_yet, "Prometheus text exposition" },
+	{ "at", "COMMAND", 1, -1, CMD_ROOT, cmd_at, "raw AT command through the queue" },
+	{ "reset", "pdp|radio|modem", 1, 1, CMD_PRIV, cmd_reset, "run an escalation step" },
+	{ "reload", "", 0, 0, CMD_PRIV, cmd_reload, "reload the configuration file" },
+	{ "log-level", "[LEVEL]", 0, 1, CMD_PRIV_ARGS, cmd_log_level, "show or set the log level" },
+};
+const int cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	for (int i = 0; i < cmd_table_size; i++)
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+int
+cmd_permitted(const struct cmd_entry *entry, const struct cmd_peer *peer, int nargs)
+{
+	if (entry->flags & CMD_ROOT)
+		return peer->is_root;
+	if (entry->flags & CMD_PRIV)
+		return peer->is_root || peer->in_group;
+	if ((entry->flags & CMD_PRIV_ARGS) && nargs > 0)
+		return peer->is_root || peer->in_group;
+	return 1;
+}
+
+/* Check the word count against the table, then permission, then run. */
+void
+cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	const struct cmd_entry *e = cmd_find(req->argv[0]);
+	int nargs = req->argc - 1;
+
+	if (e == NULL) {
+		cmd_err(ctx, ERR_UNKNOWN_COMMAND, "unknown command '%.64s' (try 'help')", req->argv[0]);
+		return;
+	}
+	if (nargs < e->min_args || (e->max_args >= 0 && nargs > e->max_args)) {
+		cmd_err(ctx, ERR_USAGE, "usage: %s %s", e->name, e->args);
+		return;
+	}
+	if (!cmd_permitted(e, &ctx->peer, nargs)) {
+		cmd_err(ctx, ERR_PERMISSION, "%s needs %s", e->name,
+		    (e->flags & CMD_ROOT) ? "root" : "root or the control socket's group");
+		return;
+	}
+	e->fn(ctx, req);
+	if (!ctx->done && !ctx->deferred)
+		cmd_err(ctx, ERR_FAILED, "internal error: %s gave no result", e->name);
+}
+
+void
+cmd_reply(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(ctx->out, "\n", 1);
+}
+
+void
+cmd_ok(struct cmd_ctx *ctx)
+{
+	evbuffer_add(ctx->out, "OK\n", 3);
+	ctx->done = 1;
+}
+
+void
+cmd_err(struct cmd_ctx *ctx, enum proto_err code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	evbuffer_add_printf(ctx->out, "ERR %s %s\n", proto_err_names[code], msg);
+	ctx->done = 1;
+}
+
+static void
+cmd_help(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	char args[128], help[256];
+
+	for (int i = 0; i < cmd_table_size; i++) {
+		const struct cmd_entry *e = &cmd_table[i];
+		proto_value_encode(e->args, args, sizeof(args));
+		proto_value_encode(e->help, help, sizeof(help));
+		cmd_reply(ctx, "command name=%s args=%s privileged=%s help=%s", e->name,
+		    args, (e->flags & CMD_ROOT) ? "root" :
+		    (e->flags & (CMD_PRIV | CMD_PRIV_ARGS)) ? "group" : "no", help);
+	}
+	cmd_ok(ctx);
+}
+
+static void
+cmd_version(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	cmd_reply(ctx, "version name=cellsockd version=%s protocol=1", PACKAGE_VERSION);
+	cmd_ok(ctx);
+}
+
+/* One "link ..." record; shared by status and links. */
+static void
+cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
+{
+	const struct conf_link *cl = l->conf;
+	char host[256], local[512], err[400];
+
+	proto_value_encode(cl->host, host, sizeof(host));
+	proto_value_encode(cl->local ? cl->local : "", local, sizeof(local));
+	proto_value_encode(l->last_error, err, sizeof(err));
+	cmd_reply(ctx, "link name=%s state=%s since=%lld host=%s port=%d socket=%d "
+	    "local=%s session=%s attempts=%u backoff_left=%.1f connects=%llu "
+	    "failures=%llu cause=%s last_error=%s", l->name, link_state_names[l->state],
+	    (long long)l->since, host, cl->port, cl->socket, local,
+	    cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent",
+	    l->attempts, link_backoff_left(l), (unsigned long long)l->connects,
+	    (unsigned long long)l->failures, l->connects + l->failures ?
+	    dead_cause_names[l->cause] : "", err);
+}
+
+/* The "modem ..." record: identity, SIM, registration, signal, escalation. */
+static void
+cmd_modem_record(struct cmd_ctx *ctx)
+{
+	const struct modem *m = ctx->d->modem;
+	char dev[512], model[200], fw[200], oper[200], err[400];
+
+	proto_value_encode(ctx->d->conf->modem.device, dev, sizeof(dev));
+	proto_value_encode(m->ident.model, model, sizeof(model));
+	proto_value_encode(m->ident.firmware, fw, sizeof(fw));
+	proto_value_encode(m->oper, oper, sizeof(oper));
+	proto_value_encode(m->last_error, err, sizeof(err));
+	cmd_reply(ctx, "modem state=%s device=%s model=%s firmware=%s imei=%s sim=%s "
+	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f failures=%u "
+	    "pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
+	    modem_state_names[m->state], dev, model, fw, m->ident.imei,
+	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
+	    m->quiet_time, m->failures, m->steps_total[STEP_PDP_CYCLE],
+	    m->steps_total[STEP_RADIO_CYCLE], m->steps_total[STEP_MODEM_REBOOT],
+	    m->steps_total[STEP_HOOK], err);
+}
+
+static void
+cmd_modem(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	cmd_modem_record(ctx);
+	cmd_ok(ctx);
+}
+
+static void
+cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	struct daemon *d = ctx->d;
+	char path[1024];
+
+	proto_value_encode(d->conf_path, path, sizeof(path));
+	cmd_reply(ctx, "daemon version=%s pid=%ld uptime=%lld config=%s log_level=%s "
+	    "links=%d reloads=%llu clients=%d", PACKAGE_VERSION, (long)getpid(),
+	    (long long)(time(NULL) - d->started), path,
+	    log_level_name(log_getlevel()), d->n_links,
+	    (unsigned long long)d->reloads, d->control ? control_client_count(d->control) : 0);
+	cmd_modem_record(ctx);
+	for (int i = 0; i < d->n_links; i++)
+		cmd_link_record(ctx, d->link[i]);
+	cmd_ok(ctx);
+}
+
+static void
+cmd_links(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	for (int i = 0; i < ctx->d->n_links; i++)
+		cmd_link_record(ctx, ctx->d->link[i]);
+	cmd_ok(ctx);
+}
+
+static void
+cmd_log_level(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	int level;
+
+	if (req->argc == 2) {
+		level = log_level_parse(req->argv[1]);
+		if (level < 0) {
+			cmd_err(ctx, ERR_USAGE, "unknown level '%.32s' (error, warning, "
+			    "notice, info, debug)", req->argv[1]);
+			return;
+		}
+		log_setlevel(level);
+		log_notice("log level set to %s", log_level_name(level));
+	}
+	cmd_reply(ctx, "log level=%s", log_level_name(log_getlevel()));
+	cmd_ok(ctx);
+}
+
+static void
+cmd_reload(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	struct conf_errors errs;
+	char msg[1024];
+
+	conf_errors_init(&errs);
+	if (daemon_reload(ctx->d, &errs) == 0) {
+		cmd_ok(ctx);
+		return;
+	}
+	for (int i = 0; i < errs.n; i++) {
+		proto_value_encode(errs.msgs[i], msg, sizeof(msg));
+		cmd_reply(ctx, "error message=%s", msg);
+	}
+	cmd_err(ctx, ERR_FAILED, "configuration refused (%d problem%s); the old one "
+	    "keeps running", errs.n, errs.n == 1 ? "" : "s");
+	conf_errors_free(&errs);
+}
+
+static void
+cmd_monitor(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	ctx->subscribe = 1;
+	cmd_ok(ctx);
+}
+
+static void
+cmd_not_yet(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	cmd_err(ctx, ERR_NOT_AVAILABLE, "%s is not available yet in this version",
+	    req->argv[0]);
+}
+
+/* The link named by the first argument, or an ERR reply and NULL. */
+static struct link *
+cmd_link_arg(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	struct link *l = daemon_link(ctx->d, req->argv[1]);
+
+	if (l == NULL)
+		cmd_err(ctx, ERR_NO_SUCH_LINK, "no link named '%.64s'", req->argv[1]);
+	return l;
+}
+
+/* Accept a link operation: the outcome arrives as link-state events. */
+static void
+cmd_link_op(struct cmd_ctx *ctx, const struct proto_request *req, enum link_event ev)
+{
+	struct link *l = cmd_link_arg(ctx, req);
+
+	if (l == NULL)
+		return;
+	log_info("link %s: %s requested over the control socket", l->name, req->argv[0]);
+	link_event(l, ev);
+	cmd_reply(ctx, "accepted link=%s state=%s", l->name, link_state_names[l->state]);
+	cmd_ok(ctx);
+}
+
+static void
+cmd_connect(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	cmd_link_op(ctx, req, LEV_START);
+}
+
+static void
+cmd_disconnect(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	cmd_link_op(ctx, req, LEV_STOP);
+}
+
+static void
+cmd_reconnect(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	struct link *l = daemon_link(ctx->d, req->argv[1]);
+
+	if (l != NULL && l->state == LINK_IDLE) {
+		cmd_err(ctx, ERR_FAILED, "link %s is idle: use connect", l->name);
+		return;
+	}
+	cmd_link_op(ctx, req, LEV_RECONNECT);
+}
+
+static void
+cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	static const struct { const char *word; enum escalation_step step; } steps[] = {
+		{ "pdp", STEP_PDP_CYCLE }, { "radio", STEP_RADIO_CYCLE },
+		{ "modem", STEP_MODEM_REBOOT },
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (strcmp(req->argv[1], steps[i].word) != 0)
+			continue;
+		if (modem_reset(ctx->d->modem, steps[i].step) == -1) {
+			cmd_err(ctx, ERR_BUSY, "the modem is %s; try again when it is up",
+			    modem_state_names[ctx->d->modem->state]);
+			return;
+		}
+		cmd_reply(ctx, "accepted step=%s", escalation_step_names[steps[i].step]);
+		cmd_ok(ctx);
+		return;
+	}
+	cmd_err(ctx, ERR_USAGE, "usage: reset pdp|radio|modem");
+}
+
+/* A raw AT command waiting for its answer on behalf of one client. */
+struct cmd_at_pending {
+	struct daemon *d;
+	uint64_t client;
+};
+
+static void
+cmd_at_done(const struct at_response *r, void *arg)
+{
+	struct cmd_at_pending *p = arg;
+	struct evbuffer *out = evbuffer_new();
+	struct cmd_ctx ctx = { .d = p->d, .out = out };
+	char esc[1024];
+
+	for (size_t i = 0; i < r->n_lines; i++) {
+		util_escape(r->lines[i], strlen(r->lines[i]), esc, sizeof(esc));
+		cmd_reply(&ctx, "%s", esc);
+	}
+	if (r->payload_len > 0) {
+		util_escape(r->payload, r->payload_len, esc, sizeof(esc));
+		cmd_reply(&ctx, "%s", esc);
+	}
+	util_escape(r->result.text ? r->result.text : at_final_name(r->result.kind),
+	    strlen(r->result.text ? r->result.text : at_final_name(r->result.kind)), esc, sizeof(esc));
+	cmd_reply(&ctx, "%s", esc);
+	if (r->result.success)
+		cmd_ok(&ctx);
+	else
+		cmd_err(&ctx, ERR_FAILED, "the modem answered %s", esc);
+	if (p->d->control != NULL)
+		control_send(p->d->control, p->client, out);
+	evbuffer_free(out);
+}
+
+static void
+cmd_at(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	struct at_command c = { .cmd = proto_rest(req, 1) };
+	struct modem *m = ctx->d->modem;
+	struct cmd_at_pending *p;
+
+	if (m == NULL || m->at == NULL) {
+		cmd_err(ctx, ERR_NOT_AVAILABLE, "the modem port is not open");
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->d = ctx->d;
+	p->client = ctx->client;
+	log_info("raw AT command from the control socket");
+	if (at_submit(m->at, &c, cmd_at_done, p, free) == 0) {
+		free(p);
+		cmd_err(ctx, ERR_BUSY, "the AT queue refused the command (full, or not a valid command line)");
+		return;
+	}
+	ctx->deferred = 1;
+}

@@ -1,0 +1,131 @@
+/* Configuration: /etc/cellsock/cellsockd.conf (libconfig syntax) parsed into
+ * plain structs. See cellsockd.conf(5) for every key, default and unit. */
+#ifndef CELLSOCK_CONF_H
+#define CELLSOCK_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CONF_DEFAULT_PATH SYSCONFDIR "/cellsock/cellsockd.conf"
+#define CONF_MAX_LINKS 6	/* Telit modules have six sockets (connId 1..6) */
+#define CONF_HEX_MAX 32		/* longest probe/reply byte string */
+#define CONF_FILE_MAX (64 * 1024)	/* larger files are refused (libconfig
+					 * checks duplicate keys in O(n^2)) */
+#define CONF_ERRORS_MAX 100	/* messages kept; one more line counts the rest */
+
+enum conf_flow { CONF_FLOW_NONE, CONF_FLOW_RTSCTS, CONF_FLOW_XONXOFF };
+enum conf_dialect { CONF_DIALECT_TELIT };
+enum conf_session { CONF_SESSION_TRANSPARENT, CONF_SESSION_PERSISTENT };
+enum conf_local_kind { CONF_LOCAL_NONE, CONF_LOCAL_UNIX, CONF_LOCAL_TCP };
+
+struct conf_modem {
+	char *device;
+	int baudrate;
+	enum conf_flow flow_control;
+	enum conf_dialect dialect;
+	char **init;		/* extra AT commands sent after the standard init */
+	int n_init;
+	double command_timeout;	/* seconds */
+	char *pin;		/* secret: never logged */
+};
+
+struct conf_network {
+	char *apn;
+	int cid;
+	char *pdp_type;		/* "IP", "IPV6", "IPV4V6" */
+	char *user;
+	char *password;		/* secret: never logged */
+	double registration_timeout;
+};
+
+struct conf_keepalive {
+	double idle;		/* seconds of inbound silence before a probe */
+	int idle_auto;		/* idle = "auto": learn the network's idle
+				 * timeout; idle then starts at idle_min */
+	double idle_min, idle_max;	/* bounds for idle = "auto" */
+	double timeout;		/* seconds to wait for the reply */
+	int retries;		/* missed replies that declare the link dead */
+	uint8_t probe[CONF_HEX_MAX];
+	size_t probe_len;	/* 0: no probe */
+	uint8_t reply[CONF_HEX_MAX];
+	size_t reply_len;
+	int reply_any;		/* reply = "any": any inbound data answers */
+	double ack_timeout;	/* seconds ack_waiting may stay without progress */
+	int modem_keepalive;	/* module TCP keepalive, minutes, 0 = off */
+};
+
+struct conf_reconnect {
+	double min, max;	/* backoff bounds, seconds */
+	double stable;		/* up this long resets the backoff */
+	double teardown_timeout;
+	double quiet_time;	/* after a verified close, before the next socket/PDP command */
+};
+
+struct conf_link {
+	char *name;
+	char *host;
+	int port;
+	int socket;		/* modem connId 1..6 */
+	enum conf_local_kind local_kind;
+	char *local;		/* as written, e.g. "unix:/run/cellsock/server.sock" */
+	char *local_path;	/* unix: */
+	int local_port;		/* tcp:127.0.0.1:PORT */
+	char *local_addr;	/* tcp: loopback address to bind, "127.0.0.1" or "::1" */
+	enum conf_session session;
+	int resend_unacked;
+	size_t tx_buffer, rx_buffer;
+	struct conf_keepalive keepalive;
+	struct conf_reconnect reconnect;
+	int line;		/* where the link starts in the file */
+};
+
+struct conf_recovery {
+	int pdp_cycle_after, radio_cycle_after, modem_reboot_after;
+	char *hook;		/* executable, "" = none */
+	double hook_timeout;
+	double cooldown;
+};
+
+struct conf_control {
+	char *socket;
+	char *group;		/* "" = leave the group alone */
+	mode_t mode;
+};
+
+struct conf_log {
+	int level;		/* enum log_level */
+	int at_trace;
+};
+
+struct conf {
+	char *path;
+	struct conf_modem modem;
+	struct conf_network network;
+	struct conf_link links[CONF_MAX_LINKS];
+	int n_links;
+	struct conf_recovery recovery;
+	struct conf_control control;
+	struct conf_log log;
+};
+
+/* Problems found while loading, each formatted "FILE:LINE: message". */
+struct conf_errors {
+	char **msgs;
+	int n;
+};
+
+/* Load and validate a file. NULL when anything is wrong; errs lists every problem. */
+struct conf *conf_load(const char *path, struct conf_errors *errs);
+/* The same from a string; name stands for the file in messages. */
+struct conf *conf_load_string(const char *text, const char *name, struct conf_errors *errs);
+void conf_free(struct conf *conf);
+void conf_errors_init(struct conf_errors *errs);
+void conf_errors_free(struct conf_errors *errs);
+/* The link with that name, or NULL. */
+const struct conf_link *conf_find_link(const struct conf *conf, const char *name);
+/* Names as written in the file, e.g. "persistent", "rtscts". */
+const char *conf_session_name(enum conf_session session);
+const char *conf_flow_name(enum conf_flow flow);
+
+#endif

@@ -1,0 +1,295 @@
+#include "config.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <systemd/sd-daemon.h>
+
+#include "control.h"
+#include "daemon.h"
+#include "link.h"
+#include "modem.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* Build the links of a new configuration. A link whose name is unchanged
+ * keeps its object, state and counters; a changed server or socket takes
+ * effect through a reconnect. Links that are gone are closed on the modem
+ * and freed. */
+static void
+daemon_links_from_conf(struct daemon *d, const struct conf *conf)
+{
+	struct link *old[CONF_MAX_LINKS] = { 0 };
+	int n_old = d->n_links;
+
+	memcpy(old, d->link, sizeof(old));
+	memset(d->link, 0, sizeof(d->link));
+	for (int i = 0; i < conf->n_links; i++) {
+		const struct conf_link *c = &conf->links[i];
+		struct link *l = NULL;
+		for (int j = 0; j < n_old; j++)
+			if (old[j] != NULL && strcmp(old[j]->name, c->name) == 0) {
+				l = old[j];
+				old[j] = NULL;
+			}
+		if (l == NULL) {
+			l = xcalloc(1, sizeof(*l));
+			link_init(l, d, i, c, &d->rng);
+		} else
+			link_reconfigure(l, c);
+		l->index = i;
+		d->link[i] = l;
+	}
+	d->n_links = conf->n_links;
+	for (int j = 0; j < n_old; j++) {
+		if (old[j] == NULL)
+			continue;
+		log_info("link %s: removed from the configuration", old[j]->name);
+		link_forget(old[j]);
+		free(old[j]);
+	}
+}
+
+static void
+daemon_free_links(struct daemon *d)
+{
+	for (int i = 0; i < d->n_links; i++) {
+		link_free(d->link[i]);
+		free(d->link[i]);
+		d->link[i] = NULL;
+	}
+	d->n_links = 0;
+}
+
+/* A seed for the backoff jitter: different on every gateway and start. */
+static uint64_t
+daemon_seed(void)
+{
+	uint64_t seed = 0;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	return seed;
+}
+
+struct daemon *
+daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
+{
+	struct daemon *d = xcalloc(1, sizeof(*d));
+
+	d->base = base;
+	d->conf = conf;
+	d->conf_path = xstrdup(conf_path);
+	d->started = time(NULL);
+	backoff_rng_seed(&d->rng, daemon_seed());
+	daemon_links_from_conf(d, conf);
+	d->modem = modem_new(d);
+	return d;
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	control_free(d->control);
+	daemon_free_links(d);
+	modem_free(d->modem);
+	if (d->ev_sigterm != NULL) {
+		event_free(d->ev_sigterm);
+		event_free(d->ev_sigint);
+		event_free(d->ev_sighup);
+	}
+	if (d->ev_watchdog != NULL)
+		event_free(d->ev_watchdog);
+	conf_free(d->conf);
+	free(d->conf_path);
+	free(d->socket_path);
+	free(d);
+}
+
+int
+daemon_log_level(const struct daemon *d)
+{
+	int level = d->conf->log.level;
+
+	if (d->verbose > 0 && LOG_LEVEL_INFO + d->verbose > level)
+		level = LOG_LEVEL_INFO + d->verbose;
+	return level > LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG : level;
+}
+
+struct link *
+daemon_link(const struct daemon *d, const char *name)
+{
+	for (int i = 0; i < d->n_links; i++)
+		if (strcmp(d->link[i]->name, name) == 0)
+			return d->link[i];
+	return NULL;
+}
+
+
+void
+daemon_notify_status(struct daemon *d)
+{
+	char status[512];
+	size_t o;
+
+	o = (size_t)snprintf(status, sizeof(status), "STATUS=%d link%s;", d->n_links,
+	    d->n_links == 1 ? "" : "s");
+	if (d->modem != NULL && o < sizeof(status))
+		o += (size_t)snprintf(status + o, sizeof(status) - o, " modem=%s",
+		    modem_state_names[d->modem->state]);
+	for (int i = 0; i < d->n_links && o < sizeof(status); i++)
+		o += (size_t)snprintf(status + o, sizeof(status) - o, " %s=%s",
+		    d->link[i]->name, link_state_names[d->link[i]->state]);
+	sd_notify(0, status);
+}
+
+void
+daemon_event(struct daemon *d, enum proto_event ev, const char *fmt, ...)
+{
+	char line[1024];
+	int n;
+	va_list ap;
+
+	n = snprintf(line, sizeof(line), "EVENT %s", proto_event_names[ev]);
+	if (fmt != NULL && *fmt != '\0' && n > 0 && (size_t)n < sizeof(line) - 1) {
+		line[n++] = ' ';
+		va_start(ap, fmt);
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	log_debug("%s", line);
+	if (d->control != NULL)
+		control_broadcast(d->control, line);
+}
+
+/* Whether anything the modem bring-up uses differs. */
+static int
+daemon_modem_changed(const struct conf *a, const struct conf *b)
+{
+	return strcmp(a->modem.device, b->modem.device) != 0 ||
+	    a->modem.baudrate != b->modem.baudrate ||
+	    a->modem.flow_control != b->modem.flow_control ||
+	    strcmp(a->network.apn, b->network.apn) != 0 ||
+	    a->network.cid != b->network.cid ||
+	    strcmp(a->network.user, b->network.user) != 0 ||
+	    strcmp(a->network.password, b->network.password) != 0 ||
+	    strcmp(a->modem.pin, b->modem.pin) != 0;
+}
+
+int
+daemon_reload(struct daemon *d, struct conf_errors *errs)
+{
+	struct conf *conf;
+
+	conf = conf_load(d->conf_path, errs);
+	if (conf == NULL) {
+		log_warnx("reload of %s refused; the running configuration stays",
+		    d->conf_path);
+		for (int i = 0; i < errs->n; i++)
+			log_warnx("%s", errs->msgs[i]);
+		return -1;
+	}
+	if (strcmp(conf->control.socket, d->conf->control.socket) != 0 && d->socket_path == NULL)
+		log_warnx("control.socket changed; it takes effect at the next restart");
+	if (daemon_modem_changed(d->conf, conf))
+		log_warnx("modem or network settings changed; they take effect at the next "
+		    "modem bring-up ('cellsockctl reset modem') or restart");
+	daemon_links_from_conf(d, conf);
+	conf_free(d->conf);
+	d->conf = conf;
+	d->reloads++;
+	if (d->autostart)
+		for (int i = 0; i < d->n_links; i++)
+			if (d->link[i]->state == LINK_IDLE && !d->link[i]->stopped)
+				link_event(d->link[i], LEV_START);
+	log_setlevel(daemon_log_level(d));
+	log_info("configuration reloaded from %s (%d link%s)", d->conf_path,
+	    conf->n_links, conf->n_links == 1 ? "" : "s");
+	daemon_event(d, EV_CONFIG_RELOADED, "links=%d", conf->n_links);
+	daemon_notify_status(d);
+	return 0;
+}
+
+void
+daemon_stop(struct daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	sd_notify(0, "STOPPING=1");
+	log_info("stopping");
+	event_base_loopexit(d->base, NULL);
+}
+
+static void
+daemon_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct conf_errors errs;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		daemon_stop(d);
+		break;
+	case SIGHUP:
+		sd_notify(0, "RELOADING=1");
+		conf_errors_init(&errs);
+		daemon_reload(d, &errs);
+		conf_errors_free(&errs);
+		sd_notify(0, "READY=1");
+		break;
+	}
+}
+
+static void
+daemon_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/* Runs on the first pass of the loop: only now are we really ready. */
+static void
+daemon_ready(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	sd_notify(0, "READY=1");
+	daemon_notify_status(d);
+	log_info("ready (%d link%s configured)", d->n_links, d->n_links == 1 ? "" : "s");
+}
+
+void
+daemon_start(struct daemon *d)
+{
+	uint64_t usec = 0;
+	struct timeval tv;
+
+	signal(SIGPIPE, SIG_IGN);
+	d->ev_sigterm = evsignal_new(d->base, SIGTERM, daemon_signal, d);
+	d->ev_sigint = evsignal_new(d->base, SIGINT, daemon_signal, d);
+	d->ev_sighup = evsignal_new(d->base, SIGHUP, daemon_signal, d);
+	event_add(d->ev_sigterm, NULL);
+	event_add(d->ev_sigint, NULL);
+	event_add(d->ev_sighup, NULL);
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+		tv.tv_sec = (time_t)(usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
+		d->ev_watchdog = event_new(d->base, -1, EV_PERSIST, daemon_watchdog, d);
+		event_add(d->ev_watchdog, &tv);
+		log_debug("watchdog every %lld.%06ld s", (long long)tv.tv_sec, (long)tv.tv_usec);
+	}
+	event_base_once(d->base, -1, EV_TIMEOUT, daemon_ready, d, NULL);
+	d->autostart = 1;
+	modem_start(d->modem);
+	for (int i = 0; i < d->n_links; i++)
+		link_event(d->link[i], LEV_START);
+}

@@ -1,0 +1,58 @@
+/* The daemon context: one event_base, the running configuration, the
+ * control socket and per-link status. Passed down explicitly; no globals. */
+#ifndef CELLSOCK_DAEMON_H
+#define CELLSOCK_DAEMON_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "backoff.h"
+#include "conf.h"
+#include "proto.h"
+
+struct event_base;
+struct event;
+struct control;
+struct link;
+struct modem;
+
+struct daemon {
+	struct event_base *base;
+	struct conf *conf;
+	char *conf_path;
+	char *socket_path;	/* -s, overrides control.socket */
+	int verbose;		/* -v count */
+	struct control *control;
+	struct event *ev_sigterm, *ev_sigint, *ev_sighup, *ev_watchdog;
+	struct modem *modem;
+	struct link *link[CONF_MAX_LINKS];	/* in configuration order */
+	int n_links;
+	struct backoff_rng rng;		/* jitter for every backoff */
+	int autostart;			/* links start when the daemon does (not in unit tests) */
+	time_t started;
+	uint64_t reloads;
+	int stopping;
+};
+
+/* Create the daemon around a loaded configuration; takes ownership of conf. */
+struct daemon *daemon_new(struct event_base *base, struct conf *conf, const char *conf_path);
+void daemon_free(struct daemon *d);
+/* Install signal handlers, the watchdog timer and the READY notification,
+ * open the modem and start the links. */
+void daemon_start(struct daemon *d);
+/* Stop the loop after this pass (SIGTERM, SIGINT). */
+void daemon_stop(struct daemon *d);
+/* Reload the configuration file. Returns 0, or -1 with errs filled and the
+ * old configuration still running. */
+int daemon_reload(struct daemon *d, struct conf_errors *errs);
+/* The effective log level: configuration raised by -v. */
+int daemon_log_level(const struct daemon *d);
+/* A link by name, NULL if none. */
+struct link *daemon_link(const struct daemon *d, const char *name);
+/* Tell systemd the one-line summary (STATUS=). */
+void daemon_notify_status(struct daemon *d);
+/* Broadcast an event line ("EVENT name k=v ...") to monitor clients. */
+void daemon_event(struct daemon *d, enum proto_event ev, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

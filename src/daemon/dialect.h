@@ -1,0 +1,184 @@
+/* The dialect interface: every modem-specific AT command the supervisor
+ * needs, as an ops table of asynchronous operations over the AT engine.
+ * Nothing outside a dialect's own file knows command syntax, so a Quectel
+ * dialect can be added without touching the supervisor.
+ *
+ * Every operation queues its command(s) on the engine and calls cb once with
+ * a struct dialect_reply when the answer arrives. If the engine refuses the
+ * command (queue full, port gone), cb is called at once, before the
+ * operation returns, with DIALECT_GONE. If the engine is freed first, cb is
+ * never called (the caller drops its state with the engine). */
+#ifndef CELLSOCK_DIALECT_H
+#define CELLSOCK_DIALECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct at;
+struct at_dialect;
+struct conf_modem;
+
+enum dialect_status {
+	DIALECT_OK,
+	DIALECT_ERROR,		/* ERROR or +CME ERROR (cme holds the number) */
+	DIALECT_TIMEOUT,	/* the command's deadline passed */
+	DIALECT_GONE,		/* the port vanished or the engine refused */
+};
+
+/* Why a dial failed, from the +CME ERROR number. */
+enum dial_error {
+	DIAL_ERR_NONE,
+	DIAL_ERR_DNS,		/* the modem could not resolve the host */
+	DIAL_ERR_TIMEOUT,	/* connect timed out */
+	DIAL_ERR_REFUSED,	/* refused / failed / cannot open socket */
+	DIAL_ERR_NO_CONTEXT,	/* the PDP context is not active */
+	DIAL_ERR_OTHER,
+};
+
+/* Socket states, as the supervisor needs them (not the module's numbers). */
+enum sock_state {
+	SOCK_CLOSED,
+	SOCK_CONNECTED,		/* suspended or active, command mode */
+	SOCK_CONNECTED_DATA,	/* connected, unread data waiting */
+	SOCK_OPENING,		/* resolving or connecting */
+	SOCK_OTHER,		/* listening, incoming */
+};
+
+/* How a socket was closed, from #SLASTCLOSURE or NO CARRIER's cause. */
+enum sock_closure {
+	CLOSURE_UNKNOWN,
+	CLOSURE_FIN,
+	CLOSURE_RST,
+	CLOSURE_INACTIVITY,
+	CLOSURE_PDP,
+};
+
+enum sim_state {
+	SIM_READY,
+	SIM_PIN,		/* a PIN is needed */
+	SIM_PUK,		/* blocked: never retried */
+	SIM_OTHER,
+};
+
+#define DIALECT_TEXT_MAX 96
+
+struct modem_ident {
+	char manufacturer[DIALECT_TEXT_MAX];
+	char model[DIALECT_TEXT_MAX];
+	char firmware[DIALECT_TEXT_MAX];
+	char imei[32];
+};
+
+struct sock_info {
+	uint64_t sent, received, buff_in, ack_waiting;
+};
+
+struct dialect_reply {
+	enum dialect_status status;
+	int cme;				/* +CME ERROR number, or -1 */
+	char text[DIALECT_TEXT_MAX];		/* final result line, for logs */
+	union {
+		struct modem_ident ident;	/* identify */
+		enum sim_state sim;		/* sim_status */
+		int reg_stat;			/* reg_query: 3GPP stat (1 home, 5 roaming) */
+		struct {
+			int dbm;		/* 0 when unknown */
+			int rssi;		/* +CSQ 0..31, 99 */
+			char oper[DIALECT_TEXT_MAX];
+		} signal;			/* signal */
+		struct {
+			int active;
+			char ip[48];
+		} pdp;				/* pdp_query, pdp_activate */
+		enum dial_error dial;		/* sock_dial */
+		enum sock_state sock;		/* sock_status */
+		struct sock_info info;		/* sock_info */
+		struct {
+			const uint8_t *data;	/* valid during the callback */
+			size_t len;
+		} recv;				/* sock_recv */
+		enum sock_closure closure;	/* sock_closure */
+	} u;
+};
+
+typedef void dialect_cb(const struct dialect_reply *reply, void *arg);
+
+/* Unsolicited events a dialect turns its URCs into. */
+struct dialect_events {
+	/* Data arrived on connid; pending is the announced amount or -1. */
+	void (*data)(int connid, long pending, void *arg);
+	/* A socket closed (NO CARRIER); connid -1 when the URC does not say
+	 * which, closure CLOSURE_UNKNOWN when it does not say why. */
+	void (*closed)(int connid, enum sock_closure closure, void *arg);
+	/* Registration changed (+CREG/+CGREG/+CEREG): 3GPP stat. */
+	void (*registration)(int stat, void *arg);
+};
+
+/* Where URC events go; owned by the caller for the engine's lifetime. */
+struct dialect_listener {
+	const struct dialect_events *ev;
+	void *arg;
+};
+
+struct dialect_ops {
+	const char *name;
+	/* Final results and error numbers of this dialect, for the engine. */
+	const struct at_dialect *at;
+	/* Largest payload of one send. */
+	size_t max_send;
+	/* Register URC handlers on the engine; events go to the listener. */
+	void (*attach)(struct at *at, struct dialect_listener *listener);
+	/* After resync: verbose errors, flow control, syntax level, the
+	 * configured extra init commands. */
+	void (*init)(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void *arg);
+	void (*identify)(struct at *at, dialect_cb *cb, void *arg);
+	void (*sim_status)(struct at *at, dialect_cb *cb, void *arg);
+	/* Enter the PIN (the command is masked in logs). */
+	void (*sim_unlock)(struct at *at, const char *pin, dialect_cb *cb, void *arg);
+	/* Turn registration URCs on. */
+	void (*reg_enable)(struct at *at, dialect_cb *cb, void *arg);
+	void (*reg_query)(struct at *at, dialect_cb *cb, void *arg);
+	void (*signal)(struct at *at, dialect_cb *cb, void *arg);
+	void (*pdp_define)(struct at *at, int cid, const char *type, const char *apn,
+	    dialect_cb *cb, void *arg);
+	void (*pdp_query)(struct at *at, int cid, dialect_cb *cb, void *arg);
+	/* Activate (long deadline); "already active" counts as success. */
+	void (*pdp_activate)(struct at *at, int cid, const char *user, const char *password,
+	    dialect_cb *cb, void *arg);
+	void (*pdp_deactivate)(struct at *at, int cid, dialect_cb *cb, void *arg);
+	/* Socket settings: context, no inactivity timeout, data-amount data
+	 * notifications, module keepalive in minutes (0 off). */
+	void (*sock_configure)(struct at *at, int connid, int cid, int keepalive_min,
+	    dialect_cb *cb, void *arg);
+	/* TCP connect in command mode; reply.u.dial classifies failures. */
+	void (*sock_dial)(struct at *at, int connid, const char *host, int port,
+	    int timeout_ms, dialect_cb *cb, void *arg);
+	void (*sock_close)(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void *arg);
+	void (*sock_status)(struct at *at, int connid, dialect_cb *cb, void *arg);
+	void (*sock_info)(struct at *at, int connid, dialect_cb *cb, void *arg);
+	/* Send exactly len (<= max_send) raw bytes. */
+	void (*sock_send)(struct at *at, int connid, const void *data, size_t len,
+	    dialect_cb *cb, void *arg);
+	/* Read up to max bytes of buffered data. */
+	void (*sock_recv)(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg);
+	void (*sock_closure)(struct at *at, int connid, dialect_cb *cb, void *arg);
+	/* Radio off (flight mode) or on. */
+	void (*radio)(struct at *at, int on, dialect_cb *cb, void *arg);
+	/* Reboot the module; the port is expected to vanish afterwards. */
+	void (*reboot)(struct at *at, dialect_cb *cb, void *arg);
+};
+
+extern const struct dialect_ops dialect_telit;
+
+/* Known-bad firmware: a longer quiet time after every close, and what fixes it. */
+struct dialect_quirk {
+	const char *model;		/* prefix of the +CGMM answer */
+	const char *firmware;		/* exact +CGMR answer */
+	double min_quiet_time;		/* seconds */
+	const char *advice;		/* logged as a warning */
+};
+
+/* The quirk for this model and firmware, or NULL. */
+const struct dialect_quirk *dialect_quirk_find(const char *model, const char *firmware);
+
+#endif

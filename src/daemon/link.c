@@ -1,0 +1,778 @@
+/* The link FSM. Every (state, event) pair has a row in link_fsm: an action
+ * and the next state (LINK_NEXT_BY_ACTION: the action decides). Sub-steps of
+ * connecting (quiet time, configure, stale check, dial, verify) and closing
+ * (close, poll until closed) run inside their state. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "daemon.h"
+#include "link.h"
+#include "log.h"
+#include "modem.h"
+#include "opslot.h"
+#include "util.h"
+
+#define LINK_POLL_MS 200		/* #SS polls while verifying a close or a dial */
+#define LINK_DIAL_TIMEOUT_MS 75000	/* module connect timeout (60 s) and margin */
+#define LINK_DNS_FLOOR_FACTOR 5.0	/* a DNS failure waits at least 5 x min */
+#define LINK_NEXT_BY_ACTION (-1)
+#define LINK_STAY (-2)
+
+const char *const link_event_names[LEV_COUNT] = {
+	[LEV_START] = "start",
+	[LEV_STOP] = "stop",
+	[LEV_RECONNECT] = "reconnect",
+	[LEV_MODEM_READY] = "modem-ready",
+	[LEV_MODEM_DOWN] = "modem-down",
+	[LEV_MODEM_RECOVERING] = "modem-recovering",
+	[LEV_DIAL_OK] = "dial-ok",
+	[LEV_DIAL_FAILED] = "dial-failed",
+	[LEV_DEAD] = "dead",
+	[LEV_CLOSED] = "closed",
+	[LEV_TIMER] = "timer",
+	[LEV_STALE] = "stale-socket",
+};
+
+enum connect_step { CSTEP_QUIET, CSTEP_CONFIGURE, CSTEP_STALE, CSTEP_DIAL, CSTEP_VERIFY };
+enum close_step { XSTEP_CLOSE, XSTEP_POLL };
+
+typedef int link_action(struct link *l);
+
+struct link_transition {
+	link_action *fn;	/* NULL: nothing to do */
+	int next;		/* a state, LINK_STAY, or LINK_NEXT_BY_ACTION */
+	int defined;
+};
+
+static link_action act_start, act_stop, act_close_then_connect, act_close_then_backoff,
+    act_connect_or_wait, act_connect_step, act_close_step, act_after_close,
+    act_modem_down, act_want_up_again, act_want_down, act_dial_failed,
+    act_dead_while_up;
+
+static void link_dead_quiet(struct link *l, enum dead_cause cause, const char *why);
+
+#define T(f, n) { f, n, 1 }
+#define IGNORE { NULL, LINK_STAY, 1 }
+
+static const struct link_transition link_fsm[LINK_STATE_COUNT][LEV_COUNT] = {
+	[LINK_IDLE] = {
+		[LEV_START] = T(act_start, LINK_NEXT_BY_ACTION),
+		[LEV_STOP] = IGNORE,
+		[LEV_RECONNECT] = T(act_start, LINK_NEXT_BY_ACTION),
+		[LEV_MODEM_READY] = IGNORE, [LEV_MODEM_DOWN] = IGNORE,
+		[LEV_MODEM_RECOVERING] = IGNORE, [LEV_DIAL_OK] = IGNORE,
+		[LEV_DIAL_FAILED] = IGNORE, [LEV_DEAD] = IGNORE, [LEV_CLOSED] = IGNORE,
+		[LEV_TIMER] = IGNORE,
+		[LEV_STALE] = IGNORE,
+	},
+	[LINK_WAITING] = {
+		[LEV_START] = IGNORE,
+		[LEV_STOP] = T(act_stop, LINK_IDLE),
+		[LEV_RECONNECT] = IGNORE,
+		[LEV_MODEM_READY] = T(NULL, LINK_CONNECTING),
+		[LEV_MODEM_DOWN] = IGNORE,
+		[LEV_MODEM_RECOVERING] = T(NULL, LINK_RECOVERING),
+		[LEV_DIAL_OK] = IGNORE, [LEV_DIAL_FAILED] = IGNORE, [LEV_DEAD] = IGNORE,
+		[LEV_CLOSED] = IGNORE, [LEV_TIMER] = IGNORE,
+		[LEV_STALE] = IGNORE,
+	},
+	[LINK_CONNECTING] = {
+		[LEV_START] = IGNORE,
+		[LEV_STOP] = T(act_want_down, LINK_CLOSING),
+		[LEV_RECONNECT] = T(act_close_then_connect, LINK_CLOSING),
+		[LEV_MODEM_READY] = IGNORE,
+		[LEV_MODEM_DOWN] = T(act_modem_down, LINK_NEXT_BY_ACTION),
+		[LEV_MODEM_RECOVERING] = T(NULL, LINK_RECOVERING),
+		[LEV_DIAL_OK] = T(NULL, LINK_UP),
+		[LEV_DIAL_FAILED] = T(act_dial_failed, LINK_CLOSING),
+		[LEV_DEAD] = T(act_close_then_backoff, LINK_CLOSING),
+		[LEV_CLOSED] = IGNORE,
+		[LEV_TIMER] = T(act_connect_step, LINK_STAY),
+		[LEV_STALE] = T(act_close_then_connect, LINK_CLOSING),
+	},
+	[LINK_UP] = {
+		[LEV_START] = IGNORE,
+		[LEV_STOP] = T(act_want_down, LINK_CLOSING),
+		[LEV_RECONNECT] = T(act_close_then_connect, LINK_CLOSING),
+		[LEV_MODEM_READY] = IGNORE,
+		[LEV_MODEM_DOWN] = T(act_modem_down, LINK_NEXT_BY_ACTION),
+		[LEV_MODEM_RECOVERING] = T(NULL, LINK_RECOVERING),
+		[LEV_DIAL_OK] = IGNORE, [LEV_DIAL_FAILED] = IGNORE,
+		[LEV_DEAD] = T(act_dead_while_up, LINK_CLOSING),
+		[LEV_CLOSED] = IGNORE, [LEV_TIMER] = IGNORE,
+		[LEV_STALE] = IGNORE,
+	},
+	[LINK_CLOSING] = {
+		[LEV_START] = T(act_want_up_again, LINK_STAY),
+		[LEV_STOP] = T(act_want_down, LINK_STAY),
+		[LEV_RECONNECT] = T(act_want_up_again, LINK_STAY),
+		[LEV_MODEM_READY] = IGNORE,
+		[LEV_MODEM_DOWN] = T(act_modem_down, LINK_NEXT_BY_ACTION),
+		[LEV_MODEM_RECOVERING] = T(NULL, LINK_RECOVERING),
+		[LEV_DIAL_OK] = IGNORE, [LEV_DIAL_FAILED] = IGNORE, [LEV_DEAD] = IGNORE,
+		[LEV_CLOSED] = T(act_after_close, LINK_NEXT_BY_ACTION),
+		[LEV_TIMER] = T(act_close_step, LINK_STAY),
+		[LEV_STALE] = IGNORE,
+	},
+	[LINK_BACKOFF] = {
+		[LEV_START] = IGNORE,
+		[LEV_STOP] = T(act_stop, LINK_IDLE),
+		[LEV_RECONNECT] = T(act_connect_or_wait, LINK_NEXT_BY_ACTION),
+		[LEV_MODEM_READY] = IGNORE,
+		[LEV_MODEM_DOWN] = T(NULL, LINK_WAITING),
+		[LEV_MODEM_RECOVERING] = T(NULL, LINK_RECOVERING),
+		[LEV_DIAL_OK] = IGNORE, [LEV_DIAL_FAILED] = IGNORE, [LEV_DEAD] = IGNORE,
+		[LEV_CLOSED] = IGNORE,
+		[LEV_TIMER] = T(act_connect_or_wait, LINK_NEXT_BY_ACTION),
+		[LEV_STALE] = IGNORE,
+	},
+	[LINK_RECOVERING] = {
+		[LEV_START] = IGNORE,
+		[LEV_STOP] = T(act_stop, LINK_IDLE),
+		[LEV_RECONNECT] = IGNORE,
+		[LEV_MODEM_READY] = T(NULL, LINK_CONNECTING),
+		[LEV_MODEM_DOWN] = T(NULL, LINK_WAITING),
+		[LEV_MODEM_RECOVERING] = IGNORE,
+		[LEV_DIAL_OK] = IGNORE, [LEV_DIAL_FAILED] = IGNORE, [LEV_DEAD] = IGNORE,
+		[LEV_CLOSED] = IGNORE, [LEV_TIMER] = IGNORE,
+		[LEV_STALE] = IGNORE,
+	},
+};
+
+/* For the unit test: is every (state, event) pair handled? */
+int link_fsm_complete(void);
+
+int
+link_fsm_complete(void)
+{
+	for (int s = 0; s < LINK_STATE_COUNT; s++)
+		for (int e = 0; e < LEV_COUNT; e++)
+			if (!link_fsm[s][e].defined)
+				return 0;
+	return 1;
+}
+
+static struct modem *
+link_modem(const struct link *l)
+{
+	return l->d->modem;
+}
+
+static int
+link_modem_ready(const struct link *l)
+{
+	return link_modem(l) != NULL && link_modem(l)->state == MODEM_READY;
+}
+
+static void
+link_timer_ms(struct link *l, uint64_t ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+
+	evtimer_add(l->ev_timer, &tv);
+}
+
+static void
+link_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	link_event(arg, LEV_TIMER);
+}
+
+/* Up for reconnect.stable seconds: the failure streak is over. */
+static void
+link_on_stable(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	log_info("link %s: stable for %.0f s; backoff reset", l->name, l->conf->reconnect.stable);
+	backoff_reset(&l->backoff);
+	l->attempts = 0;
+	modem_link_stable(link_modem(l));
+}
+
+/* The one place a link changes state: log, timers, event, STATUS=. */
+static void
+link_enter(struct link *l, enum link_state next, enum link_event why)
+{
+	enum link_state old = l->state;
+	struct timeval stable;
+
+	if (next == old)
+		return;
+	log_info("link %s: %s -> %s (%s)", l->name, link_state_names[old],
+	    link_state_names[next], link_event_names[why]);
+	l->state = next;
+	l->since = time(NULL);
+	l->since_ms = util_now_ms();
+	l->step = 0;
+	opslot_invalidate(&l->ops);
+	evtimer_del(l->ev_timer);
+	if (old == LINK_UP)
+		evtimer_del(l->ev_stable);
+	daemon_event(l->d, EV_LINK_STATE, "name=%s state=%s old=%s", l->name,
+	    link_state_names[next], link_state_names[old]);
+	daemon_notify_status(l->d);
+	switch (next) {
+	case LINK_CONNECTING:
+		l->attempts++;
+		link_timer_ms(l, 0);	/* first step from the loop, not from here */
+		break;
+	case LINK_CLOSING:
+		l->close_deadline_ms = l->since_ms + (uint64_t)(l->conf->reconnect.teardown_timeout * 1000);
+		link_timer_ms(l, 0);
+		break;
+	case LINK_BACKOFF:
+		l->backoff_until_ms = l->since_ms + (uint64_t)(l->backoff_delay * 1000);
+		link_timer_ms(l, (uint64_t)(l->backoff_delay * 1000));
+		break;
+	case LINK_UP:
+		l->connects++;
+		l->last_alive_ms = l->since_ms;
+		l->last_error[0] = '\0';
+		stable = util_tv_from_sec(l->conf->reconnect.stable);
+		evtimer_add(l->ev_stable, &stable);
+		break;
+	case LINK_IDLE:
+	case LINK_WAITING:
+	case LINK_RECOVERING:
+		break;
+	case LINK_STATE_COUNT:
+		break;
+	}
+}
+
+void
+link_event(struct link *l, enum link_event ev)
+{
+	const struct link_transition *t = &link_fsm[l->state][ev];
+	int next = t->next;
+
+	log_debug("link %s: %s in %s", l->name, link_event_names[ev], link_state_names[l->state]);
+	if (t->fn != NULL) {
+		int r = t->fn(l);
+		if (next == LINK_NEXT_BY_ACTION)
+			next = r;
+	}
+	if (next >= 0)
+		link_enter(l, (enum link_state)next, ev);
+}
+
+void
+link_init(struct link *l, struct daemon *d, int index, const struct conf_link *conf,
+    struct backoff_rng *rng)
+{
+	memset(l, 0, sizeof(*l));
+	l->d = d;
+	l->index = index;
+	l->conf = conf;
+	snprintf(l->name, sizeof(l->name), "%s", conf->name);
+	l->state = LINK_IDLE;
+	l->since = time(NULL);
+	l->since_ms = util_now_ms();
+	l->after_close = LINK_BACKOFF;
+	opslot_init(&l->ops, l);
+	l->ev_timer = evtimer_new(d->base, link_on_timer, l);
+	l->ev_stable = evtimer_new(d->base, link_on_stable, l);
+	backoff_init(&l->backoff, conf->reconnect.min, conf->reconnect.max, rng);
+}
+
+void
+link_free(struct link *l)
+{
+	if (l->ev_timer == NULL)
+		return;
+	event_free(l->ev_timer);
+	event_free(l->ev_stable);
+	l->ev_timer = l->ev_stable = NULL;
+}
+
+double
+link_backoff_left(const struct link *l)
+{
+	uint64_t now = util_now_ms();
+
+	if (l->state != LINK_BACKOFF || now >= l->backoff_until_ms)
+		return 0;
+	return (double)(l->backoff_until_ms - now) / 1000.0;
+}
+
+/* Record a failure and choose the delay before the next dial. */
+static void
+link_plan_backoff(struct link *l)
+{
+	double floor = 0;
+
+	if (l->dial_error == DIAL_ERR_DNS)
+		floor = l->conf->reconnect.min * LINK_DNS_FLOOR_FACTOR;
+	l->backoff_delay = backoff_next(&l->backoff, floor);
+	log_info("link %s: next attempt in %.1f s (attempt %u)", l->name, l->backoff_delay,
+	    l->attempts + 1);
+}
+
+/* Record a death (counters, last error, link-dead event) without feeding
+ * the FSM: for actions that are already in a transition. */
+static void
+link_dead_quiet(struct link *l, enum dead_cause cause, const char *why)
+{
+	uint64_t quiet = util_now_ms() - l->last_alive_ms;
+
+	l->cause = cause;
+	l->dead_by_cause[cause]++;
+	snprintf(l->last_error, sizeof(l->last_error), "%s: %s", dead_cause_names[cause], why);
+	log_warnx("link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
+	    dead_cause_names[cause], why, (double)quiet / 1000.0);
+	daemon_event(l->d, EV_LINK_DEAD, "name=%s cause=%s silent=%.1f", l->name,
+	    dead_cause_names[cause], (double)quiet / 1000.0);
+}
+
+void
+link_dead(struct link *l, enum dead_cause cause, const char *why)
+{
+	if (l->state != LINK_UP && l->state != LINK_CONNECTING)
+		return;
+	link_dead_quiet(l, cause, why);
+	link_event(l, LEV_DEAD);
+}
+
+/* ---- actions ---- */
+
+static int
+act_start(struct link *l)
+{
+	l->want_up = 1;
+	l->stopped = 0;
+	return link_modem_ready(l) ? LINK_CONNECTING : LINK_WAITING;
+}
+
+static int
+act_stop(struct link *l)
+{
+	l->want_up = 0;
+	l->stopped = 1;
+	return LINK_STAY;
+}
+
+static int
+act_want_down(struct link *l)
+{
+	l->want_up = 0;
+	l->stopped = 1;
+	l->after_close = LINK_IDLE;
+	if (l->state == LINK_UP)
+		link_dead_quiet(l, CAUSE_OPERATOR, "disconnect requested");
+	return LINK_STAY;
+}
+
+static int
+act_want_up_again(struct link *l)
+{
+	l->want_up = 1;
+	l->stopped = 0;
+	l->after_close = LINK_CONNECTING;
+	return LINK_STAY;
+}
+
+static int
+act_close_then_connect(struct link *l)
+{
+	if (l->state == LINK_UP)
+		link_dead_quiet(l, CAUSE_OPERATOR, "reconnect requested");
+	l->after_close = LINK_CONNECTING;
+	return LINK_STAY;
+}
+
+static int
+act_close_then_backoff(struct link *l)
+{
+	l->failures++;
+	link_plan_backoff(l);
+	l->after_close = LINK_BACKOFF;
+	return LINK_STAY;
+}
+
+static int
+act_dial_failed(struct link *l)
+{
+	l->failures++;
+	modem_link_failed(link_modem(l), 0);
+	link_plan_backoff(l);
+	l->after_close = LINK_BACKOFF;
+	return LINK_STAY;
+}
+
+/* Died after being up: a connection that never carried anything counts as
+ * a jammed connect for the escalation ladder. */
+static int
+act_dead_while_up(struct link *l)
+{
+	int jammed = l->cause == CAUSE_ACK_STALL || l->cause == CAUSE_PROBE_TIMEOUT;
+
+	if (jammed)
+		modem_link_failed(link_modem(l), 1);
+	link_plan_backoff(l);
+	l->after_close = LINK_BACKOFF;
+	return LINK_STAY;
+}
+
+static int
+act_connect_or_wait(struct link *l)
+{
+	return link_modem_ready(l) ? LINK_CONNECTING : LINK_WAITING;
+}
+
+static int
+act_after_close(struct link *l)
+{
+	if (!l->want_up)
+		return LINK_IDLE;
+	if (l->after_close == LINK_CONNECTING)
+		return act_connect_or_wait(l);
+	return l->after_close;
+}
+
+/* The modem lost the context, registration or port: the socket is gone. */
+static int
+act_modem_down(struct link *l)
+{
+	if (l->state == LINK_UP)
+		link_dead_quiet(l, link_modem(l)->state == MODEM_CLOSED ? CAUSE_MODEM_GONE :
+		    CAUSE_PDP_LOST, "the modem went down");
+	return l->want_up ? LINK_WAITING : LINK_IDLE;
+}
+
+
+/* ---- connecting: quiet time, configure, stale check, dial, verify ---- */
+
+static const char *
+dial_error_text(enum dial_error e)
+{
+	switch (e) {
+	case DIAL_ERR_NONE: return "no error";
+	case DIAL_ERR_DNS: return "the modem could not resolve the host";
+	case DIAL_ERR_TIMEOUT: return "connect timed out";
+	case DIAL_ERR_REFUSED: return "connection refused or failed";
+	case DIAL_ERR_NO_CONTEXT: return "PDP context not active";
+	case DIAL_ERR_OTHER: return "dial failed";
+	}
+	return "dial failed";
+}
+
+/* A dial step failed: remember why and feed the FSM. */
+static void
+link_dial_failed(struct link *l, enum dial_error e, const struct dialect_reply *r)
+{
+	l->dial_error = e;
+	snprintf(l->last_error, sizeof(l->last_error), "%s (%s)", dial_error_text(e),
+	    r != NULL && r->text[0] ? r->text : "no answer");
+	log_warnx("link %s: %s", l->name, l->last_error);
+	if (e == DIAL_ERR_NO_CONTEXT)
+		modem_check_pdp(link_modem(l));
+	link_event(l, LEV_DIAL_FAILED);
+}
+
+static void
+link_on_verify(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && (r->u.sock == SOCK_CONNECTED || r->u.sock == SOCK_CONNECTED_DATA)) {
+		log_info("link %s: connected to %s:%d (socket %d)", l->name, l->conf->host,
+		    l->conf->port, l->conf->socket);
+		link_event(l, LEV_DIAL_OK);
+		if (r->u.sock == SOCK_CONNECTED_DATA)
+			link_data(l, -1);
+		return;
+	}
+	link_dial_failed(l, DIAL_ERR_OTHER, r);
+}
+
+static void
+link_on_dial(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK) {
+		link_dial_failed(l, r->status == DIALECT_ERROR ? r->u.dial : DIAL_ERR_TIMEOUT, r);
+		return;
+	}
+	l->step = CSTEP_VERIFY;
+	link_event(l, LEV_TIMER);
+}
+
+static void
+link_on_stale_check(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK) {
+		link_dial_failed(l, DIAL_ERR_OTHER, r);
+		return;
+	}
+	if (r->u.sock != SOCK_CLOSED) {
+		/* Never dial on top of an open socket (seed 000). */
+		log_warnx("link %s: modem socket %d is still open (stale); closing it "
+		    "before dialling", l->name, l->conf->socket);
+		link_event(l, LEV_STALE);
+		return;
+	}
+	l->step = CSTEP_DIAL;
+	link_event(l, LEV_TIMER);
+}
+
+static void
+link_on_configured(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK) {
+		link_dial_failed(l, DIAL_ERR_OTHER, r);
+		return;
+	}
+	l->step = CSTEP_STALE;
+	link_event(l, LEV_TIMER);
+}
+
+/* Queue one dialect request for this link; on a full slot table, fail. */
+#define LINK_OP(l, fn, call, ...) do { \
+	struct opslot *slot_ = opslot_take(&(l)->ops, fn); \
+	struct modem *m_ = link_modem(l); \
+	if (slot_ == NULL) { \
+		link_timer_ms(l, LINK_POLL_MS); \
+		break; \
+	} \
+	m_->ops->call(m_->at, __VA_ARGS__, opslot_reply, slot_); \
+} while (0)
+
+static int
+act_connect_step(struct link *l)
+{
+	const struct conf_link *c = l->conf;
+	uint64_t quiet;
+
+	if (!link_modem_ready(l))
+		return LINK_STAY;
+	switch ((enum connect_step)l->step) {
+	case CSTEP_QUIET:
+		if ((quiet = modem_quiet_left_ms(link_modem(l))) > 0) {
+			link_timer_ms(l, quiet);
+			break;
+		}
+		l->step = CSTEP_CONFIGURE;
+		LINK_OP(l, link_on_configured, sock_configure, c->socket,
+		    l->d->conf->network.cid, c->keepalive.modem_keepalive);
+		break;
+	case CSTEP_CONFIGURE:
+		break;	/* waiting for the answer */
+	case CSTEP_STALE:
+		LINK_OP(l, link_on_stale_check, sock_status, c->socket);
+		break;
+	case CSTEP_DIAL:
+		log_info("link %s: dialling %s:%d on socket %d (attempt %u)", l->name, c->host,
+		    c->port, c->socket, l->attempts);
+		LINK_OP(l, link_on_dial, sock_dial, c->socket, c->host, c->port,
+		    LINK_DIAL_TIMEOUT_MS);
+		break;
+	case CSTEP_VERIFY:
+		LINK_OP(l, link_on_verify, sock_status, c->socket);
+		break;
+	}
+	return LINK_STAY;
+}
+
+/* ---- closing: #SH, then #SS until it reads closed, then the quiet time ---- */
+
+static void
+link_on_close_poll(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	struct modem *m = link_modem(l);
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED) {
+		log_info("link %s: socket %d verified closed in %" PRIu64 " ms; quiet for %.1f s",
+		    l->name, l->conf->socket, util_now_ms() - l->since_ms, m->quiet_time);
+		modem_quiet_begin(m);
+		link_event(l, LEV_CLOSED);
+		return;
+	}
+	if (util_now_ms() < l->close_deadline_ms) {
+		link_timer_ms(l, LINK_POLL_MS);
+		return;
+	}
+	snprintf(l->last_error, sizeof(l->last_error), "socket %d still open %.0f s after "
+	    "#SH", l->conf->socket, l->conf->reconnect.teardown_timeout);
+	log_warnx("link %s: teardown not verified: %s; closing again", l->name, l->last_error);
+	modem_link_failed(m, 1);
+	l->close_deadline_ms = util_now_ms() + (uint64_t)(l->conf->reconnect.teardown_timeout * 1000);
+	l->step = XSTEP_CLOSE;
+	link_timer_ms(l, LINK_POLL_MS);
+}
+
+static void
+link_on_close(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK)
+		log_debug("link %s: close answered %s", l->name, r->text);
+	l->step = XSTEP_POLL;
+	link_event(l, LEV_TIMER);
+}
+
+static int
+act_close_step(struct link *l)
+{
+	struct modem *m = link_modem(l);
+
+	if (m == NULL || m->at == NULL || m->state == MODEM_CLOSED)
+		return LINK_STAY;
+	switch ((enum close_step)l->step) {
+	case XSTEP_CLOSE:
+		LINK_OP(l, link_on_close, sock_close, l->conf->socket,
+		    (int)(l->conf->reconnect.teardown_timeout * 1000));
+		break;
+	case XSTEP_POLL:
+		LINK_OP(l, link_on_close_poll, sock_status, l->conf->socket);
+		break;
+	}
+	return LINK_STAY;
+}
+
+/* ---- data (the data path of a later issue reads it; here it is counted) ---- */
+
+static void
+link_on_recv(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK)
+		return;
+	l->last_alive_ms = util_now_ms();
+	log_debug("link %s: %zu bytes received", l->name, r->u.recv.len);
+}
+
+void
+link_data(struct link *l, long pending)
+{
+	if (l->state != LINK_UP)
+		return;
+	l->last_alive_ms = util_now_ms();
+	LINK_OP(l, link_on_recv, sock_recv, l->conf->socket,
+	    (size_t)(pending > 0 && pending < 1500 ? pending : 1500));
+}
+
+/* ---- the module says a socket closed ---- */
+
+static enum dead_cause
+link_cause_of(enum sock_closure c)
+{
+	switch (c) {
+	case CLOSURE_RST: return CAUSE_REMOTE_RESET;
+	case CLOSURE_PDP: return CAUSE_PDP_LOST;
+	case CLOSURE_FIN:
+	case CLOSURE_INACTIVITY:
+	case CLOSURE_UNKNOWN:
+		break;
+	}
+	return CAUSE_REMOTE_CLOSE;
+}
+
+static const char *
+link_closure_text(enum sock_closure c)
+{
+	switch (c) {
+	case CLOSURE_FIN: return "the server closed the connection (FIN)";
+	case CLOSURE_RST: return "the connection was reset (RST or abort)";
+	case CLOSURE_INACTIVITY: return "the module's inactivity timer closed it";
+	case CLOSURE_PDP: return "the network deactivated the PDP context";
+	case CLOSURE_UNKNOWN: break;
+	}
+	return "the module reports the socket closed";
+}
+
+static void
+link_on_closure(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	enum sock_closure c = r->status == DIALECT_OK ? r->u.closure : CLOSURE_UNKNOWN;
+
+	link_dead(l, link_cause_of(c), link_closure_text(c));
+}
+
+/* After a NO CARRIER that names no socket: is ours the one that closed? */
+static void
+link_on_alive_check(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED)
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+}
+
+void
+link_remote_closed(struct link *l, int named, enum sock_closure closure)
+{
+	if (l->state != LINK_UP)
+		return;
+	if (!named)
+		LINK_OP(l, link_on_alive_check, sock_status, l->conf->socket);
+	else if (closure == CLOSURE_UNKNOWN)
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+	else
+		link_dead(l, link_cause_of(closure), link_closure_text(closure));
+}
+
+/* ---- reload ---- */
+
+static void
+link_on_forgotten(const struct dialect_reply *r, void *arg)
+{
+	(void)r;
+	(void)arg;
+}
+
+/* Close socket connid on the modem without a link to follow it. */
+static void
+link_close_orphan(struct link *l, int connid)
+{
+	struct modem *m = link_modem(l);
+
+	if (m == NULL || m->at == NULL)
+		return;
+	log_info("link %s: closing modem socket %d", l->name, connid);
+	m->ops->sock_close(m->at, connid, (int)(l->conf->reconnect.teardown_timeout * 1000),
+	    link_on_forgotten, NULL);
+	modem_quiet_begin(m);
+}
+
+void
+link_reconfigure(struct link *l, const struct conf_link *conf)
+{
+	int moved = conf->socket != l->conf->socket;
+	int changed = moved || conf->port != l->conf->port || strcmp(conf->host, l->conf->host) != 0;
+	int active = l->state != LINK_IDLE && l->state != LINK_WAITING && l->state != LINK_BACKOFF;
+
+	if (moved && active)
+		link_close_orphan(l, l->conf->socket);
+	l->conf = conf;
+	l->backoff.min = conf->reconnect.min;
+	l->backoff.max = conf->reconnect.max < conf->reconnect.min ? conf->reconnect.min :
+	    conf->reconnect.max;
+	if (!changed || !active)
+		return;
+	log_info("link %s: server or socket changed; reconnecting", l->name);
+	link_event(l, LEV_RECONNECT);
+}
+
+void
+link_forget(struct link *l)
+{
+	if (l->state != LINK_IDLE && l->state != LINK_WAITING)
+		link_close_orphan(l, l->conf->socket);
+	link_free(l);
+}

@@ -1,0 +1,85 @@
+/* One supervised link: the FSM of PRODUCT.md's link states over one modem
+ * socket. The transition table is in link.c; link_enter() is the one place
+ * where a state changes (log, timers, event, STATUS=). */
+#ifndef CELLSOCK_LINK_H
+#define CELLSOCK_LINK_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "backoff.h"
+#include "dialect.h"
+#include "opslot.h"
+#include "proto.h"
+
+struct daemon;
+struct event;
+struct conf_link;
+
+/* What can happen to a link. */
+enum link_event {
+	LEV_START,		/* operator connect, or autostart */
+	LEV_STOP,		/* operator disconnect */
+	LEV_RECONNECT,		/* operator reconnect */
+	LEV_MODEM_READY,	/* the modem can carry sockets */
+	LEV_MODEM_DOWN,		/* the modem lost registration, context or port */
+	LEV_MODEM_RECOVERING,	/* an escalation step starts */
+	LEV_DIAL_OK,		/* socket connected and verified */
+	LEV_DIAL_FAILED,
+	LEV_DEAD,		/* the connection died (cause in link->cause) */
+	LEV_CLOSED,		/* teardown verified */
+	LEV_TIMER,		/* backoff or quiet time over, next sub-step */
+	LEV_STALE,		/* the modem socket was found open before dialling */
+	LEV_COUNT
+};
+
+extern const char *const link_event_names[LEV_COUNT];
+
+struct link {
+	struct daemon *d;
+	int index;
+	const struct conf_link *conf;
+	char name[64];
+	enum link_state state;
+	time_t since;			/* wall clock of the last change */
+	uint64_t since_ms;
+	int want_up;			/* should be connected */
+	int stopped;			/* the operator disconnected it: stays idle */
+	int after_close;		/* what LEV_CLOSED leads to: enum link_state */
+	int step;			/* sub-step of connecting/closing */
+	struct opslots ops;		/* replies from an older state are dropped */
+	struct event *ev_timer;		/* backoff, quiet time, status polls */
+	struct event *ev_stable;	/* up for reconnect.stable seconds */
+	struct backoff backoff;
+	double backoff_delay;		/* the delay in force, seconds */
+	uint64_t backoff_until_ms;
+	uint64_t close_deadline_ms;
+	uint32_t attempts;		/* dials since the last stable period */
+	uint64_t connects, failures;	/* totals */
+	uint64_t dead_by_cause[CAUSE_COUNT];
+	enum dead_cause cause;		/* of the last death */
+	enum dial_error dial_error;
+	uint64_t last_alive_ms;		/* last sign of life */
+	char last_error[256];
+};
+
+void link_init(struct link *l, struct daemon *d, int index, const struct conf_link *conf,
+    struct backoff_rng *rng);
+void link_free(struct link *l);
+/* A reload kept this link: follow its new configuration. */
+void link_reconfigure(struct link *l, const struct conf_link *conf);
+/* The link left the configuration: close its modem socket, free timers. */
+void link_forget(struct link *l);
+/* Feed one event to the FSM. */
+void link_event(struct link *l, enum link_event ev);
+/* The connection died for cause (from URCs, probes, ack watch). */
+void link_dead(struct link *l, enum dead_cause cause, const char *why);
+/* Seconds left in backoff, 0 if not backing off. */
+double link_backoff_left(const struct link *l);
+/* The module reported a socket closed (NO CARRIER). named: the URC said
+ * which socket; otherwise the link checks whether it is the one. */
+void link_remote_closed(struct link *l, int named, enum sock_closure closure);
+/* Data arrived (SRING) on this link's socket. */
+void link_data(struct link *l, long pending);
+
+#endif

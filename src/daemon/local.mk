@@ -1,0 +1,48 @@
+# The daemon is a library of modules plus main.c, so unit tests link only what they need.
+noinst_LIBRARIES += src/daemon/libdaemon.a
+src_daemon_libdaemon_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBSYSTEMD_CFLAGS)
+src_daemon_libdaemon_a_SOURCES = \
+	src/daemon/conf.c src/daemon/conf.h \
+	src/daemon/control.c src/daemon/control.h \
+	src/daemon/cmd.c src/daemon/cmd.h \
+	src/daemon/daemon.c src/daemon/daemon.h \
+	src/daemon/backoff.c src/daemon/backoff.h \
+	src/daemon/opslot.c src/daemon/opslot.h \
+	src/daemon/dialect.h src/daemon/dialect_telit.c \
+	src/daemon/modem.c src/daemon/modem.h \
+	src/daemon/link.c src/daemon/link.h
+
+sbin_PROGRAMS += src/daemon/cellsockd
+src_daemon_cellsockd_SOURCES = src/daemon/main.c
+src_daemon_cellsockd_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS)
+src_daemon_cellsockd_LDADD = src/daemon/libdaemon.a src/at/libat.a src/common/libcommon.a \
+	$(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS) -lm
+
+DAEMON_TEST_LIBS = src/daemon/libdaemon.a src/at/libat.a src/common/libcommon.a \
+	$(CMOCKA_LIBS) $(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS) -lm
+DAEMON_TEST_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS) -I$(top_srcdir)/src/daemon $(CMOCKA_CFLAGS)
+
+check_PROGRAMS += tests/unit/test_conf
+TESTS += tests/unit/test_conf
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS) -DTEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_conf_LDADD = $(DAEMON_TEST_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_conf
+tests/fuzz/fuzz_conf: $(srcdir)/tests/fuzz/fuzz_conf.c $(srcdir)/src/daemon/conf.c $(srcdir)/src/common/log.c \
+		$(srcdir)/src/common/xmalloc.c $(srcdir)/src/common/util.c
+	@mkdir -p tests/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/fuzz_conf.c
+
+check_PROGRAMS += tests/unit/test_backoff
+TESTS += tests/unit/test_backoff
+tests_unit_test_backoff_SOURCES = tests/unit/test_backoff.c
+tests_unit_test_backoff_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_backoff_LDADD = $(DAEMON_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_link
+TESTS += tests/unit/test_link
+tests_unit_test_link_SOURCES = tests/unit/test_link.c
+tests_unit_test_link_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_link_LDADD = $(DAEMON_TEST_LIBS)

@@ -1,0 +1,135 @@
+/* cellsockd: keeps TCP connections alive through a cellular modem's own
+ * TCP/IP stack. Modules are set up here in a fixed order and torn down in
+ * reverse (chrony main.c discipline). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "control.h"
+#include "daemon.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct options {
+	int foreground;
+	int check_only;
+	int verbose;
+	const char *conf_path;
+	const char *socket_path;
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: cellsockd [-d] [-n] [-v...] [-f FILE] [-s SOCKET]\n"
+	    "  -d         stay in the foreground, log to stderr\n"
+	    "  -n         check the configuration and exit (0 valid, 1 not)\n"
+	    "  -v         more verbose (repeat for more)\n"
+	    "  -f FILE    configuration file (default %s)\n"
+	    "  -s SOCKET  control socket (default: control.socket from the file)\n"
+	    "  -V         print the version and exit\n",
+	    CONF_DEFAULT_PATH);
+	exit(status);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	o->conf_path = CONF_DEFAULT_PATH;
+	while ((ch = getopt(argc, argv, "dnvf:s:Vh")) != -1) {
+		switch (ch) {
+		case 'd': o->foreground = 1; break;
+		case 'n': o->check_only = 1; break;
+		case 'v': o->verbose++; break;
+		case 'f': o->conf_path = optarg; break;
+		case 's': o->socket_path = optarg; break;
+		case 'V': printf("cellsockd %s\n", PACKAGE_VERSION); exit(0);
+		case 'h': usage(0);
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+}
+
+/* Load the file; print every problem. Exits 1 when it is invalid. */
+static struct conf *
+load_or_exit(const char *path)
+{
+	struct conf_errors errs;
+	struct conf *conf;
+
+	conf_errors_init(&errs);
+	conf = conf_load(path, &errs);
+	for (int i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	conf_errors_free(&errs);
+	if (conf == NULL) {
+		fprintf(stderr, "cellsockd: %s: configuration not valid\n", path);
+		exit(1);
+	}
+	return conf;
+}
+
+/* Under systemd (or with -d) stay in the foreground; otherwise detach. */
+static void
+detach_unless_supervised(const struct options *o)
+{
+	if (o->foreground || getenv("NOTIFY_SOCKET") != NULL || getenv("INVOCATION_ID") != NULL)
+		return;
+	if (daemon(0, 0) == -1)
+		fatal("daemon");
+	log_to_syslog();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct event_base *base;
+	struct daemon *d;
+	struct conf *conf;
+	const char *sock;
+
+	parse_options(argc, argv, &o);
+	log_init("cellsockd", LOG_LEVEL_INFO);
+	conf = load_or_exit(o.conf_path);
+	if (o.check_only) {
+		printf("%s: configuration valid (%d link%s)\n", o.conf_path, conf->n_links,
+		    conf->n_links == 1 ? "" : "s");
+		conf_free(conf);
+		return 0;
+	}
+	detach_unless_supervised(&o);
+	if ((base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	d = daemon_new(base, conf, o.conf_path);
+	d->verbose = o.verbose;
+	log_setlevel(daemon_log_level(d));
+	if (o.socket_path != NULL)
+		d->socket_path = xstrdup(o.socket_path);
+	sock = o.socket_path ? o.socket_path : conf->control.socket;
+	d->control = control_init(d, sock, conf->control.group, conf->control.mode);
+	if (d->control == NULL) {
+		log_errorx("cannot open the control socket %s", sock);
+		daemon_free(d);
+		event_base_free(base);
+		return 1;
+	}
+	daemon_start(d);
+	event_base_dispatch(base);
+	daemon_free(d);
+	event_base_free(base);
+	log_info("stopped");
+	return 0;
+}

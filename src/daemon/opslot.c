@@ -1,0 +1,56 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "opslot.h"
+
+void
+opslot_init(struct opslots *set, void *owner)
+{
+	memset(set, 0, sizeof(*set));
+	set->owner = owner;
+	for (int i = 0; i < OPSLOT_MAX; i++)
+		set->slot[i].set = set;
+}
+
+void
+opslot_invalidate(struct opslots *set)
+{
+	set->gen++;
+}
+
+void
+opslot_reset(struct opslots *set)
+{
+	set->gen++;
+	for (int i = 0; i < OPSLOT_MAX; i++)
+		set->slot[i].busy = 0;
+}
+
+struct opslot *
+opslot_take(struct opslots *set, opslot_fn *fn)
+{
+	for (int i = 0; i < OPSLOT_MAX; i++) {
+		struct opslot *s = &set->slot[i];
+		if (s->busy)
+			continue;
+		s->busy = 1;
+		s->gen = set->gen;
+		s->fn = fn;
+		return s;
+	}
+	log_warnx("too many modem requests in flight");
+	return NULL;
+}
+
+void
+opslot_reply(const struct dialect_reply *reply, void *arg)
+{
+	struct opslot *s = arg;
+	int current = s->gen == s->set->gen;
+
+	s->busy = 0;
+	if (current)
+		s->fn(s->set->owner, reply);
+}

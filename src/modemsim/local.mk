@@ -1,0 +1,1 @@
+# cellsock-modemsim: filled in by its issue

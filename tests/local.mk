@@ -1,0 +1,24 @@
+# Lead's tests: control protocol, command table, black-box daemon tests.
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+
+check_PROGRAMS += tests/unit/test_proto
+TESTS += tests/unit/test_proto
+tests_unit_test_proto_SOURCES = tests/unit/test_proto.c
+tests_unit_test_proto_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_proto_LDADD = src/common/libcommon.a $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_cmd
+TESTS += tests/unit/test_cmd
+tests_unit_test_cmd_SOURCES = tests/unit/test_cmd.c
+tests_unit_test_cmd_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_cmd_LDADD = $(DAEMON_TEST_LIBS)
+
+# Black-box: the real daemon and CLI on a private socket.
+TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh
+EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh
+
+FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
+tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
+	@mkdir -p tests/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
