@@ -69,7 +69,7 @@ wait_for "ctl version" 10
 echo "== cellsockctl monitor (in the background: events appear below)"
 ctl monitor &
 pids="$pids $!"
-wait_for "ctl -j status | grep -q '\"clients\":2'" 5 || true
+wait_for "ctl -j status | grep -q '\"monitors\":1'" 5
 
 echo "== cellsockctl status"
 ctl status

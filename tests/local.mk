@@ -22,3 +22,8 @@ tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/com
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
+
+# The supervisor against the simulator and a loopback server (issue 4/7).
+# CELLSOCK_RECONNECTS sets the 12.00.004 reconnect count (50 by default).
+TESTS += tests/supervisor/supervisor.py
+EXTRA_DIST += tests/supervisor/supervisor.py

@@ -93,6 +93,9 @@ vlog(int level, const char *fmt, va_list ap)
 	log_emit(level, msg);
 }
 
+static void vlog_errno(int level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog_errno(int level, const char *fmt, va_list ap)
 {

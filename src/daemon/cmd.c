@@ -162,8 +162,7 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	    (long long)l->since, host, cl->port, cl->socket, local,
 	    cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent",
 	    l->attempts, link_backoff_left(l), (unsigned long long)l->connects,
-	    (unsigned long long)l->failures, l->connects + l->failures ?
-	    dead_cause_names[l->cause] : "", err);
+	    (unsigned long long)l->failures, link_deaths(l) ? dead_cause_names[l->cause] : "", err);
 }
 
 /* The "modem ..." record: identity, SIM, registration, signal, escalation. */
@@ -203,10 +202,11 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 
 	proto_value_encode(d->conf_path, path, sizeof(path));
 	cmd_reply(ctx, "daemon version=%s pid=%ld uptime=%lld config=%s log_level=%s "
-	    "links=%d reloads=%llu clients=%d", PACKAGE_VERSION, (long)getpid(),
+	    "links=%d reloads=%llu clients=%d monitors=%d", PACKAGE_VERSION, (long)getpid(),
 	    (long long)(time(NULL) - d->started), path,
 	    log_level_name(log_getlevel()), d->n_links,
-	    (unsigned long long)d->reloads, d->control ? control_client_count(d->control) : 0);
+	    (unsigned long long)d->reloads, d->control ? control_client_count(d->control) : 0,
+	    d->control ? control_monitor_count(d->control) : 0);
 	cmd_modem_record(ctx);
 	for (int i = 0; i < d->n_links; i++)
 		cmd_link_record(ctx, d->link[i]);

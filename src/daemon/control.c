@@ -211,6 +211,17 @@ control_client_count(const struct control *c)
 	return c->nclients;
 }
 
+int
+control_monitor_count(const struct control *c)
+{
+	const struct control_client *cl;
+	int n = 0;
+
+	TAILQ_FOREACH(cl, &c->clients, entry)
+		n += cl->monitor;
+	return n;
+}
+
 /* Decide once, from the peer's credentials, what this client may do. */
 static void
 control_peer(struct control *c, int fd, struct control_client *cl)

@@ -23,6 +23,8 @@ void control_free(struct control *c);
 /* Send one line (without newline) to every monitor subscriber. */
 void control_broadcast(struct control *c, const char *line);
 int control_client_count(const struct control *c);
+/* Clients subscribed with `monitor`. */
+int control_monitor_count(const struct control *c);
 /* Finish a deferred reply: write out to the client with that id if it is
  * still connected, and let it send its next request. */
 void control_send(struct control *c, uint64_t client, struct evbuffer *out);

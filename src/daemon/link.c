@@ -56,6 +56,8 @@ static link_action act_start, act_stop, act_close_then_connect, act_close_then_b
     act_dead_while_up;
 
 static void link_dead_quiet(struct link *l, enum dead_cause cause, const char *why);
+static void link_check_start(struct link *l);
+static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
 
 #define T(f, n) { f, n, 1 }
 #define IGNORE { NULL, LINK_STAY, 1 }
@@ -213,8 +215,10 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 	l->step = 0;
 	opslot_invalidate(&l->ops);
 	evtimer_del(l->ev_timer);
-	if (old == LINK_UP)
+	if (old == LINK_UP) {
 		evtimer_del(l->ev_stable);
+		evtimer_del(l->ev_check);
+	}
 	daemon_event(l->d, EV_LINK_STATE, "name=%s state=%s old=%s", l->name,
 	    link_state_names[next], link_state_names[old]);
 	daemon_notify_status(l->d);
@@ -237,6 +241,7 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		l->last_error[0] = '\0';
 		stable = util_tv_from_sec(l->conf->reconnect.stable);
 		evtimer_add(l->ev_stable, &stable);
+		link_check_start(l);
 		break;
 	case LINK_IDLE:
 	case LINK_WAITING:
@@ -279,6 +284,7 @@ link_init(struct link *l, struct daemon *d, int index, const struct conf_link *c
 	opslot_init(&l->ops, l);
 	l->ev_timer = evtimer_new(d->base, link_on_timer, l);
 	l->ev_stable = evtimer_new(d->base, link_on_stable, l);
+	l->ev_check = evtimer_new(d->base, link_on_check_timer, l);
 	backoff_init(&l->backoff, conf->reconnect.min, conf->reconnect.max, rng);
 }
 
@@ -289,7 +295,18 @@ link_free(struct link *l)
 		return;
 	event_free(l->ev_timer);
 	event_free(l->ev_stable);
-	l->ev_timer = l->ev_stable = NULL;
+	event_free(l->ev_check);
+	l->ev_timer = l->ev_stable = l->ev_check = NULL;
+}
+
+uint64_t
+link_deaths(const struct link *l)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < CAUSE_COUNT; i++)
+		n += l->dead_by_cause[i];
+	return n;
 }
 
 double
@@ -396,11 +413,16 @@ act_close_then_backoff(struct link *l)
 	return LINK_STAY;
 }
 
+/* A refused connect proves the modem's stack works (the server answered
+ * with a reset): it backs off but does not climb the escalation ladder, so a
+ * server that is down never reboots a fleet's modems. Timeouts, DNS and
+ * context failures do count. */
 static int
 act_dial_failed(struct link *l)
 {
 	l->failures++;
-	modem_link_failed(link_modem(l), 0);
+	if (l->dial_error != DIAL_ERR_REFUSED)
+		modem_link_failed(link_modem(l), 0);
 	link_plan_backoff(l);
 	l->after_close = LINK_BACKOFF;
 	return LINK_STAY;
@@ -714,6 +736,27 @@ link_on_alive_check(void *owner, const struct dialect_reply *r)
 		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
 }
 
+/* A send was refused: a closed socket is the remote's doing, anything else
+ * the module's (seed 001's first outcome: the send fails -> dead at once). */
+static void
+link_on_send_failed_check(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED) {
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+		return;
+	}
+	link_dead(l, CAUSE_MODEM_ERROR, "the module refused to send on an open socket");
+}
+
+void
+link_send_failed(struct link *l)
+{
+	if (l->state == LINK_UP)
+		LINK_OP(l, link_on_send_failed_check, sock_status, l->conf->socket);
+}
+
 void
 link_remote_closed(struct link *l, int named, enum sock_closure closure)
 {
@@ -775,4 +818,80 @@ link_forget(struct link *l)
 	if (l->state != LINK_IDLE && l->state != LINK_WAITING)
 		link_close_orphan(l, l->conf->socket);
 	link_free(l);
+}
+
+/* ---- connect check: a connection that carries nothing is jammed ----
+ * On entering up, the configured probe is sent at once and #SI is polled
+ * until the module reports it acknowledged (ack_waiting 0). If nothing is
+ * acknowledged within keepalive.ack_timeout, the link is dead (ack-stall)
+ * and the connect counts as jammed for the escalation ladder (seed 000: a
+ * jammed stack completes connects but never moves payload). */
+
+#define LINK_CHECK_POLLS 8	/* #SI polls per ack_timeout */
+
+static void
+link_check_timer(struct link *l)
+{
+	struct timeval tv = util_tv_from_sec(l->conf->keepalive.ack_timeout / LINK_CHECK_POLLS);
+
+	evtimer_add(l->ev_check, &tv);
+}
+
+static void
+link_on_check_info(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	char why[128];
+
+	if (r->status == DIALECT_OK && r->u.info.ack_waiting == 0) {
+		l->verified = 1;
+		l->last_alive_ms = util_now_ms();
+		log_info("link %s: connect check passed: the server acknowledged the probe", l->name);
+		return;
+	}
+	if (r->status == DIALECT_OK && r->u.info.ack_waiting < l->check_acked)
+		l->check_deadline_ms = util_now_ms() + (uint64_t)(l->conf->keepalive.ack_timeout * 1000);
+	if (r->status == DIALECT_OK)
+		l->check_acked = r->u.info.ack_waiting;
+	if (util_now_ms() < l->check_deadline_ms) {
+		link_check_timer(l);
+		return;
+	}
+	snprintf(why, sizeof(why), "%llu bytes sent after connecting were not acknowledged "
+	    "within %.1f s", (unsigned long long)l->check_acked, l->conf->keepalive.ack_timeout);
+	link_dead(l, CAUSE_ACK_STALL, why);
+}
+
+static void
+link_on_check_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	if (l->state == LINK_UP)
+		LINK_OP(l, link_on_check_info, sock_info, l->conf->socket);
+}
+
+static void
+link_on_check_sent(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK) {
+		link_send_failed(l);
+		return;
+	}
+	l->check_acked = l->conf->keepalive.probe_len;
+	link_check_timer(l);
+}
+
+static void
+link_check_start(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	l->verified = 0;
+	if (k->probe_len == 0)
+		return;
+	l->check_deadline_ms = util_now_ms() + (uint64_t)(k->ack_timeout * 1000);
+	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
 }

@@ -60,6 +60,10 @@ struct link {
 	enum dead_cause cause;		/* of the last death */
 	enum dial_error dial_error;
 	uint64_t last_alive_ms;		/* last sign of life */
+	struct event *ev_check;		/* connect check: #SI polls after the probe */
+	uint64_t check_deadline_ms;
+	uint64_t check_acked;		/* ack_waiting seen at the last poll */
+	int verified;			/* something sent on this connection was acked */
 	char last_error[256];
 };
 
@@ -74,11 +78,15 @@ void link_forget(struct link *l);
 void link_event(struct link *l, enum link_event ev);
 /* The connection died for cause (from URCs, probes, ack watch). */
 void link_dead(struct link *l, enum dead_cause cause, const char *why);
+/* How many times the connection died (any cause). */
+uint64_t link_deaths(const struct link *l);
 /* Seconds left in backoff, 0 if not backing off. */
 double link_backoff_left(const struct link *l);
 /* The module reported a socket closed (NO CARRIER). named: the URC said
  * which socket; otherwise the link checks whether it is the one. */
 void link_remote_closed(struct link *l, int named, enum sock_closure closure);
+/* A send on this link was refused: find out whether the socket closed. */
+void link_send_failed(struct link *l);
 /* Data arrived (SRING) on this link's socket. */
 void link_data(struct link *l, long pending);
 

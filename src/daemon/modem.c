@@ -596,20 +596,28 @@ modem_step_threshold(const struct modem *m, enum escalation_step step)
 	return 0;
 }
 
-/* The highest step whose threshold is reached and which has not run in this
- * streak (or whose cool-down is over); -1 for none. */
+/* The step to run now, or -1. The highest step whose threshold is reached
+ * runs if it has not run in this failure streak and its cool-down (which
+ * spans streaks) is over; a step already run in this streak is not repeated,
+ * except the top of the ladder, once per cool-down. */
 static int
 modem_pick_step(const struct modem *m)
 {
 	time_t now = time(NULL);
 	double cooldown = m->d->conf->recovery.cooldown;
+	int top = -1;
 
+	for (int s = 0; s < STEP_COUNT; s++)
+		if (modem_step_threshold(m, (enum escalation_step)s) > 0)
+			top = s;
 	for (int s = STEP_COUNT - 1; s >= 0; s--) {
 		unsigned t = modem_step_threshold(m, (enum escalation_step)s);
+		int cooled = m->step_last[s] == 0 || difftime(now, m->step_last[s]) >= cooldown;
 		if (t == 0 || m->failures < t)
 			continue;
-		if (!m->step_done[s] || difftime(now, m->step_last[s]) >= cooldown)
-			return s;
+		if (m->step_done[s] && s != top)
+			return -1;
+		return cooled ? s : -1;
 	}
 	return -1;
 }

@@ -51,6 +51,8 @@ opslot_reply(const struct dialect_reply *reply, void *arg)
 	int current = s->gen == s->set->gen;
 
 	s->busy = 0;
-	if (current)
+	/* GONE: the port vanished; the engine's gone report takes the modem
+	 * and every link down with the right cause, so the asker does nothing. */
+	if (current && reply->status != DIALECT_GONE)
 		s->fn(s->set->owner, reply);
 }

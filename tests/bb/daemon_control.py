@@ -85,7 +85,7 @@ def check_reload(d):
     mon = subprocess.Popen([CELLSOCKCTL, "-s", d.sock, "-j", "monitor"], stdout=subprocess.PIPE, bufsize=0,
                            stderr=subprocess.PIPE, start_new_session=True)
     try:
-        wait_until(lambda: json.loads(d.ctl("status", json=True)[1])["daemon"]["clients"] >= 1,
+        wait_until(lambda: json.loads(d.ctl("status", json=True)[1])["daemon"]["monitors"] >= 1,
                    what="monitor to subscribe")
         d.write_config(minimal_config(d.sock, links=3))
         d.signal(signal.SIGHUP)

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Every man page renders without warnings under groff -ww and mandoc -Tlint.
+# Every man page renders without warnings under groff -ww and mandoc -Tlint
+# -Wwarning (STYLE notes about cross references depend on the installed man
+# database, so they are not counted).
 cd "$top_srcdir" || exit 1
 pass=0 fail=0
 for m in man/*.[0-9]; do
@@ -9,7 +11,7 @@ for m in man/*.[0-9]; do
 		fail=$((fail+1)); echo "not ok - groff $m: $out"
 	fi
 	if command -v mandoc >/dev/null; then
-		if out=$(mandoc -Tlint "$m" 2>&1) && [ -z "$out" ]; then
+		if out=$(mandoc -Tlint -Wwarning "$m" 2>&1) && [ -z "$out" ]; then
 			pass=$((pass+1)); echo "ok - mandoc $m"
 		else
 			fail=$((fail+1)); echo "not ok - mandoc $m: $out"

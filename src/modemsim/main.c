@@ -1,0 +1,234 @@
+/* cellsock-modemsim: a Telit "IP Easy" modem on a pseudo-terminal. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "ctl.h"
+#include "fault.h"
+#include "log.h"
+#include "modem.h"
+#include "port.h"
+#include "profile.h"
+#include "sim.h"
+#include "trace.h"
+#include "util.h"
+
+enum {
+	OPT_JAM_AFTER = 256, OPT_JAM_CLEAR, OPT_SGACT_DELAY, OPT_CLOSE_DEFER, OPT_REG_DELAY,
+	OPT_REBOOT_TIME, OPT_SH_TIMEOUT, OPT_SEED, OPT_PIN, OPT_BIND, OPT_PDP_IP,
+	OPT_OPERATOR, OPT_ROAMING, OPT_RX_BUFFER, OPT_TX_BUFFER, OPT_LINE_MAX,
+};
+
+static const struct option main_longopts[] = {
+	{ "link", required_argument, NULL, 'l' },
+	{ "control", required_argument, NULL, 'c' },
+	{ "baud", required_argument, NULL, 'b' },
+	{ "firmware", required_argument, NULL, 'f' },
+	{ "trace", required_argument, NULL, 't' },
+	{ "script", required_argument, NULL, 's' },
+	{ "jam-after", required_argument, NULL, OPT_JAM_AFTER },
+	{ "jam-clear", required_argument, NULL, OPT_JAM_CLEAR },
+	{ "sgact-delay", required_argument, NULL, OPT_SGACT_DELAY },
+	{ "close-defer", required_argument, NULL, OPT_CLOSE_DEFER },
+	{ "reg-delay", required_argument, NULL, OPT_REG_DELAY },
+	{ "reboot-time", required_argument, NULL, OPT_REBOOT_TIME },
+	{ "sh-timeout", required_argument, NULL, OPT_SH_TIMEOUT },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "pdp-ip", required_argument, NULL, OPT_PDP_IP },
+	{ "operator", required_argument, NULL, OPT_OPERATOR },
+	{ "roaming", no_argument, NULL, OPT_ROAMING },
+	{ "rx-buffer", required_argument, NULL, OPT_RX_BUFFER },
+	{ "tx-buffer", required_argument, NULL, OPT_TX_BUFFER },
+	{ "line-max", required_argument, NULL, OPT_LINE_MAX },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+main_usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: cellsock-modemsim [-v] [--link PATH] [--control PATH] [--baud N]\n"
+	    "           [--firmware PROFILE] [--trace FILE] [--script FILE]\n"
+	    "           [--jam-after N] [--jam-clear MS] [--sgact-delay MS] [--close-defer MS]\n"
+	    "           [--reg-delay MS] [--reboot-time MS] [--sh-timeout MS] [--seed N]\n"
+	    "           [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME] [--roaming]\n"
+	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N]\n"
+	    "Prints the pseudo-terminal's path on stdout, then runs until SIGTERM/SIGINT.\n"
+	    "Firmware profiles (default %s):\n", PROFILE_DEFAULT);
+	for (int i = 0; i < profile_count; i++)
+		fprintf(fp, "  %-16s %s\n", profile_table[i].name, profile_table[i].description);
+	fprintf(fp, "See cellsock-modemsim(1).\n");
+}
+
+/* A decimal option value within [0, max]; exits with status 2 otherwise. */
+static unsigned long
+main_number(const char *opt, const char *s, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v > max) {
+		fprintf(stderr, "cellsock-modemsim: --%s: expected a number 0..%lu, got '%s'\n",
+		    opt, max, s);
+		exit(2);
+	}
+	return v;
+}
+
+static void
+main_profile(struct sim_options *opt, const char *name)
+{
+	if ((opt->profile = profile_find(name)) == NULL) {
+		fprintf(stderr, "cellsock-modemsim: unknown firmware profile '%s'\n", name);
+		main_usage(stderr);
+		exit(2);
+	}
+}
+
+/* The long-only options, by their value. */
+static void
+main_option(struct sim_options *opt, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_JAM_AFTER: opt->jam_after = (int)main_number("jam-after", arg, 1000); break;
+	case OPT_JAM_CLEAR: opt->jam_clear_ms = (unsigned)main_number("jam-clear", arg, 86400000UL * 7); break;
+	case OPT_SGACT_DELAY: opt->sgact_delay_ms = (unsigned)main_number("sgact-delay", arg, 600000); break;
+	case OPT_CLOSE_DEFER: opt->close_defer_ms = (unsigned)main_number("close-defer", arg, 3600000); break;
+	case OPT_REG_DELAY: opt->reg_delay_ms = (unsigned)main_number("reg-delay", arg, 3600000); break;
+	case OPT_REBOOT_TIME: opt->reboot_ms = (unsigned)main_number("reboot-time", arg, 600000); break;
+	case OPT_SH_TIMEOUT: opt->sh_timeout_ms = (unsigned)main_number("sh-timeout", arg, 600000); break;
+	case OPT_SEED: opt->seed = main_number("seed", arg, 0xffffffffUL); break;
+	case OPT_PIN: opt->pin = arg; break;
+	case OPT_BIND: opt->bind = arg; break;
+	case OPT_PDP_IP: opt->pdp_ip = arg; break;
+	case OPT_OPERATOR: opt->operator_name = arg; break;
+	case OPT_ROAMING: opt->roaming = 1; break;
+	case OPT_RX_BUFFER: opt->rx_buffer = main_number("rx-buffer", arg, 16 << 20); break;
+	case OPT_TX_BUFFER: opt->tx_buffer = main_number("tx-buffer", arg, 16 << 20); break;
+	case OPT_LINE_MAX: opt->line_max = (int)main_number("line-max", arg, 1000); break;
+	default:
+		main_usage(stderr);
+		exit(2);
+	}
+}
+
+static void
+main_parse(int argc, char **argv, struct sim_options *opt)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "l:c:b:f:t:s:vhV", main_longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'l': opt->link = optarg; break;
+		case 'c': opt->control = optarg; break;
+		case 'b': opt->baud = main_number("baud", optarg, 4000000); break;
+		case 'f': main_profile(opt, optarg); break;
+		case 't': opt->trace = optarg; break;
+		case 's': opt->script = optarg; break;
+		case 'v': opt->verbose++; break;
+		case 'h': main_usage(stdout); exit(0);
+		case 'V': printf("cellsock-modemsim %s\n", PACKAGE_VERSION); exit(0);
+		default: main_option(opt, ch, optarg); break;
+		}
+	}
+	if (optind != argc) {
+		main_usage(stderr);
+		exit(2);
+	}
+	if (opt->rx_buffer == 0 || opt->tx_buffer == 0) {
+		fprintf(stderr, "cellsock-modemsim: buffers must not be 0\n");
+		exit(2);
+	}
+}
+
+static void
+main_signal_cb(int sig, short what, void *arg)
+{
+	struct sim *sim = arg;
+
+	sim_event(sim, "event", "signal %d: exiting", sig);
+	event_base_loopexit(sim->base, NULL);
+}
+
+/* Build every part in order; the caller tears down in reverse. */
+static int
+main_setup(struct sim *sim)
+{
+	char err[512];
+
+	if (sim->opt.trace != NULL && (sim->trace = trace_open(sim->opt.trace)) == NULL) {
+		log_warn("trace %s", sim->opt.trace);
+		return -1;
+	}
+	sim->port = port_new(sim);
+	sim->stack = stack_new(sim);
+	sim->modem = modem_new(sim);
+	if (sim->opt.control != NULL && (sim->ctl = ctl_new(sim, sim->opt.control)) == NULL)
+		return -1;
+	if (sim->opt.script != NULL &&
+	    (sim->script = script_load(sim, sim->opt.script, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return 2;
+	}
+	return modem_boot(sim->modem);
+}
+
+static void
+main_teardown(struct sim *sim)
+{
+	script_free(sim->script);
+	ctl_free(sim->ctl);
+	modem_free(sim->modem);
+	stack_free(sim->stack);
+	port_free(sim->port);
+	trace_close(sim->trace);
+	for (int i = 0; i < SIM_HISTORY; i++)
+		free(sim->history[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct event *ev_term, *ev_int;
+	struct sim sim;
+	int rc;
+
+	memset(&sim, 0, sizeof(sim));
+	sim_options_init(&sim.opt);
+	main_parse(argc, argv, &sim.opt);
+	log_init("cellsock-modemsim", sim.opt.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	sim.rng = sim.opt.seed * 0x9E3779B97F4A7C15ULL + 1;
+	sim.start_ms = util_now_ms();
+	if ((sim.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	ev_term = evsignal_new(sim.base, SIGTERM, main_signal_cb, &sim);
+	ev_int = evsignal_new(sim.base, SIGINT, main_signal_cb, &sim);
+	if (ev_term == NULL || ev_int == NULL)
+		fatalx("signal events");
+	event_add(ev_term, NULL);
+	event_add(ev_int, NULL);
+	if ((rc = main_setup(&sim)) == 0) {
+		sim_event(&sim, "event", "firmware %s baud %lu", sim.opt.profile->name, sim.opt.baud);
+		event_base_dispatch(sim.base);
+	}
+	main_teardown(&sim);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(sim.base);
+	return rc == 0 ? 0 : rc == 2 ? 2 : 1;
+}

@@ -1,0 +1,183 @@
+/* The simulated module: the byte-level input state machine (command lines,
+ * send prompts, online data with the +++ escape), command execution with
+ * final result codes, URCs, registration, PDP contexts and reboots. */
+#ifndef MODEMSIM_MODEM_H
+#define MODEMSIM_MODEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "atparse.h"
+#include "sock.h"
+
+struct sim;
+struct event;
+struct evbuffer;
+struct profile;
+
+enum modem_mode {
+	MODE_COMMAND,		/* reading AT command lines */
+	MODE_BUSY,		/* a command is executing: input is discarded */
+	MODE_PROMPT,		/* #SSEND / #SSENDEXT payload after "> " */
+	MODE_ONLINE,		/* data mode on one socket */
+	MODE_OFF,		/* rebooting: no port */
+};
+
+/* What a command handler returns. */
+enum at_res {
+	RES_OK,			/* go on with the next command of the line */
+	RES_ERROR,		/* "ERROR" */
+	RES_CME,		/* "+CME ERROR: <m->cme>" (or ERROR with +CMEE=0) */
+	RES_PENDING,		/* the handler finishes later with modem_finish() */
+	RES_CONNECT,		/* "CONNECT": online mode on m->online_sock */
+	RES_PROMPT,		/* "> " written: payload follows */
+	RES_NONE,		/* no final result (the module is going away) */
+};
+
+enum sim_card { SIM_READY, SIM_PIN, SIM_PUK };
+
+#define PDP_COUNT 5		/* cid 1..5 */
+
+struct pdp_ctx {
+	int defined;
+	char type[16];
+	char apn[128];
+	int active;
+	char addr[64];
+};
+
+/* A fault armed by "error CMD CODE" or "delay CMD MS". */
+struct cmd_fault {
+	char name[AT_NAME_MAX];	/* "#SD", or "*" for every command */
+	int code;		/* error: +CME ERROR code */
+	unsigned ms;		/* delay */
+	int count;		/* error: how many more times; -1 forever */
+	TAILQ_ENTRY(cmd_fault) entry;
+};
+TAILQ_HEAD(cmd_fault_list, cmd_fault);
+
+struct modem {
+	struct sim *sim;
+	const struct profile *prof;
+	enum modem_mode mode;
+	int line_max;
+
+	/* Command line assembly. */
+	int line_state;		/* 0 wait 'A', 1 got 'A', 2 in a line */
+	char line[AT_LINE_MAX + 1];
+	size_t linelen;
+	int line_overflow;
+
+	/* Execution of one line. */
+	struct at_line cmds;
+	int cmd_index;
+	int cmd_delayed;	/* the current command already waited its delay */
+	int in_handler;		/* URCs raised now wait for the final result */
+	int need_lead;		/* the next information line starts with CRLF */
+	int cme;
+	struct event *ev_cmd;	/* command delays and asynchronous commands */
+	void (*cmd_cb)(struct modem *);
+	char last_line[AT_LINE_MAX + 1];	/* for A/ */
+	int pending_cid;	/* #SGACT waiting for --sgact-delay */
+	int ping_left, ping_seq, ping_reach, ping_timeout;
+	char ping_addr[64];
+
+	/* Settings (reset by a reboot). */
+	int echo, cmee, cfun, selint, flowctl, ipr;
+	int sreg[32];		/* S-registers; S12 is the escape guard time */
+	int creg_n, cgreg_n, cereg_n;
+	enum sim_card card;
+	int pin_tries;
+	int reg_stat;
+	int attached;
+	int rssi, ber;
+	struct pdp_ctx pdp[PDP_COUNT + 1];
+	struct sock sock[SOCK_COUNT + 1];
+
+	/* Send prompt. */
+	int prompt_sock;
+	int prompt_ext;		/* #SSENDEXT: exactly prompt_need bytes */
+	size_t prompt_need;
+	struct evbuffer *prompt_buf;
+
+	/* Online mode and the +++ escape. */
+	int online_sock;
+	int esc_count;
+	uint64_t esc_last_ms;
+	uint64_t last_data_ms;
+	struct event *ev_esc;
+	int pumping;
+
+	/* Faults. */
+	int hung;
+	struct event *ev_hang;
+	struct cmd_fault_list errors;
+	struct cmd_fault_list delays;
+	char *urc_mid;		/* inject into the next response */
+
+	struct evbuffer *urcq;	/* URCs held while not in command mode */
+	struct event *ev_reg;
+	struct event *ev_reboot;
+	struct event *ev_boot;
+	unsigned reboot_ms;
+	int reboot_wait;
+
+	uint64_t cmds_total;
+	uint64_t errors_total;
+	uint64_t urcs_total;
+	unsigned reboots;
+};
+
+struct modem *modem_new(struct sim *sim);
+void modem_free(struct modem *m);
+/* Power on: open the port, factory settings, register after --reg-delay. */
+int modem_boot(struct modem *m);
+
+/* Output helpers for command handlers. */
+void modem_info(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void modem_info_raw(struct modem *m, const void *buf, size_t len);
+void modem_write(struct modem *m, const void *buf, size_t len);
+void modem_urc(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+enum at_res modem_cme(struct modem *m, int code);
+/* Complete the pending asynchronous command. */
+void modem_finish(struct modem *m, enum at_res res);
+/* Arm the command timer: cb runs after ms (delays, #SGACT, #PING). */
+void modem_cmd_timer(struct modem *m, unsigned ms, void (*cb)(struct modem *));
+
+/* Network side. */
+int modem_data_path(const struct modem *m);
+void modem_set_reg(struct modem *m, int stat);
+void modem_start_registration(struct modem *m);
+/* Lose registration (stat 0, 2, 3 or 4) and stop a registration in progress. */
+void modem_deregister(struct modem *m, int stat);
+void modem_pdp_deactivate(struct modem *m, int cid, int network);
+const char *modem_local_ip(const struct modem *m, int cid);
+void modem_update_io(struct modem *m);
+
+/* Called by the stack. */
+void modem_sock_data(struct modem *m, struct sock *s);
+void modem_sock_closed(struct modem *m, struct sock *s, int cause);
+void modem_sock_connected(struct modem *m, struct sock *s, int cme);
+void modem_sock_shutdown_done(struct modem *m, struct sock *s);
+void modem_pump(struct modem *m);
+
+/* Online mode and prompts, started by #SD, #SO, #SSEND, #SSENDEXT. */
+enum at_res modem_go_online(struct modem *m, int id);
+void modem_start_prompt(struct modem *m, int id, int ext, size_t need);
+
+/* Faults. */
+void modem_reboot(struct modem *m, unsigned ms, const char *why);
+void modem_reboot_after_output(struct modem *m, unsigned ms);
+void modem_hang(struct modem *m, unsigned ms);
+void modem_unhang(struct modem *m);
+void modem_inject(struct modem *m, const void *buf, size_t len);
+void modem_arm_error(struct modem *m, const char *cmd, int code, int count);
+void modem_set_delay(struct modem *m, const char *cmd, unsigned ms);
+void modem_set_urc_mid(struct modem *m, const char *text);
+void modem_state(const struct modem *m, struct evbuffer *out);
+void modem_sockets(const struct modem *m, struct evbuffer *out);
+/* "#SD" from "at#sd", "AT#SD" or "#sd": the name a command table uses. */
+void modem_norm_name(const char *in, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Black-box tests of the connection supervisor (issue 4/7): cellsockd
+against cellsock-modemsim and a real TCP server on loopback. Each scenario
+waits on the daemon's events and state with deadlines."""
+
+import os
+import re
+import sys
+import time
+import traceback
+
+from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
+from modemsim import connect_socket, sim_binary
+from supervisor_rig import Rig
+
+t = Checker("supervisor")
+RECONNECTS = int(os.environ.get("CELLSOCK_RECONNECTS", "50"))
+
+
+def scenario(fn):
+    """Run one scenario; an exception is a failed check with its traceback."""
+    def run():
+        try:
+            fn()
+        except Exception:
+            t.check(False, "%s raised:\n%s" % (fn.__name__, traceback.format_exc()))
+    run.__name__ = fn.__name__
+    return run
+
+
+@scenario
+def cold_start_and_server_close():
+    with Rig() as r:
+        conn = r.server.accept(timeout=20)
+        up = r.wait_link("up")
+        t.check(up["connects"] == 1, "cold start: the link comes up (modem %s)" % r.status()["modem"]["state"])
+        wait_until(lambda: "connect check passed" in r.daemon.logtext(), what="connect check")
+        t.check(conn.recv_exact(1) == b"\xff", "the connect probe reaches the server and is acknowledged")
+        m = r.status()["modem"]
+        t.check(m["model"] == "HE910" and m["registration"] == "home" and m["sim"] == "ready",
+                "status shows model, SIM and registration")
+        mark = r.monitor.mark()
+        conn.close()
+        ev = r.monitor.wait("link-dead", since=mark, timeout=10)
+        t.check(ev["cause"] == "remote-close", "server FIN -> link-dead cause=remote-close (%s)" % ev)
+        r.server.accept(timeout=15)
+        r.wait_link("up")
+        t.check(r.link()["connects"] == 2, "the link redials after the server closed")
+
+
+@scenario
+def refused_backoff():
+    with Rig() as r:
+        conn = r.server.accept(timeout=20)
+        r.wait_link("up")
+        port = r.server.port
+        r.server.sock.close()       # nobody listens any more: connects are refused
+        mark = r.monitor.mark()
+        conn.close()
+        wait_until(lambda: len(r.monitor.find("link-state", since=mark, state="backoff")) >= 5,
+                   timeout=30, what="five backoffs")
+        delays = [float(x) for x in re.findall(r"next attempt in ([0-9.]+) s", r.daemon.logtext())]
+        t.check(len(delays) >= 5 and min(delays) >= 0.2,
+                "refused: every backoff delay is at least reconnect.min (%s)" % delays)
+        t.check(max(delays[-3:]) > 0.2 or len(set(delays)) > 1,
+                "refused: delays grow and vary (jitter) (%s)" % delays)
+        t.check("connection refused" in r.link()["last_error"] or "failed" in r.link()["last_error"],
+                "last_error says why (%s)" % r.link()["last_error"])
+        import socket
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+        s.listen(4)
+        s.settimeout(15)
+        c, _ = s.accept()
+        r.wait_link("up")
+        t.check(True, "refused: the link comes back when the server listens again")
+        c.close()
+        s.close()
+
+
+@scenario
+def pdp_drop():
+    with Rig() as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        r.sim.control("pdp-drop")
+        ev = r.monitor.wait("link-dead", since=mark, timeout=10)
+        t.check(ev["cause"] == "pdp-lost", "pdp-drop -> link-dead cause=pdp-lost (%s)" % ev)
+        r.monitor.wait("modem-state", since=mark, state="attaching", timeout=10)
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        t.check(r.sim.state().get("pdp_active", "1") in ("1", "yes"),
+                "pdp-drop: the context is re-activated and the link is back")
+
+
+@scenario
+def deregister_register():
+    with Rig() as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        r.sim.control("deregister")
+        r.monitor.wait("modem-state", since=mark, state="registering", timeout=10)
+        t.check(r.wait_link("waiting", timeout=10)["state"] == "waiting",
+                "deregister: the link waits for registration")
+        r.sim.control("register")
+        r.wait_link("up", timeout=30)
+        t.check(True, "register: the link is back up")
+
+
+@scenario
+def hang_then_resync():
+    with Rig() as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        r.sim.control("hang")
+        r.ctl("reconnect", "server")
+        r.monitor.wait("modem-state", since=mark, state="closed", timeout=30)
+        t.check("not answering" in r.daemon.logtext(),
+                "hang: consecutive timeouts close the port (modem not answering)")
+        r.sim.control("unhang")
+        r.wait_link("up", timeout=40)
+        t.check("not answering" in r.daemon.logtext(), "hang: the port is reopened, resynced and the link is back")
+
+
+@scenario
+def reboot_port_comes_back():
+    with Rig() as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        r.sim.control("reboot 1500")
+        ev = r.monitor.wait("link-dead", since=mark, timeout=10)
+        t.check(ev["cause"] == "modem-gone", "reboot: link-dead cause=modem-gone (%s)" % ev)
+        r.server.accept(timeout=30)
+        r.wait_link("up", timeout=30)
+        t.check("vanished" in r.daemon.logtext(), "reboot: the port is reopened and the link is back")
+
+
+@scenario
+def stale_socket_closed_before_dial():
+    with Rig(start_daemon=False) as r:
+        port = r.sim.open_port()
+        connect_socket(port, r.server.port)
+        first = r.server.accept(timeout=10)
+        port.close()
+        t.check(r.sim.sockets()[1]["state"] != "0", "stale: the simulator has socket 1 open before the daemon starts")
+        r.start()
+        second = r.server.accept(timeout=20)
+        r.wait_link("up")
+        t.check(first.wait_eof(timeout=10), "stale: the old connection is closed")
+        t.check("still open (stale)" in r.daemon.logtext(), "stale: the daemon says it closed a stale socket first")
+        second.close()
+
+
+@scenario
+def he910_004_reconnects_without_overlap():
+    with Rig(firmware="he910-12.00.004") as r:
+        conns = [r.server.accept(timeout=20)]
+        r.wait_link("up")
+        t.check("12.00.006" in r.daemon.logtext() and "quiet time" in r.daemon.logtext(),
+                "12.00.004: the daemon warns and names the fixed firmware")
+        start = time.monotonic()
+        for i in range(RECONNECTS):
+            rc, out, err = r.ctl("reconnect", "server")
+            if rc != 0:
+                t.check(False, "reconnect %d refused: %s" % (i, err))
+                break
+            conns.append(r.server.accept(timeout=30))
+            wait_until(lambda: r.link()["state"] == "up" and r.link()["connects"] == i + 2,
+                       timeout=30, what="reconnect %d up" % i)
+        st = r.sim.state()
+        t.check(st.get("overlaps") == "0" and st.get("jammed") == "0",
+                "12.00.004: %d forced reconnects, overlaps=%s jammed=%s (%.0f s)" %
+                (RECONNECTS, st.get("overlaps"), st.get("jammed"), time.monotonic() - start))
+        for c in conns:
+            c.close()
+
+
+@scenario
+def forced_jam_cured_by_reboot():
+    with Rig(extra_top="", sim_args=["--jam-after", "1000"]) as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        r.sim.control("jam")
+        r.ctl("reconnect", "server")
+        ev = r.monitor.wait("link-dead", since=mark, cause="ack-stall", timeout=20)
+        t.check(True, "jam: a connect that carries nothing is detected (ack-stall)")
+        r.monitor.wait("escalation", since=mark, step="modem-reboot", timeout=90)
+        steps = [e["step"] for e in r.monitor.find("escalation", since=mark)]
+        t.check(steps[:3] == ["pdp-cycle", "radio-cycle", "modem-reboot"],
+                "jam: the ladder climbs pdp-cycle, radio-cycle, modem-reboot (%s)" % steps)
+        wait_until(lambda: r.link()["state"] == "up" and "passed" in r.daemon.logtext().split("modem-reboot")[-1],
+                   timeout=60, what="verified link after reboot")
+        t.check(r.sim.state().get("jammed") == "0", "jam: cured by the reboot; the link is up and verified")
+
+
+def main():
+    if not os.path.exists(CELLSOCKD):
+        skip("cellsockd not built")
+    try:
+        sim_binary()
+    except Exception as e:
+        skip(str(e))
+    only = sys.argv[1:]
+    for sc in (cold_start_and_server_close, refused_backoff, pdp_drop, deregister_register,
+               hang_then_resync, reboot_port_comes_back, stale_socket_closed_before_dial,
+               he910_004_reconnects_without_overlap, forced_jam_cured_by_reboot):
+        if only and sc.__name__ not in only:
+            continue
+        start = time.monotonic()
+        sc()
+        print("# %s: %.1f s" % (sc.__name__, time.monotonic() - start))
+    return t.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
