@@ -41,19 +41,20 @@ echo "== a local echo server on 127.0.0.1:$port (socat)"
 socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork EXEC:cat &
 pids="$pids $!"
 
-echo "== the modem simulator (cellsock-modemsim, Telit HE910 firmware 12.00.006)"
+echo "== the modem simulator (cellsock-modemsim: a Telit HE910, firmware 12.00.006, 115200 baud)"
 "$b/src/modemsim/cellsock-modemsim" --link "$run/modem" --control "$run/modemsim.sock" \
-	--firmware he910-12.00.006 >"$run/modemsim.out" 2>"$run/modemsim.log" &
+	--firmware he910-12.00.006 --baud 115200 >"$run/modemsim.out" 2>"$run/modemsim.log" &
 pids="$pids $!"
-wait_for "test -e $run/modem" 10
+wait_for "test -S $run/modemsim.sock" 10
 echo "   modem port: $run/modem -> $(readlink "$run/modem")"
+sim() { printf '%s\n' "$*" | socat - UNIX-CONNECT:"$run/modemsim.sock" | grep -v '^OK$' || true; }
 
 cat >"$run/cellsockd.conf" <<CONF
 modem:   { device = "$run/modem"; baudrate = 115200; };
 network: { apn = "internet"; };
 links = ( { name = "server"; host = "127.0.0.1"; port = $port; socket = 1;
-            local = "unix:$run/server.sock";
-            keepalive: { idle = 30.0; timeout = 5.0; retries = 2; probe = "FF"; reply = "any"; }; } );
+            keepalive: { probe = "FF"; ack_timeout = 5.0; };
+            reconnect: { min = 1.0; max = 60.0; stable = 30.0; quiet_time = 1.0; }; } );
 control: { socket = "$run/control.sock"; group = ""; mode = "0660"; };
 log:     { level = "info"; };
 CONF
@@ -66,27 +67,47 @@ pids="$pids $!"
 ctl() { "$b/src/ctl/cellsockctl" -s "$run/control.sock" "$@"; }
 wait_for "ctl version" 10
 
-echo "== cellsockctl monitor (in the background: events appear below)"
-ctl monitor &
+echo "== cellsockctl monitor (in the background: events appear as they happen)"
+ctl monitor | sed -u 's/^/   [monitor] /' &
 pids="$pids $!"
 wait_for "ctl -j status | grep -q '\"monitors\":1'" 5
 
+echo "== waiting for the link to come up (modem bring-up, PDP context, dial)"
+wait_for "ctl -j links | grep -q '\"state\":\"up\"'" 30
+wait_for "grep -q 'connect check passed' $run/cellsockd.log" 15
+echo
 echo "== cellsockctl status"
 ctl status
 echo
-echo "== cellsockctl -j links"
-ctl -j links
+echo "== fault: the server resets the connection (simulator: rst 1)"
+sim rst 1
+wait_for "ctl -j links | grep -q '\"connects\":2'" 30
+wait_for "ctl -j links | grep -q '\"state\":\"up\"'" 30
+echo "   detected (remote-reset), socket closed and verified, link back up"
 echo
-echo "== SIGHUP: the daemon reloads its configuration"
-kill -HUP "$(ctl -j status | python3 -c 'import json,sys; print(json.load(sys.stdin)["daemon"]["pid"])')"
-wait_for "grep -q 'configuration reloaded' $run/cellsockd.log" 5
+echo "== fault: the network deactivates the PDP context (simulator: pdp-drop)"
+sim pdp-drop
+wait_for "ctl -j links | grep -q '\"connects\":3'" 30
+wait_for "ctl -j links | grep -q '\"state\":\"up\"'" 30
+echo "   detected (pdp-lost), context re-activated, link back up"
+echo
+echo "== fault: the module reboots and its port disappears (simulator: reboot 1500)"
+sim reboot 1500
+wait_for "ctl -j links | grep -q '\"connects\":4'" 40
+wait_for "ctl -j links | grep -q '\"state\":\"up\"'" 30
+echo "   detected (modem-gone), port reopened, full bring-up, link back up"
+echo
+echo "== cellsockctl links"
+ctl links
 echo
 echo "== the daemon's log"
-cat "$run/cellsockd.log"
+sed 's/^/   /' "$run/cellsockd.log"
 
 if [ $stay -eq 1 ]; then
 	echo
-	echo "Running. Try:  $b/src/ctl/cellsockctl -s $run/control.sock status"
+	echo "Running. Try:"
+	echo "  $b/src/ctl/cellsockctl -s $run/control.sock status"
+	echo "  printf 'fin 1\\n' | socat - UNIX-CONNECT:$run/modemsim.sock     # inject a fault"
 	echo "Ctrl-C stops everything."
 	wait
 fi

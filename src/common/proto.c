@@ -158,3 +158,22 @@ proto_value_decode(char *s)
 	*w = '\0';
 	return s;
 }
+
+long
+proto_bytes_decode(const char *in, unsigned char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	for (const char *r = in; *r != '\0'; r++) {
+		int hi, lo;
+		if (n == outsz)
+			return -1;
+		if (*r == '%' && (hi = proto_hexdigit(r[1])) >= 0 &&
+		    (lo = proto_hexdigit(r[2])) >= 0) {
+			out[n++] = (unsigned char)(hi << 4 | lo);
+			r += 2;
+		} else
+			out[n++] = (unsigned char)*r;
+	}
+	return (long)n;
+}

@@ -95,6 +95,9 @@ const char *proto_rest(const struct proto_request *req, int i);
 void proto_value_encode(const char *in, char *out, size_t outsz);
 /* Decode in place; returns the decoded string. */
 char *proto_value_decode(char *s);
+/* Decode %XX escapes of in into out (binary-safe: %00 gives a NUL byte).
+ * Returns the number of bytes, or -1 if out is too small. */
+long proto_bytes_decode(const char *in, unsigned char *out, size_t outsz);
 /* Look a name up in one of the name arrays above; -1 if absent. */
 int proto_lookup(const char *const *names, int count, const char *name);
 

@@ -30,7 +30,7 @@ struct ctl_cmd {
 };
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "status", "", 0, 0, "link", 0, "daemon, modem and link summary" },
+	{ "status", "", 0, 0, "link,relay", 0, "daemon, modem and link summary" },
 	{ "modem", "", 0, 0, "", 0, "modem identity, SIM, registration, operator, signal" },
 	{ "links", "", 0, 0, "link", 0, "one row per link" },
 	{ "connect", "NAME", 1, 1, "", 0, "start a link" },

@@ -14,13 +14,14 @@
 #include "daemon.h"
 #include "link.h"
 #include "modem.h"
+#include "relay.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "log.h"
 
 static cmd_handler cmd_help, cmd_version, cmd_status, cmd_links, cmd_log_level,
     cmd_reload, cmd_monitor, cmd_not_yet, cmd_modem, cmd_connect, cmd_disconnect,
-    cmd_reconnect, cmd_reset, cmd_at;
+    cmd_reconnect, cmd_reset, cmd_at, cmd_send;
 
 /* Every command the daemon knows. Commands whose issue has not landed are
  * registered so that they answer "not available yet". */
@@ -33,7 +34,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "connect", "NAME", 1, 1, CMD_PRIV, cmd_connect, "start a link" },
 	{ "disconnect", "NAME", 1, 1, CMD_PRIV, cmd_disconnect, "stop a link (verified teardown)" },
 	{ "reconnect", "NAME", 1, 1, CMD_PRIV, cmd_reconnect, "tear a link down and dial again" },
-	{ "send", "NAME DATA", 2, -1, CMD_PRIV, cmd_not_yet, "send bytes on a link" },
+	{ "send", "NAME DATA", 2, -1, CMD_PRIV, cmd_send, "send bytes on a link (%XX escapes)" },
 	{ "monitor", "", 0, 0, CMD_READ, cmd_monitor, "stream events" },
 	{ "metrics", "", 0, 0, CMD_READ, cmd_not_yet, "Prometheus text exposition" },
 	{ "at", "COMMAND", 1, -1, CMD_ROOT, cmd_at, "raw AT command through the queue" },
@@ -179,10 +180,12 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	proto_value_encode(m->last_error, err, sizeof(err));
 	cmd_reply(ctx, "modem state=%s device=%s model=%s firmware=%s imei=%s sim=%s "
 	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f failures=%u "
-	    "pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
+	    "escalation=%s pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
 	    modem_state_names[m->state], dev, model, fw, m->ident.imei,
 	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
-	    m->quiet_time, m->failures, m->steps_total[STEP_PDP_CYCLE],
+	    m->quiet_time, m->failures,
+	    m->step_running >= 0 ? escalation_step_names[m->step_running] : "",
+	    m->steps_total[STEP_PDP_CYCLE],
 	    m->steps_total[STEP_RADIO_CYCLE], m->steps_total[STEP_MODEM_REBOOT],
 	    m->steps_total[STEP_HOOK], err);
 }
@@ -192,6 +195,25 @@ cmd_modem(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	cmd_modem_record(ctx);
 	cmd_ok(ctx);
+}
+
+/* The "relay ..." record: the data path's byte account for one link. */
+static void
+cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
+{
+	const struct relay_counters *c = relay_counters(l->relay);
+
+	cmd_reply(ctx, "relay name=%s client=%d tx_queued=%zu rx_queued=%zu accepted=%llu "
+	    "sent=%llu acked=%llu received=%llu delivered=%llu lost_unsent=%llu "
+	    "lost_unacked=%llu lost_unread=%llu undelivered=%llu resent=%llu clients=%llu "
+	    "refused=%llu", l->name, relay_has_client(l->relay), relay_tx_queued(l->relay),
+	    relay_rx_queued(l->relay), (unsigned long long)c->accepted,
+	    (unsigned long long)c->sent, (unsigned long long)c->acked,
+	    (unsigned long long)c->received, (unsigned long long)c->delivered,
+	    (unsigned long long)c->lost_unsent, (unsigned long long)c->lost_unacked,
+	    (unsigned long long)c->lost_unread, (unsigned long long)c->undelivered,
+	    (unsigned long long)c->resent, (unsigned long long)c->clients,
+	    (unsigned long long)c->refused);
 }
 
 static void
@@ -210,6 +232,8 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 	cmd_modem_record(ctx);
 	for (int i = 0; i < d->n_links; i++)
 		cmd_link_record(ctx, d->link[i]);
+	for (int i = 0; i < d->n_links; i++)
+		cmd_relay_record(ctx, d->link[i]);
 	cmd_ok(ctx);
 }
 
@@ -368,9 +392,10 @@ cmd_at_done(const struct at_response *r, void *arg)
 		util_escape(r->payload, r->payload_len, esc, sizeof(esc));
 		cmd_reply(&ctx, "%s", esc);
 	}
+	/* The final result is the exit status (OK) or the ERR message: a bare
+	 * "OK" line would read as the protocol's own terminal line. */
 	util_escape(r->result.text ? r->result.text : at_final_name(r->result.kind),
 	    strlen(r->result.text ? r->result.text : at_final_name(r->result.kind)), esc, sizeof(esc));
-	cmd_reply(&ctx, "%s", esc);
 	if (r->result.success)
 		cmd_ok(&ctx);
 	else
@@ -401,4 +426,31 @@ cmd_at(struct cmd_ctx *ctx, const struct proto_request *req)
 		return;
 	}
 	ctx->deferred = 1;
+}
+
+/* send NAME DATA: DATA is the rest of the line with %XX escapes, so any
+ * byte passes; it goes through the link's data path like a client's bytes. */
+static void
+cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
+{
+	struct link *l = cmd_link_arg(ctx, req);
+	unsigned char buf[PROTO_LINE_MAX];
+	long n;
+
+	if (l == NULL)
+		return;
+	if ((n = proto_bytes_decode(proto_rest(req, 2), buf, sizeof(buf))) <= 0) {
+		cmd_err(ctx, ERR_USAGE, "usage: send NAME DATA (nothing to send)");
+		return;
+	}
+	if (l->state != LINK_UP) {
+		cmd_err(ctx, ERR_FAILED, "link %s is %s, not up", l->name, link_state_names[l->state]);
+		return;
+	}
+	if (relay_send(l->relay, buf, (size_t)n) == -1) {
+		cmd_err(ctx, ERR_BUSY, "link %s: the queue toward the server is full", l->name);
+		return;
+	}
+	cmd_reply(ctx, "queued link=%s bytes=%ld", l->name, n);
+	cmd_ok(ctx);
 }

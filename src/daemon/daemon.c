@@ -51,8 +51,7 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 		if (old[j] == NULL)
 			continue;
 		log_info("link %s: removed from the configuration", old[j]->name);
-		link_forget(old[j]);
-		free(old[j]);
+		link_forget(old[j]);	/* frees it, now or when its last reply arrives */
 	}
 }
 

@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "modem.h"
 #include "opslot.h"
+#include "relay.h"
 #include "util.h"
 
 #define LINK_POLL_MS 200		/* #SS polls while verifying a close or a dial */
@@ -53,10 +55,13 @@ struct link_transition {
 static link_action act_start, act_stop, act_close_then_connect, act_close_then_backoff,
     act_connect_or_wait, act_connect_step, act_close_step, act_after_close,
     act_modem_down, act_want_up_again, act_want_down, act_dial_failed,
-    act_dead_while_up;
+    act_dead_while_up, act_escalated_while_up;
 
 static void link_dead_quiet(struct link *l, enum dead_cause cause, const char *why);
 static void link_check_start(struct link *l);
+static void link_idle_arm(struct link *l);
+static void link_on_closure(void *owner, const struct dialect_reply *r);
+static void link_on_idle(evutil_socket_t fd, short what, void *arg);
 static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
 
 #define T(f, n) { f, n, 1 }
@@ -104,7 +109,7 @@ static const struct link_transition link_fsm[LINK_STATE_COUNT][LEV_COUNT] = {
 		[LEV_RECONNECT] = T(act_close_then_connect, LINK_CLOSING),
 		[LEV_MODEM_READY] = IGNORE,
 		[LEV_MODEM_DOWN] = T(act_modem_down, LINK_NEXT_BY_ACTION),
-		[LEV_MODEM_RECOVERING] = T(NULL, LINK_RECOVERING),
+		[LEV_MODEM_RECOVERING] = T(act_escalated_while_up, LINK_RECOVERING),
 		[LEV_DIAL_OK] = IGNORE, [LEV_DIAL_FAILED] = IGNORE,
 		[LEV_DEAD] = T(act_dead_while_up, LINK_CLOSING),
 		[LEV_CLOSED] = IGNORE, [LEV_TIMER] = IGNORE,
@@ -218,6 +223,8 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 	if (old == LINK_UP) {
 		evtimer_del(l->ev_stable);
 		evtimer_del(l->ev_check);
+		evtimer_del(l->ev_idle);
+		relay_link_down(l->relay, l->cause);
 	}
 	daemon_event(l->d, EV_LINK_STATE, "name=%s state=%s old=%s", l->name,
 	    link_state_names[next], link_state_names[old]);
@@ -241,7 +248,10 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		l->last_error[0] = '\0';
 		stable = util_tv_from_sec(l->conf->reconnect.stable);
 		evtimer_add(l->ev_stable, &stable);
+		l->own_sent = 0;
 		link_check_start(l);
+		link_idle_arm(l);
+		relay_link_up(l->relay);
 		break;
 	case LINK_IDLE:
 	case LINK_WAITING:
@@ -285,7 +295,9 @@ link_init(struct link *l, struct daemon *d, int index, const struct conf_link *c
 	l->ev_timer = evtimer_new(d->base, link_on_timer, l);
 	l->ev_stable = evtimer_new(d->base, link_on_stable, l);
 	l->ev_check = evtimer_new(d->base, link_on_check_timer, l);
+	l->ev_idle = evtimer_new(d->base, link_on_idle, l);
 	backoff_init(&l->backoff, conf->reconnect.min, conf->reconnect.max, rng);
+	l->relay = relay_new(l);
 }
 
 void
@@ -293,10 +305,13 @@ link_free(struct link *l)
 {
 	if (l->ev_timer == NULL)
 		return;
+	relay_free(l->relay);
+	l->relay = NULL;
 	event_free(l->ev_timer);
 	event_free(l->ev_stable);
 	event_free(l->ev_check);
-	l->ev_timer = l->ev_stable = l->ev_check = NULL;
+	event_free(l->ev_idle);
+	l->ev_timer = l->ev_stable = l->ev_check = l->ev_idle = NULL;
 }
 
 uint64_t
@@ -442,6 +457,19 @@ act_dead_while_up(struct link *l)
 	return LINK_STAY;
 }
 
+/* An escalation step (for another link's failures, or by hand) takes this
+ * connection down with it: a context or radio cycle loses the context, a
+ * reboot or the hook the modem. */
+static int
+act_escalated_while_up(struct link *l)
+{
+	int step = link_modem(l)->step_running;
+
+	link_dead_quiet(l, step == STEP_MODEM_REBOOT || step == STEP_HOOK ? CAUSE_MODEM_GONE :
+	    CAUSE_PDP_LOST, "an escalation step runs");
+	return LINK_STAY;
+}
+
 static int
 act_connect_or_wait(struct link *l)
 {
@@ -571,6 +599,20 @@ link_on_configured(void *owner, const struct dialect_reply *r)
 	m_->ops->call(m_->at, __VA_ARGS__, opslot_reply, slot_); \
 } while (0)
 
+/* The modem's quiet time, and the hard minimum interval between two dials
+ * of this link, whatever led to the new dial (operator, registration
+ * flapping): no reconnect storm is possible. */
+static uint64_t
+link_wait_before_dial_ms(const struct link *l)
+{
+	uint64_t quiet = modem_quiet_left_ms(link_modem(l)), now = util_now_ms();
+	uint64_t next = l->last_dial_ms + (uint64_t)(l->conf->reconnect.min * 1000);
+
+	if (l->last_dial_ms != 0 && next > now && next - now > quiet)
+		return next - now;
+	return quiet;
+}
+
 static int
 act_connect_step(struct link *l)
 {
@@ -581,7 +623,7 @@ act_connect_step(struct link *l)
 		return LINK_STAY;
 	switch ((enum connect_step)l->step) {
 	case CSTEP_QUIET:
-		if ((quiet = modem_quiet_left_ms(link_modem(l))) > 0) {
+		if ((quiet = link_wait_before_dial_ms(l)) > 0) {
 			link_timer_ms(l, quiet);
 			break;
 		}
@@ -597,6 +639,7 @@ act_connect_step(struct link *l)
 	case CSTEP_DIAL:
 		log_info("link %s: dialling %s:%d on socket %d (attempt %u)", l->name, c->host,
 		    c->port, c->socket, l->attempts);
+		l->last_dial_ms = util_now_ms();
 		LINK_OP(l, link_on_dial, sock_dial, c->socket, c->host, c->port,
 		    LINK_DIAL_TIMEOUT_MS);
 		break;
@@ -665,18 +708,7 @@ act_close_step(struct link *l)
 	return LINK_STAY;
 }
 
-/* ---- data (the data path of a later issue reads it; here it is counted) ---- */
-
-static void
-link_on_recv(void *owner, const struct dialect_reply *r)
-{
-	struct link *l = owner;
-
-	if (r->status != DIALECT_OK)
-		return;
-	l->last_alive_ms = util_now_ms();
-	log_debug("link %s: %zu bytes received", l->name, r->u.recv.len);
-}
+/* ---- data: the relay reads it ---- */
 
 void
 link_data(struct link *l, long pending)
@@ -684,8 +716,49 @@ link_data(struct link *l, long pending)
 	if (l->state != LINK_UP)
 		return;
 	l->last_alive_ms = util_now_ms();
-	LINK_OP(l, link_on_recv, sock_recv, l->conf->socket,
-	    (size_t)(pending > 0 && pending < 1500 ? pending : 1500));
+	link_idle_arm(l);
+	relay_data(l->relay, pending);
+}
+
+/* ---- idle: a quiet link reads its socket status ----
+ * After keepalive.idle seconds without inbound data the socket's status is
+ * read: data the module holds without having announced it (a lost SRING) is
+ * read, and a socket the module closed without a NO CARRIER is noticed.
+ * One wake-up per idle period, none while data flows. */
+
+static void
+link_idle_arm(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+	struct timeval tv = util_tv_from_sec(k->idle_auto ? k->idle_min : k->idle);
+
+	evtimer_add(l->ev_idle, &tv);
+}
+
+static void
+link_on_idle_status(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED) {
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+		return;
+	}
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CONNECTED_DATA) {
+		log_info("link %s: the module holds unannounced data (lost SRING); reading it",
+		    l->name);
+		relay_data(l->relay, -1);
+	}
+	link_idle_arm(l);
+}
+
+static void
+link_on_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	if (l->state == LINK_UP)
+		LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
 }
 
 /* ---- the module says a socket closed ---- */
@@ -803,6 +876,7 @@ link_reconfigure(struct link *l, const struct conf_link *conf)
 	if (moved && active)
 		link_close_orphan(l, l->conf->socket);
 	l->conf = conf;
+	relay_reconfigure(l->relay);
 	l->backoff.min = conf->reconnect.min;
 	l->backoff.max = conf->reconnect.max < conf->reconnect.min ? conf->reconnect.min :
 	    conf->reconnect.max;
@@ -812,12 +886,25 @@ link_reconfigure(struct link *l, const struct conf_link *conf)
 	link_event(l, LEV_RECONNECT);
 }
 
+static void
+link_drained(void *owner)
+{
+	struct link *l = owner;
+
+	link_free(l);
+	free(l);
+}
+
 void
 link_forget(struct link *l)
 {
 	if (l->state != LINK_IDLE && l->state != LINK_WAITING)
 		link_close_orphan(l, l->conf->socket);
 	link_free(l);
+	/* Replies still to come point into l: free it when the last arrives. */
+	if (opslot_release(&l->ops, link_drained))
+		return;
+	free(l);
 }
 
 /* ---- connect check: a connection that carries nothing is jammed ----
@@ -881,6 +968,7 @@ link_on_check_sent(void *owner, const struct dialect_reply *r)
 		return;
 	}
 	l->check_acked = l->conf->keepalive.probe_len;
+	l->own_sent += l->conf->keepalive.probe_len;
 	link_check_timer(l);
 }
 

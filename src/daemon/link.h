@@ -15,6 +15,7 @@
 struct daemon;
 struct event;
 struct conf_link;
+struct relay;
 
 /* What can happen to a link. */
 enum link_event {
@@ -54,13 +55,18 @@ struct link {
 	double backoff_delay;		/* the delay in force, seconds */
 	uint64_t backoff_until_ms;
 	uint64_t close_deadline_ms;
+	uint64_t last_dial_ms;		/* dials are never closer than reconnect.min */
 	uint32_t attempts;		/* dials since the last stable period */
 	uint64_t connects, failures;	/* totals */
 	uint64_t dead_by_cause[CAUSE_COUNT];
 	enum dead_cause cause;		/* of the last death */
 	enum dial_error dial_error;
 	uint64_t last_alive_ms;		/* last sign of life */
+	struct relay *relay;		/* the data path (relay.c) */
+	uint64_t own_sent;		/* bytes the link itself sent on this
+					 * connection (probes): #SI counts them */
 	struct event *ev_check;		/* connect check: #SI polls after the probe */
+	struct event *ev_idle;		/* keepalive.idle without inbound data */
 	uint64_t check_deadline_ms;
 	uint64_t check_acked;		/* ack_waiting seen at the last poll */
 	int verified;			/* something sent on this connection was acked */

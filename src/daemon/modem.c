@@ -25,6 +25,7 @@
 #include "log.h"
 #include "modem.h"
 #include "opslot.h"
+#include "relay.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -51,6 +52,8 @@ const char *const modem_state_names[MODEM_STATE_COUNT] = {
 
 static void modem_open(struct modem *m);
 static void modem_run_state(struct modem *m);
+static unsigned modem_step_threshold(const struct modem *m, enum escalation_step step);
+static void modem_run_step(struct modem *m, enum escalation_step step, const char *why);
 
 static struct opslots *
 modem_slots(struct modem *m)
@@ -128,6 +131,7 @@ modem_on_ready_attached(void *owner, const struct dialect_reply *r)
 	if (r->status == DIALECT_OK && r->u.pdp.ip[0])
 		snprintf(m->ip, sizeof(m->ip), "%s", r->u.pdp.ip);
 	m->unanswered = 0;
+	m->step_running = -1;
 	modem_enter(m, MODEM_READY, "PDP context active");
 }
 
@@ -376,8 +380,28 @@ modem_drop_engine(struct modem *m)
 	at_free(m->at);
 	m->at = NULL;
 	opslot_reset(modem_slots(m));
-	for (int i = 0; i < m->d->n_links; i++)
+	for (int i = 0; i < m->d->n_links; i++) {
 		opslot_reset(&m->d->link[i]->ops);
+		relay_engine_gone(m->d->link[i]->relay);
+	}
+}
+
+/* Bring-ups that failed in a row (the module does not answer, or its port
+ * does not come back) escalate to the external hook: AT commands cannot
+ * reach a module in that state, a power cycle can. */
+#define MODEM_DEAD_BRINGUPS 3
+
+static int
+modem_try_hook(struct modem *m)
+{
+	if (++m->unanswered < MODEM_DEAD_BRINGUPS || modem_step_threshold(m, STEP_HOOK) == 0)
+		return 0;
+	if (m->step_last[STEP_HOOK] != 0 &&
+	    difftime(time(NULL), m->step_last[STEP_HOOK]) < m->d->conf->recovery.cooldown)
+		return 0;
+	m->unanswered = 0;
+	modem_run_step(m, STEP_HOOK, "the module stays unreachable");
+	return 1;
 }
 
 /* The port vanished or the module stopped answering: close, reopen later. */
@@ -388,6 +412,8 @@ modem_lost(struct modem *m, const char *why)
 	snprintf(m->last_error, sizeof(m->last_error), "%s", why);
 	log_warnx("modem: %s", why);
 	modem_drop_engine(m);
+	if (m->state != MODEM_RECOVERING && m->hook_pid == 0 && modem_try_hook(m))
+		return;
 	if (m->state == MODEM_CLOSED) {
 		modem_run_state(m);
 		return;
@@ -471,6 +497,8 @@ modem_open(struct modem *m)
 	if ((port = serial_open(m->d->base, &sc, err, sizeof(err))) == NULL) {
 		snprintf(m->last_error, sizeof(m->last_error), "%s", err);
 		log_warnx("modem: %s", err);
+		if (m->opens > 1 && modem_try_hook(m))
+			return;
 		modem_run_state(m);
 		return;
 	}

@@ -44,6 +44,28 @@ opslot_take(struct opslots *set, opslot_fn *fn)
 	return NULL;
 }
 
+int
+opslot_release(struct opslots *set, void (*drained)(void *owner))
+{
+	set->gen++;
+	for (int i = 0; i < OPSLOT_MAX; i++)
+		if (set->slot[i].busy) {
+			set->drained = drained;
+			return 1;
+		}
+	return 0;
+}
+
+/* After a reply to a released set: free the owner once nothing is pending. */
+static void
+opslot_maybe_drained(struct opslots *set)
+{
+	for (int i = 0; i < OPSLOT_MAX; i++)
+		if (set->slot[i].busy)
+			return;
+	set->drained(set->owner);
+}
+
 void
 opslot_reply(const struct dialect_reply *reply, void *arg)
 {
@@ -51,6 +73,10 @@ opslot_reply(const struct dialect_reply *reply, void *arg)
 	int current = s->gen == s->set->gen;
 
 	s->busy = 0;
+	if (s->set->drained != NULL) {
+		opslot_maybe_drained(s->set);
+		return;
+	}
 	/* GONE: the port vanished; the engine's gone report takes the modem
 	 * and every link down with the right cause, so the asker does nothing. */
 	if (current && reply->status != DIALECT_GONE)

@@ -23,6 +23,7 @@ struct opslot {
 struct opslots {
 	void *owner;
 	unsigned gen;		/* bumped by opslot_invalidate() */
+	void (*drained)(void *owner);	/* set by opslot_release() */
 	struct opslot slot[OPSLOT_MAX];
 };
 
@@ -32,6 +33,10 @@ void opslot_invalidate(struct opslots *set);
 /* The engine was freed: its requests will never be answered, so every slot
  * is free again (and their replies, which cannot come, invalid). */
 void opslot_reset(struct opslots *set);
+/* The owner is going away: drop every reply to come. Returns 0 if none is
+ * pending (free the owner now); otherwise drained(owner) is called when the
+ * last reply arrives, and the owner must stay allocated until then. */
+int opslot_release(struct opslots *set, void (*drained)(void *owner));
 /* A slot for one request: pass opslot_reply as the dialect callback and the
  * returned slot as its argument. NULL when all slots are busy. */
 struct opslot *opslot_take(struct opslots *set, opslot_fn *fn);

@@ -199,6 +199,76 @@ def forced_jam_cured_by_reboot():
         t.check(r.sim.state().get("jammed") == "0", "jam: cured by the reboot; the link is up and verified")
 
 
+@scenario
+def operator_disconnect_connect_reset():
+    with Rig() as r:
+        first = r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        rc, out, _ = r.ctl("disconnect", "server")
+        t.check(rc == 0, "disconnect is accepted")
+        r.wait_link("idle")
+        t.check(first.wait_eof(timeout=10), "disconnect: the server sees the connection close")
+        t.check(r.sim.sockets()[1]["state"] == "0", "disconnect: the modem socket is verified closed")
+        ev = r.monitor.find("link-dead", since=mark)
+        t.check(ev and ev[0]["cause"] == "operator", "disconnect: link-dead cause=operator")
+        t.check(r.link()["state"] == "idle", "disconnect: the link stays idle")
+        rc, _, err = r.ctl("reconnect", "server")
+        t.check(rc == 1 and "use connect" in err, "reconnect of an idle link is refused")
+        r.ctl("connect", "server")
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        t.check(True, "connect: the link comes back up")
+        rc, out, err = r.ctl("at", "AT+CGMM")
+        t.check(rc == 0 and out.splitlines() == ["HE910"],
+                "at: a raw command passes through the queue and returns lines and result (%r)" % out)
+        rc, out, err = r.ctl("at", "AT+BOGUS")
+        t.check(rc == 1 and "ERROR" in out + err, "at: a final ERROR exits 1")
+        for word, step in (("pdp", "pdp-cycle"), ("radio", "radio-cycle"), ("modem", "modem-reboot")):
+            mark = r.monitor.mark()
+            wait_until(lambda: r.ctl("reset", word)[0] == 0, timeout=30, what="reset %s accepted" % word)
+            r.monitor.wait("escalation", since=mark, step=step, timeout=10)
+            t.check(r.status()["modem"]["escalation"] in (step, ""),
+                    "status shows the step in progress (%s)" % step)
+            r.server.accept(timeout=40)
+            r.wait_link("up", timeout=40)
+            t.check(r.status()["modem"][step.replace("-cycle", "_cycles").replace("modem-reboot", "reboots")] >= 1,
+                    "reset %s: the step runs, is counted in status, and the link is back" % word)
+
+
+@scenario
+def hook_for_unreachable_module():
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="cellsock-hook-")
+    marker = os.path.join(tmp, "ran")
+    hook = os.path.join(tmp, "power-cycle")
+    try:
+        with Rig(start_daemon=False) as r:
+            with open(hook, "w") as f:
+                f.write("#!%s\nimport socket, sys\nopen(%r, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+                        "s = socket.socket(socket.AF_UNIX); s.connect(%r); s.sendall(b'reboot 300\\n'); s.recv(100)\n"
+                        % (sys.executable, marker, r.sim.control_path))
+            os.chmod(hook, 0o755)
+            r.recovery = ('pdp_cycle_after = 3; radio_cycle_after = 5; modem_reboot_after = 7; '
+                          'cooldown = 1.0; hook = "%s"; hook_timeout = 10.0;' % hook)
+            r.start()
+            r.server.accept(timeout=20)
+            r.wait_link("up")
+            mark = r.monitor.mark()
+            r.sim.control("hang")
+            r.ctl("reconnect", "server")
+            r.monitor.wait("escalation", since=mark, step="hook", timeout=90)
+            wait_until(lambda: os.path.exists(marker), timeout=15, what="the hook to run")
+            t.check(open(marker).read().strip() == r.sim.link,
+                    "hook: an unreachable module runs the hook with the device path")
+            r.server.accept(timeout=40)
+            r.wait_link("up", timeout=40)
+            t.check(r.status()["modem"]["hooks"] == 1, "hook: after the power cycle the link is back")
+    finally:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     if not os.path.exists(CELLSOCKD):
         skip("cellsockd not built")
@@ -209,7 +279,8 @@ def main():
     only = sys.argv[1:]
     for sc in (cold_start_and_server_close, refused_backoff, pdp_drop, deregister_register,
                hang_then_resync, reboot_port_comes_back, stale_socket_closed_before_dial,
-               he910_004_reconnects_without_overlap, forced_jam_cured_by_reboot):
+               operator_disconnect_connect_reset, hook_for_unreachable_module,
+               forced_jam_cured_by_reboot, he910_004_reconnects_without_overlap):
         if only and sc.__name__ not in only:
             continue
         start = time.monotonic()

@@ -1,0 +1,13 @@
+# The data path (relay): a cmocka test against a fake modem, and black-box
+# tests through cellsockd + cellsock-modemsim + loopback servers.
+# tests/relay/bench_throughput.py is a benchmark, run by hand (not in TESTS).
+check_PROGRAMS += tests/relay/test_relay
+TESTS += tests/relay/test_relay
+tests_relay_test_relay_SOURCES = tests/relay/test_relay.c
+tests_relay_test_relay_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_relay_test_relay_LDADD = $(DAEMON_TEST_LIBS)
+
+RELAY_BB_TESTS = tests/relay/roundtrip.py tests/relay/backpressure.py \
+	tests/relay/sessions.py tests/relay/mqtt.py
+TESTS += $(RELAY_BB_TESTS)
+EXTRA_DIST += $(RELAY_BB_TESTS) tests/relay/bench_throughput.py
