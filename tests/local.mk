@@ -27,3 +27,7 @@ EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
 # CELLSOCK_RECONNECTS sets the 12.00.004 reconnect count (50 by default).
 TESTS += tests/supervisor/supervisor.py
 EXTRA_DIST += tests/supervisor/supervisor.py
+
+# Silent-death detection: probes, ack watch, rst/fin, reply stripping.
+TESTS += tests/keepalive/keepalive.py
+EXTRA_DIST += tests/keepalive/keepalive.py

@@ -13,6 +13,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "link.h"
+#include "metrics.h"
 #include "modem.h"
 #include "relay.h"
 #include "util.h"
@@ -20,8 +21,8 @@
 #include "log.h"
 
 static cmd_handler cmd_help, cmd_version, cmd_status, cmd_links, cmd_log_level,
-    cmd_reload, cmd_monitor, cmd_not_yet, cmd_modem, cmd_connect, cmd_disconnect,
-    cmd_reconnect, cmd_reset, cmd_at, cmd_send;
+    cmd_reload, cmd_monitor, cmd_modem, cmd_connect, cmd_disconnect,
+    cmd_reconnect, cmd_reset, cmd_at, cmd_send, cmd_metrics;
 
 /* Every command the daemon knows. Commands whose issue has not landed are
  * registered so that they answer "not available yet". */
@@ -36,7 +37,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "reconnect", "NAME", 1, 1, CMD_PRIV, cmd_reconnect, "tear a link down and dial again" },
 	{ "send", "NAME DATA", 2, -1, CMD_PRIV, cmd_send, "send bytes on a link (%XX escapes)" },
 	{ "monitor", "", 0, 0, CMD_READ, cmd_monitor, "stream events" },
-	{ "metrics", "", 0, 0, CMD_READ, cmd_not_yet, "Prometheus text exposition" },
+	{ "metrics", "", 0, 0, CMD_READ, cmd_metrics, "Prometheus text exposition" },
 	{ "at", "COMMAND", 1, -1, CMD_ROOT, cmd_at, "raw AT command through the queue" },
 	{ "reset", "pdp|radio|modem", 1, 1, CMD_PRIV, cmd_reset, "run an escalation step" },
 	{ "reload", "", 0, 0, CMD_PRIV, cmd_reload, "reload the configuration file" },
@@ -159,11 +160,17 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	proto_value_encode(l->last_error, err, sizeof(err));
 	cmd_reply(ctx, "link name=%s state=%s since=%lld host=%s port=%d socket=%d "
 	    "local=%s session=%s attempts=%u backoff_left=%.1f connects=%llu "
-	    "failures=%llu cause=%s last_error=%s", l->name, link_state_names[l->state],
-	    (long long)l->since, host, cl->port, cl->socket, local,
+	    "failures=%llu cause=%s dead_within_idle=%.1f dead_within_busy=%.1f "
+	    "probes_sent=%llu probes_answered=%llu rtt_last_ms=%llu rtt_mean_ms=%llu "
+	    "probe_bytes=%llu probe_bytes_per_day=%.0f last_error=%s", l->name,
+	    link_state_names[l->state], (long long)l->since, host, cl->port, cl->socket, local,
 	    cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent",
 	    l->attempts, link_backoff_left(l), (unsigned long long)l->connects,
-	    (unsigned long long)l->failures, link_deaths(l) ? dead_cause_names[l->cause] : "", err);
+	    (unsigned long long)l->failures, link_deaths(l) ? dead_cause_names[l->cause] : "",
+	    link_bound_idle(l), link_bound_busy(l), (unsigned long long)l->probes_sent,
+	    (unsigned long long)l->probes_answered, (unsigned long long)l->rtt_last_ms,
+	    (unsigned long long)(l->probes_answered ? l->rtt_sum_ms / l->probes_answered : 0),
+	    (unsigned long long)l->probe_bytes, link_probe_bytes_per_day(l), err);
 }
 
 /* The "modem ..." record: identity, SIM, registration, signal, escalation. */
@@ -206,14 +213,15 @@ cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
 	cmd_reply(ctx, "relay name=%s client=%d tx_queued=%zu rx_queued=%zu accepted=%llu "
 	    "sent=%llu acked=%llu received=%llu delivered=%llu lost_unsent=%llu "
 	    "lost_unacked=%llu lost_unread=%llu undelivered=%llu resent=%llu clients=%llu "
-	    "refused=%llu", l->name, relay_has_client(l->relay), relay_tx_queued(l->relay),
+	    "refused=%llu probe_replies=%llu", l->name, relay_has_client(l->relay),
+	    relay_tx_queued(l->relay),
 	    relay_rx_queued(l->relay), (unsigned long long)c->accepted,
 	    (unsigned long long)c->sent, (unsigned long long)c->acked,
 	    (unsigned long long)c->received, (unsigned long long)c->delivered,
 	    (unsigned long long)c->lost_unsent, (unsigned long long)c->lost_unacked,
 	    (unsigned long long)c->lost_unread, (unsigned long long)c->undelivered,
 	    (unsigned long long)c->resent, (unsigned long long)c->clients,
-	    (unsigned long long)c->refused);
+	    (unsigned long long)c->refused, (unsigned long long)c->probe_replies);
 }
 
 static void
@@ -292,10 +300,10 @@ cmd_monitor(struct cmd_ctx *ctx, const struct proto_request *req)
 }
 
 static void
-cmd_not_yet(struct cmd_ctx *ctx, const struct proto_request *req)
+cmd_metrics(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	cmd_err(ctx, ERR_NOT_AVAILABLE, "%s is not available yet in this version",
-	    req->argv[0]);
+	metrics_render(ctx->d, ctx->out);
+	cmd_ok(ctx);
 }
 
 /* The link named by the first argument, or an ERR reply and NULL. */

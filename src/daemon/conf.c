@@ -877,6 +877,21 @@ conf_check_hook(const char *v)
 	return NULL;
 }
 
+/* metrics.textfile: node_exporter's textfile collector reads only *.prom. */
+static const char *
+conf_check_textfile(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0)
+		return NULL;
+	if (conf_check_path(v) != NULL || n < 7 || v[n - 6] == '/' ||
+	    strcmp(v + n - 5, ".prom") != 0)
+		return "must be an absolute path ending in \".prom\" (a file "
+		    "in node_exporter's textfile directory), or \"\" for none";
+	return NULL;
+}
+
 static const char *
 conf_check_socket(const char *v)
 {
@@ -1075,6 +1090,12 @@ static const struct conf_key conf_log_keys[] = {
 	{ .name = NULL }
 };
 
+static const struct conf_key conf_metrics_keys[] = {
+	{ KEY_STRING(struct conf_metrics, textfile, 0, conf_check_textfile) },
+	{ KEY_SECONDS(struct conf_metrics, interval, 0, 1, 86400) },
+	{ .name = NULL }
+};
+
 static conf_parse_fn conf_parse_links;
 
 static const struct conf_key conf_top_keys[] = {
@@ -1089,6 +1110,8 @@ static const struct conf_key conf_top_keys[] = {
 	    .off = offsetof(struct conf, control), .sub = conf_control_keys },
 	{ .name = "log", .parse = conf_parse_group,
 	    .off = offsetof(struct conf, log), .sub = conf_log_keys },
+	{ .name = "metrics", .parse = conf_parse_group,
+	    .off = offsetof(struct conf, metrics), .sub = conf_metrics_keys },
 	{ .name = NULL }
 };
 
@@ -1496,6 +1519,8 @@ conf_defaults(struct conf *conf, const char *path)
 	conf->control.mode = 0660;
 	conf->log.level = LOG_LEVEL_INFO;
 	conf->log.at_trace = 0;
+	conf->metrics.textfile = xstrdup("");
+	conf->metrics.interval = 60.0;
 }
 
 /* Parse and validate text; a struct (maybe with problems recorded) or NULL. */
@@ -1676,6 +1701,7 @@ conf_free(struct conf *conf)
 	free(conf->recovery.hook);
 	free(conf->control.socket);
 	free(conf->control.group);
+	free(conf->metrics.textfile);
 	free(conf);
 }
 

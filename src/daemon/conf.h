@@ -98,6 +98,11 @@ struct conf_log {
 	int at_trace;
 };
 
+struct conf_metrics {
+	char *textfile;		/* node_exporter textfile (*.prom), "" = none */
+	double interval;	/* seconds between two writes of the textfile */
+};
+
 struct conf {
 	char *path;
 	struct conf_modem modem;
@@ -107,6 +112,7 @@ struct conf {
 	struct conf_recovery recovery;
 	struct conf_control control;
 	struct conf_log log;
+	struct conf_metrics metrics;
 };
 
 /* Problems found while loading, each formatted "FILE:LINE: message". */

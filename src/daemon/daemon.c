@@ -14,6 +14,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "link.h"
+#include "metrics.h"
 #include "modem.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -89,6 +90,7 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	backoff_rng_seed(&d->rng, daemon_seed());
 	daemon_links_from_conf(d, conf);
 	d->modem = modem_new(d);
+	d->metrics = metrics_new(d);
 	return d;
 }
 
@@ -97,6 +99,7 @@ daemon_free(struct daemon *d)
 {
 	if (d == NULL)
 		return;
+	metrics_free(d->metrics);
 	control_free(d->control);
 	daemon_free_links(d);
 	modem_free(d->modem);
@@ -205,6 +208,7 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 	conf_free(d->conf);
 	d->conf = conf;
 	d->reloads++;
+	metrics_reconfigure(d->metrics);
 	if (d->autostart)
 		for (int i = 0; i < d->n_links; i++)
 			if (d->link[i]->state == LINK_IDLE && !d->link[i]->stopped)

@@ -14,6 +14,7 @@ struct event_base;
 struct event;
 struct control;
 struct link;
+struct metrics;
 struct modem;
 
 struct daemon {
@@ -32,6 +33,7 @@ struct daemon {
 	time_t started;
 	uint64_t reloads;
 	int stopping;
+	struct metrics *metrics;	/* the textfile writer */
 };
 
 /* Create the daemon around a loaded configuration; takes ownership of conf. */

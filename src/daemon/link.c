@@ -62,6 +62,7 @@ static void link_check_start(struct link *l);
 static void link_idle_arm(struct link *l);
 static void link_on_closure(void *owner, const struct dialect_reply *r);
 static void link_on_idle(evutil_socket_t fd, short what, void *arg);
+static void link_on_reply_timeout(evutil_socket_t fd, short what, void *arg);
 static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
 
 #define T(f, n) { f, n, 1 }
@@ -224,6 +225,7 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		evtimer_del(l->ev_stable);
 		evtimer_del(l->ev_check);
 		evtimer_del(l->ev_idle);
+		evtimer_del(l->ev_reply);
 		relay_link_down(l->relay, l->cause);
 	}
 	daemon_event(l->d, EV_LINK_STATE, "name=%s state=%s old=%s", l->name,
@@ -249,6 +251,8 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		stable = util_tv_from_sec(l->conf->reconnect.stable);
 		evtimer_add(l->ev_stable, &stable);
 		l->own_sent = 0;
+		l->probe_out = 0;
+		l->missed = 0;
 		link_check_start(l);
 		link_idle_arm(l);
 		relay_link_up(l->relay);
@@ -296,6 +300,7 @@ link_init(struct link *l, struct daemon *d, int index, const struct conf_link *c
 	l->ev_stable = evtimer_new(d->base, link_on_stable, l);
 	l->ev_check = evtimer_new(d->base, link_on_check_timer, l);
 	l->ev_idle = evtimer_new(d->base, link_on_idle, l);
+	l->ev_reply = evtimer_new(d->base, link_on_reply_timeout, l);
 	backoff_init(&l->backoff, conf->reconnect.min, conf->reconnect.max, rng);
 	l->relay = relay_new(l);
 }
@@ -311,7 +316,8 @@ link_free(struct link *l)
 	event_free(l->ev_stable);
 	event_free(l->ev_check);
 	event_free(l->ev_idle);
-	l->ev_timer = l->ev_stable = l->ev_check = l->ev_idle = NULL;
+	event_free(l->ev_reply);
+	l->ev_timer = l->ev_stable = l->ev_check = l->ev_idle = l->ev_reply = NULL;
 }
 
 uint64_t
@@ -735,6 +741,8 @@ link_idle_arm(struct link *l)
 	evtimer_add(l->ev_idle, &tv);
 }
 
+static void link_probe_send(struct link *l);
+
 static void
 link_on_idle_status(void *owner, const struct dialect_reply *r)
 {
@@ -749,7 +757,10 @@ link_on_idle_status(void *owner, const struct dialect_reply *r)
 		    l->name);
 		relay_data(l->relay, -1);
 	}
-	link_idle_arm(l);
+	if (l->conf->keepalive.probe_len > 0)
+		link_probe_send(l);
+	else
+		link_idle_arm(l);
 }
 
 static void
@@ -759,6 +770,139 @@ link_on_idle(evutil_socket_t fd, short what, void *arg)
 
 	if (l->state == LINK_UP)
 		LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
+}
+
+/* ---- keepalive probes (seed 001): three outcomes ----
+ * The send fails: the module says the socket is gone -> dead at once.
+ * No reply within keepalive.timeout, retries + 1 times in a row -> dead
+ * (probe-timeout). A reply (or, with reply = "any", any inbound data) ->
+ * healthy, RTT recorded. Any inbound data is a sign of life and restarts
+ * the idle period, so probes go only over a quiet link. */
+
+static void
+link_on_probe_sent(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	struct timeval tv = util_tv_from_sec(l->conf->keepalive.timeout);
+
+	if (r->status != DIALECT_OK) {
+		link_send_failed(l);
+		return;
+	}
+	l->own_sent += l->conf->keepalive.probe_len;
+	l->probe_bytes += l->conf->keepalive.probe_len;
+	evtimer_add(l->ev_reply, &tv);
+}
+
+static void
+link_probe_send(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	l->probe_out = 1;
+	l->probes_sent++;
+	l->probe_sent_ms = util_now_ms();
+	log_debug("link %s: probe %llu (missed %u)", l->name, (unsigned long long)l->probes_sent,
+	    l->missed);
+	LINK_OP(l, link_on_probe_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+}
+
+static void
+link_on_reply_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+	const struct conf_keepalive *k = &l->conf->keepalive;
+	char why[128];
+
+	if (l->state != LINK_UP || !l->probe_out)
+		return;
+	l->missed++;
+	if (l->missed <= (unsigned)k->retries) {
+		log_info("link %s: probe unanswered after %.1f s (%u of %d); probing again",
+		    l->name, k->timeout, l->missed, k->retries + 1);
+		link_probe_send(l);
+		return;
+	}
+	snprintf(why, sizeof(why), "%u probes in a row unanswered (%.1f s each)", l->missed,
+	    k->timeout);
+	link_dead(l, CAUSE_PROBE_TIMEOUT, why);
+}
+
+/* The probe was answered: record the RTT, back to the idle period. */
+static void
+link_probe_answered(struct link *l, int matched)
+{
+	if (matched) {
+		l->rtt_last_ms = util_now_ms() - l->probe_sent_ms;
+		l->rtt_sum_ms += l->rtt_last_ms;
+		l->probes_answered++;
+		log_debug("link %s: probe answered in %llu ms", l->name,
+		    (unsigned long long)l->rtt_last_ms);
+	}
+	l->probe_out = 0;
+	l->missed = 0;
+	evtimer_del(l->ev_reply);
+}
+
+size_t
+link_inbound(struct link *l, const uint8_t *data, size_t len)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	l->last_alive_ms = util_now_ms();
+	if (l->state == LINK_UP)
+		link_idle_arm(l);
+	if (!l->probe_out)
+		return 0;
+	if (k->reply_any || k->reply_len == 0) {
+		link_probe_answered(l, 1);
+		return 0;
+	}
+	/* The reply is stripped only when it arrives whole at the start of the
+	 * first read after the probe; anything else is application data and is
+	 * delivered as it is (it still proves the link alive). */
+	if (len >= k->reply_len && memcmp(data, k->reply, k->reply_len) == 0) {
+		l->probe_bytes += k->reply_len;
+		link_probe_answered(l, 1);
+		return k->reply_len;
+	}
+	link_probe_answered(l, 0);
+	return 0;
+}
+
+double
+link_bound_idle(const struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	return (k->idle_auto ? k->idle_max : k->idle) + (k->retries + 1) * k->timeout + 1.0;
+}
+
+double
+link_bound_busy(const struct link *l)
+{
+	return l->conf->keepalive.ack_timeout + link_ack_poll_interval(l) + 1.0;
+}
+
+double
+link_ack_poll_interval(const struct link *l)
+{
+	double p = l->conf->keepalive.ack_timeout / 8.0;
+
+	return p < 0.25 ? 0.25 : p > 2.0 ? 2.0 : p;
+}
+
+double
+link_probe_bytes_per_day(const struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+	double idle = k->idle_auto ? k->idle_min : k->idle;
+
+	if (k->probe_len == 0)
+		return 0;
+	/* probe and reply payload, 40 bytes of IP and TCP headers on each
+	 * segment, and one ACK (40 bytes) for each */
+	return 86400.0 / idle * (double)(k->probe_len + k->reply_len + 4 * 40);
 }
 
 /* ---- the module says a socket closed ---- */
@@ -969,6 +1113,7 @@ link_on_check_sent(void *owner, const struct dialect_reply *r)
 	}
 	l->check_acked = l->conf->keepalive.probe_len;
 	l->own_sent += l->conf->keepalive.probe_len;
+	l->probe_bytes += l->conf->keepalive.probe_len;
 	link_check_timer(l);
 }
 
@@ -981,5 +1126,8 @@ link_check_start(struct link *l)
 	if (k->probe_len == 0)
 		return;
 	l->check_deadline_ms = util_now_ms() + (uint64_t)(k->ack_timeout * 1000);
+	l->probe_out = 1;		/* its reply is stripped like any probe's */
+	l->probes_sent++;
+	l->probe_sent_ms = util_now_ms();
 	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
 }

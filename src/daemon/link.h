@@ -67,6 +67,13 @@ struct link {
 					 * connection (probes): #SI counts them */
 	struct event *ev_check;		/* connect check: #SI polls after the probe */
 	struct event *ev_idle;		/* keepalive.idle without inbound data */
+	struct event *ev_reply;		/* keepalive.timeout for a probe's reply */
+	int probe_out;			/* a probe waits for its reply */
+	unsigned missed;		/* probes unanswered in a row */
+	uint64_t probe_sent_ms;
+	/* keepalive accounting */
+	uint64_t probes_sent, probes_answered, probe_bytes;
+	uint64_t rtt_last_ms, rtt_sum_ms;
 	uint64_t check_deadline_ms;
 	uint64_t check_acked;		/* ack_waiting seen at the last poll */
 	int verified;			/* something sent on this connection was acked */
@@ -91,6 +98,17 @@ double link_backoff_left(const struct link *l);
 /* The module reported a socket closed (NO CARRIER). named: the URC said
  * which socket; otherwise the link checks whether it is the one. */
 void link_remote_closed(struct link *l, int named, enum sock_closure closure);
+/* Bytes arrived from the server (the relay calls this before delivering):
+ * a sign of life; returns how many leading bytes are a probe reply that
+ * must not reach the local application. */
+size_t link_inbound(struct link *l, const uint8_t *data, size_t len);
+/* Design bounds of detection, seconds (cellsockd.conf(5)). */
+double link_bound_idle(const struct link *l);
+double link_bound_busy(const struct link *l);
+/* How often #SI is read while sent bytes wait for their acknowledgement. */
+double link_ack_poll_interval(const struct link *l);
+/* Estimated bytes on air per day for probes at the current interval. */
+double link_probe_bytes_per_day(const struct link *l);
 /* A send on this link was refused: find out whether the socket closed. */
 void link_send_failed(struct link *l);
 /* Data arrived (SRING) on this link's socket. */

@@ -11,7 +11,8 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/dialect.h src/daemon/dialect_telit.c \
 	src/daemon/modem.c src/daemon/modem.h \
 	src/daemon/link.c src/daemon/link.h \
-	src/daemon/relay.c src/daemon/relay.h
+	src/daemon/relay.c src/daemon/relay.h \
+	src/daemon/metrics.c src/daemon/metrics.h
 
 sbin_PROGRAMS += src/daemon/cellsockd
 src_daemon_cellsockd_SOURCES = src/daemon/main.c

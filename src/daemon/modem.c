@@ -375,8 +375,15 @@ modem_run_state(struct modem *m)
 static void
 modem_drop_engine(struct modem *m)
 {
+	struct at_stats st;
+
 	if (m->at == NULL)
 		return;
+	at_get_stats(m->at, &st);
+	m->at_retired.commands += st.commands;
+	m->at_retired.timeouts += st.timeouts;
+	m->at_retired.resyncs += st.resyncs;
+	m->at_retired.urcs += st.urcs;
 	at_free(m->at);
 	m->at = NULL;
 	opslot_reset(modem_slots(m));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "at/atq.h"
 #include "backoff.h"
 #include "dialect.h"
 #include "opslot.h"
@@ -69,6 +70,7 @@ struct modem {
 	int hook_pid;
 
 	unsigned long opens, losses, timeouts_reported;
+	struct at_stats at_retired;	/* counters of engines already freed */
 };
 
 struct modem *modem_new(struct daemon *d);

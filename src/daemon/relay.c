@@ -42,7 +42,6 @@
 #include "xmalloc.h"
 
 #define RELAY_RECV_MAX		1500	/* #SRECV maxByte is 1..1500 */
-#define RELAY_ACK_POLL_MS	500	/* #SI while sent bytes wait for their ACK */
 #define RELAY_FLUSH_TIMEOUT	30	/* seconds a closing client has to read */
 #define RELAY_RETRY_SEC		5	/* bind again after a failure */
 #define RELAY_ACCEPT_PAUSE_SEC	1	/* accept paused after EMFILE */
@@ -79,6 +78,8 @@ struct relay {
 	size_t sending;			/* bytes of the #SSENDEXT in flight */
 	uint64_t conn_sent;		/* sent on this connection */
 	uint64_t conn_acked;		/* of those, acknowledged */
+	uint64_t ack_progress_ms;	/* last time conn_acked grew, or sending
+					 * started from all acknowledged */
 	int info_busy;			/* a #SI poll in flight */
 	int final_busy;			/* the #SI after the connection died */
 	int status_busy;		/* #SS after a failed send */
@@ -227,7 +228,7 @@ relay_loss(struct relay *r, uint64_t unsent, uint64_t unacked, uint64_t unread,
 static void
 relay_ack_schedule(struct relay *r)
 {
-	struct timeval tv = { RELAY_ACK_POLL_MS / 1000, (RELAY_ACK_POLL_MS % 1000) * 1000 };
+	struct timeval tv = util_tv_from_sec(link_ack_poll_interval(r->l));
 
 	if (!r->up || r->info_busy || r->conn_sent == r->conn_acked ||
 	    evtimer_pending(r->ev_ack, NULL))
@@ -250,12 +251,32 @@ relay_acked(struct relay *r, const struct sock_info *info)
 	acked = r->conn_sent - waiting;
 	if (acked <= r->conn_acked)
 		return;
+	r->ack_progress_ms = util_now_ms();
 	delta = acked - r->conn_acked;
 	r->conn_acked = acked;
 	r->c.acked += delta;
 	unacked = r->conn_sent - r->conn_acked;
 	if (w > unacked)
 		evbuffer_drain(r->window, (size_t)(w - unacked));
+}
+
+/* Sent bytes wait for their acknowledgement without progress for
+ * keepalive.ack_timeout: the connection is dead even though the module
+ * still reports it open (seed 003: keepalive never fires while data is
+ * unacknowledged). The in-modem TCP_USER_TIMEOUT. */
+static int
+relay_ack_stalled(struct relay *r)
+{
+	double timeout = relay_conf(r)->keepalive.ack_timeout;
+	uint64_t now = util_now_ms(), since = now - r->ack_progress_ms;
+	char why[160];
+
+	if (r->conn_sent == r->conn_acked || since < (uint64_t)(timeout * 1000))
+		return 0;
+	snprintf(why, sizeof(why), "%llu sent bytes unacknowledged, no progress for %.1f s",
+	    (unsigned long long)(r->conn_sent - r->conn_acked), (double)since / 1000.0);
+	link_dead(r->l, CAUSE_ACK_STALL, why);
+	return 1;
 }
 
 static void
@@ -270,6 +291,8 @@ relay_on_info(void *owner, const struct dialect_reply *reply)
 		relay_acked(r, &reply->u.info);
 		if (reply->u.info.buff_in > 0 && !r->reading)
 			relay_data(r, (long)reply->u.info.buff_in);	/* an SRING was lost */
+		if (relay_ack_stalled(r))
+			return;
 	}
 	relay_ack_schedule(r);
 	relay_kick_send(r);
@@ -417,6 +440,8 @@ relay_sent(struct relay *r, size_t n)
 	r->resend_left -= again;
 	r->c.resent += again;
 	r->c.sent += n;
+	if (r->conn_sent == r->conn_acked)
+		r->ack_progress_ms = util_now_ms();	/* the stall clock starts now */
 	r->conn_sent += n;
 	log_debug("link %s: %zu bytes sent, %zu queued", r->l->name, n,
 	    evbuffer_get_length(r->txq));
@@ -484,8 +509,14 @@ relay_kick_send(struct relay *r)
 static void
 relay_received(struct relay *r, const uint8_t *data, size_t len)
 {
+	size_t reply = link_inbound(r->l, data, len);
+
 	r->c.received += len;
-	r->l->last_alive_ms = util_now_ms();
+	r->c.probe_replies += reply;	/* a probe's reply is not the application's */
+	data += reply;
+	len -= reply;
+	if (len == 0)
+		return;
 	if (r->client != NULL && !r->client_closing) {
 		evbuffer_add(bufferevent_get_output(r->client), data, len);
 		return;

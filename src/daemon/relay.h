@@ -28,6 +28,7 @@ struct relay_counters {
 	uint64_t lost_unsent;	/* queued but never sent when a connection died */
 	uint64_t lost_unacked;	/* sent but never acknowledged when it died */
 	uint64_t resent;	/* sent again on a new connection (resend_unacked) */
+	uint64_t probe_replies;	/* keepalive replies removed before delivery */
 	uint64_t clients;	/* local connections accepted */
 	uint64_t refused;	/* local connections refused (one at a time) */
 	uint64_t undelivered;	/* received but never delivered: the client

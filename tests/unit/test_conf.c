@@ -148,6 +148,8 @@ test_defaults(void **state)
 	assert_int_equal(conf->control.mode, 0660);
 	assert_int_equal(conf->log.level, LOG_LEVEL_INFO);
 	assert_int_equal(conf->log.at_trace, 0);
+	assert_string_equal(conf->metrics.textfile, "");
+	assert_true(conf->metrics.interval == 60.0);
 	conf_free(conf);
 }
 
@@ -493,10 +495,10 @@ test_unknown_key_and_group(void **state)
 	    "host, port, socket, local, "));
 	assert_string_equal(errs.msgs[3],
 	    "test.conf:8: modems: unknown group (the groups are modem, "
-	    "network, links, recovery, control, log)");
+	    "network, links, recovery, control, log, metrics)");
 	assert_string_equal(errs.msgs[4],
 	    "test.conf:9: verbose: unknown setting (the groups are modem, "
-	    "network, links, recovery, control, log)");
+	    "network, links, recovery, control, log, metrics)");
 	conf_errors_free(&errs);
 }
 
@@ -999,13 +1001,54 @@ test_load_string_edges(void **state)
 	    "<string>: modem: required group is missing");
 	assert_string_equal(errs.msgs[1],
 	    "<string>:1: junk: unknown setting (the groups are modem, "
-	    "network, links, recovery, control, log)");
+	    "network, links, recovery, control, log, metrics)");
 	conf_errors_free(&errs);
 	assert_null(conf_load_string("junk = 1;", "x", NULL));
 	conf = conf_load_string(MINIMAL, "x", NULL);
 	assert_non_null(conf);
 	conf_free(conf);
 	conf_free(NULL);
+}
+
+/* metrics: the textfile (a *.prom path or "") and its interval. */
+static void
+test_metrics_group(void **state)
+{
+	struct conf *conf;
+
+	conf = expect_ok(MINIMAL "metrics: { textfile = "
+	    "\"/var/lib/node-exporter/cellsock.prom\"; interval = 15; };\n");
+	assert_string_equal(conf->metrics.textfile,
+	    "/var/lib/node-exporter/cellsock.prom");
+	assert_true(conf->metrics.interval == 15.0);
+	conf_free(conf);
+	conf = expect_ok(MINIMAL "metrics: { textfile = \"\"; interval = 86400.0; };\n");
+	assert_string_equal(conf->metrics.textfile, "");
+	conf_free(conf);
+	expect_one(MINIMAL "metrics: { textfile = \"cellsock.prom\"; };\n",
+	    "test.conf:2: metrics.textfile: must be an absolute path ending in "
+	    "\".prom\" (a file in node_exporter's textfile directory), or \"\" "
+	    "for none (got \"cellsock.prom\")");
+	expect_one(MINIMAL "metrics: { textfile = \"/tmp/cellsock.txt\"; };\n",
+	    "test.conf:2: metrics.textfile: must be an absolute path ending in "
+	    "\".prom\" (a file in node_exporter's textfile directory), or \"\" "
+	    "for none (got \"/tmp/cellsock.txt\")");
+	expect_one(MINIMAL "metrics: { textfile = \"/tmp/.prom\"; };\n",
+	    "test.conf:2: metrics.textfile: must be an absolute path ending in "
+	    "\".prom\" (a file in node_exporter's textfile directory), or \"\" "
+	    "for none (got \"/tmp/.prom\")");
+	expect_one(MINIMAL "metrics: { interval = 0.5; };\n",
+	    "test.conf:2: metrics.interval: must be a number from 1 to 86400 "
+	    "seconds (got 0.5)");
+	expect_one(MINIMAL "metrics: { interval = 86401; };\n",
+	    "test.conf:2: metrics.interval: must be a number from 1 to 86400 "
+	    "seconds (got 86401)");
+	expect_one(MINIMAL "metrics: { interval = \"60\"; };\n",
+	    "test.conf:2: metrics.interval: must be a number from 1 to 86400 "
+	    "seconds (got \"60\")");
+	expect_one(MINIMAL "metrics: { port = 9100; };\n",
+	    "test.conf:2: metrics.port: unknown key (known keys: textfile, "
+	    "interval)");
 }
 
 int
@@ -1039,6 +1082,7 @@ main(void)
 		cmocka_unit_test(test_init_list),
 		cmocka_unit_test(test_file_problems),
 		cmocka_unit_test(test_load_string_edges),
+		cmocka_unit_test(test_metrics_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Black-box tests of silent-death detection (issue 5/7, first part):
+keepalive probes on an idle link and the acknowledgement watch on a busy
+one, against the simulator's `drop` (the network silently forgets the
+connection while the module still reports it open), plus rst/fin, probe
+reply stripping and the "any inbound data" reply mode. Each death must come
+within the bound the configuration implies (shown by `cellsockctl links`)."""
+
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
+from modemsim import sim_binary
+from supervisor_rig import Rig
+
+t = Checker("keepalive")
+
+
+class ProbeServer:
+    """Accepts connections; answers each probe byte 0xFF at the start of a
+    segment with 0xFE and echoes the rest (the application's bytes)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.conns = []
+        self.stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                c, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c):
+        try:
+            while True:
+                data = c.recv(4096)
+                if not data:
+                    return
+                probes = len(data) - len(data.lstrip(b"\xff"))
+                c.sendall(b"\xfe" * probes + data[probes:])
+        except OSError:
+            return
+
+    def close(self):
+        self.stop = True
+        for c in self.conns:
+            try:
+                c.close()
+            except OSError:
+                pass
+        self.sock.close()
+
+
+def scenario(fn):
+    def run():
+        try:
+            fn()
+        except Exception:
+            t.check(False, "%s raised:\n%s" % (fn.__name__, traceback.format_exc()))
+    run.__name__ = fn.__name__
+    return run
+
+
+def rig_with(server, keepalive, local=None):
+    r = Rig(start_daemon=False, keepalive=keepalive,
+            extra_link=('local = "unix:%s";' % local) if local else "")
+    return r
+
+
+def start(r, server):
+    r.server.close()
+    r.server = server
+    r.start()
+
+
+@scenario
+def idle_silent_drop():
+    srv = ProbeServer()
+    with rig_with(srv, 'idle = 1.0; timeout = 1.0; retries = 1; reply = "FE";') as r:
+        start(r, srv)
+        r.wait_link("up")
+        bound = r.link()["dead_within_idle"]
+        t.check(bound == 4.0, "links shows the idle bound idle + (retries+1) x timeout + 1 = 4 s (%s)" % bound)
+        wait_until(lambda: r.link()["probes_answered"] >= 2, timeout=15, what="two answered probes")
+        t.check(r.link()["rtt_last_ms"] >= 0, "probes are answered and their RTT recorded (%s ms)"
+                % r.link()["rtt_last_ms"])
+        mark = r.monitor.mark()
+        t0 = time.monotonic()
+        r.sim.control("drop 1")
+        ev = r.monitor.wait("link-dead", since=mark, timeout=bound + 5)
+        took = time.monotonic() - t0
+        t.check(ev["cause"] == "probe-timeout" and took <= bound,
+                "idle link, silent drop: dead by probe-timeout in %.1f s (bound %.1f s)" % (took, bound))
+        r.wait_link("up", timeout=20)
+        before = r.link()["probes_answered"]
+        wait_until(lambda: r.link()["probes_answered"] > before, timeout=15, what="probes after reconnect")
+        t.check(True, "after the reconnect probes are answered again")
+    srv.close()
+
+
+@scenario
+def busy_silent_drop():
+    srv = ProbeServer()
+    tmp = tempfile.mkdtemp(prefix="cellsock-ka-")
+    path = os.path.join(tmp, "l.sock")
+    with rig_with(srv, 'idle = 30.0; timeout = 5.0; reply = "FE";', local=path) as r:
+        r.extra = ('local = "unix:%s";' % path, "", 'idle = 30.0; timeout = 5.0; reply = "FE"; ack_timeout = 2.0;'.replace(" ack_timeout = 2.0;", ""))
+        start(r, srv)
+        r.wait_link("up")
+        bound = r.link()["dead_within_busy"]
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+        c.sendall(b"hello")
+        c.settimeout(10)
+        t.check(c.recv(5) == b"hello", "busy: data flows through the link before the drop")
+        mark = r.monitor.mark()
+        r.sim.control("drop 1")
+        t0 = time.monotonic()
+        c.sendall(b"x" * 2000)          # unacknowledged from now on
+        ev = r.monitor.wait("link-dead", since=mark, timeout=bound + 5)
+        took = time.monotonic() - t0
+        t.check(ev["cause"] == "ack-stall" and took <= bound,
+                "busy link, silent drop: dead by ack-stall in %.1f s (bound %.1f s)" % (took, bound))
+        c.close()
+        r.wait_link("up", timeout=20)
+        c = socket.socket(socket.AF_UNIX)
+        wait_until(lambda: c.connect_ex(path) == 0, timeout=10, what="a new client")
+        c.sendall(b"again")
+        c.settimeout(10)
+        t.check(c.recv(5) == b"again", "busy: after the reconnect data flows again")
+        c.close()
+    srv.close()
+
+
+@scenario
+def rst_and_fin_at_once():
+    srv = ProbeServer()
+    with rig_with(srv, 'idle = 30.0; reply = "FE";') as r:
+        start(r, srv)
+        r.wait_link("up")
+        for fault, cause in (("rst 1", "remote-reset"), ("fin 1", "remote-close")):
+            mark = r.monitor.mark()
+            t0 = time.monotonic()
+            r.sim.control(fault)
+            ev = r.monitor.wait("link-dead", since=mark, timeout=10)
+            took = time.monotonic() - t0
+            t.check(ev["cause"] == cause and took < 1.0, "%s: detected at once as %s (%.2f s)" % (fault, cause, took))
+            r.wait_link("up", timeout=20)
+    srv.close()
+
+
+@scenario
+def reply_stripping_and_any():
+    srv = ProbeServer()
+    tmp = tempfile.mkdtemp(prefix="cellsock-ka-")
+    path = os.path.join(tmp, "l.sock")
+    with rig_with(srv, 'idle = 1.0; timeout = 2.0; reply = "FE";', local=path) as r:
+        start(r, srv)
+        r.wait_link("up")
+        c = socket.socket(socket.AF_UNIX)
+        c.connect(path)
+        wait_until(lambda: r.link()["probes_answered"] >= 3, timeout=15, what="answered probes")
+        c.sendall(b"data")
+        c.settimeout(5)
+        got = c.recv(100)
+        t.check(got == b"data", "the probe replies never reach the local application (%r)" % got)
+        st = r.status()
+        t.check(st["relay"][0]["probe_replies"] >= 3, "replies are counted apart (%s)" % st["relay"][0]["probe_replies"])
+        c.close()
+    srv.close()
+    echo = ProbeServer()
+    with rig_with(echo, 'idle = 1.0; timeout = 2.0; reply = "any";') as r:
+        start(r, echo)
+        r.wait_link("up")
+        wait_until(lambda: r.link()["probes_answered"] >= 3, timeout=15, what="answered probes")
+        t.check(r.link()["state"] == "up", 'reply = "any": any inbound data answers a probe')
+    echo.close()
+
+
+def main():
+    if not os.path.exists(CELLSOCKD):
+        skip("cellsockd not built")
+    try:
+        sim_binary()
+    except Exception as e:
+        skip(str(e))
+    only = sys.argv[1:]
+    for sc in (idle_silent_drop, busy_silent_drop, rst_and_fin_at_once, reply_stripping_and_any):
+        if only and sc.__name__ not in only:
+            continue
+        start_t = time.monotonic()
+        sc()
+        print("# %s: %.1f s" % (sc.__name__, time.monotonic() - start_t))
+    return t.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
