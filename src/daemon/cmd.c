@@ -160,14 +160,14 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	proto_value_encode(l->last_error, err, sizeof(err));
 	cmd_reply(ctx, "link name=%s state=%s since=%lld host=%s port=%d socket=%d "
 	    "local=%s session=%s attempts=%u backoff_left=%.1f connects=%llu "
-	    "failures=%llu cause=%s dead_within_idle=%.1f dead_within_busy=%.1f "
+	    "failures=%llu cause=%s idle=%.1f idle_mode=%s dead_within_idle=%.1f dead_within_busy=%.1f "
 	    "probes_sent=%llu probes_answered=%llu rtt_last_ms=%llu rtt_mean_ms=%llu "
 	    "probe_bytes=%llu probe_bytes_per_day=%.0f last_error=%s", l->name,
 	    link_state_names[l->state], (long long)l->since, host, cl->port, cl->socket, local,
 	    cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent",
 	    l->attempts, link_backoff_left(l), (unsigned long long)l->connects,
 	    (unsigned long long)l->failures, link_deaths(l) ? dead_cause_names[l->cause] : "",
-	    link_bound_idle(l), link_bound_busy(l), (unsigned long long)l->probes_sent,
+	    link_idle_period(l), link_idle_mode_name(l), link_bound_idle(l), link_bound_busy(l), (unsigned long long)l->probes_sent,
 	    (unsigned long long)l->probes_answered, (unsigned long long)l->rtt_last_ms,
 	    (unsigned long long)(l->probes_answered ? l->rtt_sum_ms / l->probes_answered : 0),
 	    (unsigned long long)l->probe_bytes, link_probe_bytes_per_day(l), err);

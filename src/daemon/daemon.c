@@ -88,6 +88,8 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	d->conf_path = xstrdup(conf_path);
 	d->started = time(NULL);
 	backoff_rng_seed(&d->rng, daemon_seed());
+	d->state_dir = xstrdup(getenv("STATE_DIRECTORY") && *getenv("STATE_DIRECTORY") ?
+	    getenv("STATE_DIRECTORY") : LOCALSTATEDIR "/lib/cellsock");
 	daemon_links_from_conf(d, conf);
 	d->modem = modem_new(d);
 	d->metrics = metrics_new(d);
@@ -113,6 +115,7 @@ daemon_free(struct daemon *d)
 	conf_free(d->conf);
 	free(d->conf_path);
 	free(d->socket_path);
+	free(d->state_dir);
 	free(d);
 }
 

@@ -22,6 +22,7 @@ struct daemon {
 	struct conf *conf;
 	char *conf_path;
 	char *socket_path;	/* -s, overrides control.socket */
+	char *state_dir;	/* $STATE_DIRECTORY or LOCALSTATEDIR/lib/cellsock */
 	int verbose;		/* -v count */
 	struct control *control;
 	struct event *ev_sigterm, *ev_sigint, *ev_sighup, *ev_watchdog;

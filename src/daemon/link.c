@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -60,6 +61,7 @@ static link_action act_start, act_stop, act_close_then_connect, act_close_then_b
 static void link_dead_quiet(struct link *l, enum dead_cause cause, const char *why);
 static void link_check_start(struct link *l);
 static void link_idle_arm(struct link *l);
+static void link_idle_init(struct link *l);
 static void link_on_closure(void *owner, const struct dialect_reply *r);
 static void link_on_idle(evutil_socket_t fd, short what, void *arg);
 static void link_on_reply_timeout(evutil_socket_t fd, short what, void *arg);
@@ -295,6 +297,7 @@ link_init(struct link *l, struct daemon *d, int index, const struct conf_link *c
 	l->since = time(NULL);
 	l->since_ms = util_now_ms();
 	l->after_close = LINK_BACKOFF;
+	link_idle_init(l);
 	opslot_init(&l->ops, l);
 	l->ev_timer = evtimer_new(d->base, link_on_timer, l);
 	l->ev_stable = evtimer_new(d->base, link_on_stable, l);
@@ -735,13 +738,14 @@ link_data(struct link *l, long pending)
 static void
 link_idle_arm(struct link *l)
 {
-	const struct conf_keepalive *k = &l->conf->keepalive;
-	struct timeval tv = util_tv_from_sec(k->idle_auto ? k->idle_min : k->idle);
+	struct timeval tv = util_tv_from_sec(link_idle_period(l));
 
 	evtimer_add(l->ev_idle, &tv);
 }
 
 static void link_probe_send(struct link *l);
+static void link_idle_grow(struct link *l);
+static void link_idle_settle(struct link *l);
 
 static void
 link_on_idle_status(void *owner, const struct dialect_reply *r)
@@ -757,9 +761,10 @@ link_on_idle_status(void *owner, const struct dialect_reply *r)
 		    l->name);
 		relay_data(l->relay, -1);
 	}
-	if (l->conf->keepalive.probe_len > 0)
+	if (l->conf->keepalive.probe_len > 0) {
+		l->probe_idle = (double)(util_now_ms() - l->last_alive_ms) / 1000.0;
 		link_probe_send(l);
-	else
+	} else
 		link_idle_arm(l);
 }
 
@@ -825,6 +830,7 @@ link_on_reply_timeout(evutil_socket_t fd, short what, void *arg)
 	}
 	snprintf(why, sizeof(why), "%u probes in a row unanswered (%.1f s each)", l->missed,
 	    k->timeout);
+	link_idle_settle(l);
 	link_dead(l, CAUSE_PROBE_TIMEOUT, why);
 }
 
@@ -832,6 +838,7 @@ link_on_reply_timeout(evutil_socket_t fd, short what, void *arg)
 static void
 link_probe_answered(struct link *l, int matched)
 {
+	link_idle_grow(l);
 	if (matched) {
 		l->rtt_last_ms = util_now_ms() - l->probe_sent_ms;
 		l->rtt_sum_ms += l->rtt_last_ms;
@@ -875,7 +882,7 @@ link_bound_idle(const struct link *l)
 {
 	const struct conf_keepalive *k = &l->conf->keepalive;
 
-	return (k->idle_auto ? k->idle_max : k->idle) + (k->retries + 1) * k->timeout + 1.0;
+	return link_idle_period(l) + (k->retries + 1) * k->timeout + 1.0;
 }
 
 double
@@ -896,7 +903,7 @@ double
 link_probe_bytes_per_day(const struct link *l)
 {
 	const struct conf_keepalive *k = &l->conf->keepalive;
-	double idle = k->idle_auto ? k->idle_min : k->idle;
+	double idle = link_idle_period(l);
 
 	if (k->probe_len == 0)
 		return 0;
@@ -1020,6 +1027,7 @@ link_reconfigure(struct link *l, const struct conf_link *conf)
 	if (moved && active)
 		link_close_orphan(l, l->conf->socket);
 	l->conf = conf;
+	link_idle_init(l);
 	relay_reconfigure(l->relay);
 	l->backoff.min = conf->reconnect.min;
 	l->backoff.max = conf->reconnect.max < conf->reconnect.min ? conf->reconnect.min :
@@ -1126,8 +1134,145 @@ link_check_start(struct link *l)
 	if (k->probe_len == 0)
 		return;
 	l->check_deadline_ms = util_now_ms() + (uint64_t)(k->ack_timeout * 1000);
+	l->probe_idle = 0;		/* not after an idle period: learns nothing */
 	l->probe_out = 1;		/* its reply is stripped like any probe's */
 	l->probes_sent++;
 	l->probe_sent_ms = util_now_ms();
 	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+}
+
+/* ---- adaptive idle (keepalive.idle = "auto") ----
+ * Learn how long this network keeps an idle connection: start at idle_min
+ * (or what an earlier run learned), lengthen x1.25 each time a probe sent
+ * after a full idle period is answered, and when a connection dies silently
+ * (probe-timeout) after an idle period T, settle at 0.8 T; always within
+ * idle_min..idle_max. A settled period no longer grows; a new silent death
+ * lowers it again. What is learned is kept in the state directory. */
+
+#define IDLE_GROW 1.25
+#define IDLE_MARGIN 0.8
+
+double
+link_idle_period(const struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	return k->idle_auto ? l->idle_cur : k->idle;
+}
+
+const char *
+link_idle_mode_name(const struct link *l)
+{
+	switch (l->idle_mode) {
+	case IDLE_FIXED: return "fixed";
+	case IDLE_LEARNING: return "learning";
+	case IDLE_SETTLED: return "settled";
+	}
+	return "fixed";
+}
+
+/* The file that keeps what was learned for this link. */
+static void
+link_idle_path(const struct link *l, char *path, size_t size)
+{
+	snprintf(path, size, "%s/idle-%s", l->d->state_dir, l->name);
+}
+
+static void
+link_idle_save(const struct link *l)
+{
+	char path[1024], tmp[1100];
+	FILE *f;
+
+	link_idle_path(l, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warn("link %s: cannot keep the learned idle period in %s", l->name, tmp);
+		return;
+	}
+	fprintf(f, "%s:%d %.3f %s\n", l->conf->host, l->conf->port, l->idle_cur,
+	    link_idle_mode_name(l));
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		log_warn("link %s: cannot write %s", l->name, path);
+		unlink(tmp);
+	}
+}
+
+/* What an earlier run learned for the same server, if anything. */
+static void
+link_idle_load(struct link *l)
+{
+	char path[1024], server[300], want[300], mode[16];
+	double v;
+	FILE *f;
+
+	link_idle_path(l, path, sizeof(path));
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	snprintf(want, sizeof(want), "%s:%d", l->conf->host, l->conf->port);
+	if (fscanf(f, "%299s %lf %15s", server, &v, mode) == 3 && strcmp(server, want) == 0) {
+		l->idle_cur = v;
+		l->idle_mode = strcmp(mode, "settled") == 0 ? IDLE_SETTLED : IDLE_LEARNING;
+		log_info("link %s: idle period %.1f s (%s) learned earlier", l->name, v, mode);
+	}
+	fclose(f);
+}
+
+static void
+link_idle_clamp(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	if (l->idle_cur < k->idle_min)
+		l->idle_cur = k->idle_min;
+	if (l->idle_cur > k->idle_max)
+		l->idle_cur = k->idle_max;
+}
+
+static void
+link_idle_init(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	if (!k->idle_auto) {
+		l->idle_mode = IDLE_FIXED;
+		l->idle_cur = k->idle;
+		return;
+	}
+	if (l->idle_mode == IDLE_FIXED) {
+		l->idle_mode = IDLE_LEARNING;
+		l->idle_cur = k->idle_min;
+		link_idle_load(l);
+	}
+	link_idle_clamp(l);
+}
+
+/* A probe sent after a full idle period was answered: try a longer one. */
+static void
+link_idle_grow(struct link *l)
+{
+	double before = l->idle_cur;
+
+	if (l->idle_mode != IDLE_LEARNING || l->probe_idle < l->idle_cur * 0.99)
+		return;
+	l->idle_cur *= IDLE_GROW;
+	link_idle_clamp(l);
+	if (l->idle_cur == before)
+		return;
+	log_info("link %s: idle %.1f s survived; trying %.1f s", l->name, before, l->idle_cur);
+	link_idle_save(l);
+}
+
+/* The connection died silently after probe_idle seconds: settle below. */
+static void
+link_idle_settle(struct link *l)
+{
+	if (l->idle_mode == IDLE_FIXED || l->probe_idle <= 0)
+		return;
+	l->idle_cur = l->probe_idle * IDLE_MARGIN;
+	link_idle_clamp(l);
+	l->idle_mode = IDLE_SETTLED;
+	log_notice("link %s: the network forgot the connection after %.1f s idle; "
+	    "settling at %.1f s", l->name, l->probe_idle, l->idle_cur);
+	link_idle_save(l);
 }

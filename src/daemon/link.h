@@ -74,6 +74,10 @@ struct link {
 	/* keepalive accounting */
 	uint64_t probes_sent, probes_answered, probe_bytes;
 	uint64_t rtt_last_ms, rtt_sum_ms;
+	/* idle = "auto": the idle period in use and how it is being learned */
+	double idle_cur;
+	enum { IDLE_FIXED, IDLE_LEARNING, IDLE_SETTLED } idle_mode;
+	double probe_idle;		/* the idle period before the probe in flight */
 	uint64_t check_deadline_ms;
 	uint64_t check_acked;		/* ack_waiting seen at the last poll */
 	int verified;			/* something sent on this connection was acked */
@@ -107,6 +111,9 @@ double link_bound_idle(const struct link *l);
 double link_bound_busy(const struct link *l);
 /* How often #SI is read while sent bytes wait for their acknowledgement. */
 double link_ack_poll_interval(const struct link *l);
+/* The idle period in force (learned with idle = "auto"), and its mode name. */
+double link_idle_period(const struct link *l);
+const char *link_idle_mode_name(const struct link *l);
 /* Estimated bytes on air per day for probes at the current interval. */
 double link_probe_bytes_per_day(const struct link *l);
 /* A send on this link was refused: find out whether the socket closed. */

@@ -23,7 +23,9 @@
 #define PORT_OUTQ_MAX	(1024 * 1024)	/* beyond this, output is dropped */
 #define PORT_TICK_US	2000		/* pacing timer while a direction waits */
 #define PORT_HUP_MS	20		/* how often a closed port is checked for a reader */
-#define PORT_BURST_SEC	0.05		/* token bucket depth: absorbs late timer ticks */
+#define PORT_BURST_SEC	0.005		/* token bucket depth: absorbs late timer ticks
+					 * without banking idle line time (a real
+					 * UART cannot send faster after a pause) */
 
 /* A token bucket: rate bytes per second, refilled from the monotonic clock. */
 struct pace {

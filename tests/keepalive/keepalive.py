@@ -192,6 +192,50 @@ def reply_stripping_and_any():
     echo.close()
 
 
+@scenario
+def adaptive_idle_under_nat_timeout():
+    srv = ProbeServer()
+    state = tempfile.mkdtemp(prefix="cellsock-state-")
+    ka = 'idle = "auto"; idle_min = 1.0; idle_max = 10.0; timeout = 1.0; retries = 0; reply = "FE";'
+    try:
+        with rig_with(srv, ka) as r:
+            r.server.close()
+            r.server = srv
+            from cellsock_harness import Daemon
+            r.daemon = Daemon(env={"STATE_DIRECTORY": state})
+            from supervisor_rig import link_config, Monitor
+            r.daemon.write_config(link_config(r.sim.link, srv.port, r.daemon.sock, "", "", ka,
+                                              recovery=r.recovery))
+            r.daemon.start()
+            r.monitor = Monitor(r.daemon.sock)
+            r.wait_link("up")
+            r.sim.control("nat-timeout all 3")   # the network forgets after 3 s idle
+            t.check(r.link()["idle_mode"] == "learning", "idle = auto starts learning at idle_min")
+            ev = r.monitor.wait("link-dead", timeout=60)
+            t.check(ev["cause"] == "probe-timeout", "a silent death after a too long idle (%s)" % ev)
+            wait_until(lambda: r.link()["idle_mode"] == "settled", timeout=10, what="settled")
+            settled = r.link()["idle"]
+            t.check(1.0 <= settled < 3.0, "it settles below the network's 3 s (%.2f s)" % settled)
+            r.wait_link("up", timeout=20)
+            connects = r.link()["connects"]
+            answered = r.link()["probes_answered"]
+            wait_until(lambda: r.link()["probes_answered"] >= answered + 4, timeout=30,
+                       what="probes at the settled period")
+            t.check(r.link()["connects"] == connects, "at the settled period the connection survives")
+            saved = open(os.path.join(state, "idle-server")).read().split()
+            t.check(saved[2] == "settled" and abs(float(saved[1]) - settled) < 0.06,
+                    "what was learned is kept in the state directory (%s)" % saved)
+            r.daemon.stop()
+            r.daemon.start()
+            r.wait_link("up")
+            t.check(r.link()["idle_mode"] == "settled" and abs(r.link()["idle"] - settled) < 0.06,
+                    "a restart does not relearn")
+    finally:
+        srv.close()
+        import shutil
+        shutil.rmtree(state, ignore_errors=True)
+
+
 def main():
     if not os.path.exists(CELLSOCKD):
         skip("cellsockd not built")
@@ -200,7 +244,8 @@ def main():
     except Exception as e:
         skip(str(e))
     only = sys.argv[1:]
-    for sc in (idle_silent_drop, busy_silent_drop, rst_and_fin_at_once, reply_stripping_and_any):
+    for sc in (idle_silent_drop, busy_silent_drop, rst_and_fin_at_once, reply_stripping_and_any,
+               adaptive_idle_under_nat_timeout):
         if only and sc.__name__ not in only:
             continue
         start_t = time.monotonic()
