@@ -209,6 +209,15 @@ ctl_transact(struct ctl *c, const struct ctl_cmd *cmd, const char *req, int quie
 	int n = 0, r, status = EXIT_OK;
 
 	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
+		/* The daemon may have answered and closed first (ERR busy): read
+		 * what it said before giving up. */
+		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0) {
+			char *code = line + 4, *msg = strchr(code, ' ');
+			if (msg != NULL)
+				*msg++ = '\0';
+			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
+			return EXIT_REFUSED;
+		}
 		fprintf(stderr, "cellsockctl: cannot send to cellsockd: %s\n", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
@@ -341,6 +350,7 @@ main(int argc, char **argv)
 	}
 	if (c.timeout_ms <= 0)
 		c.timeout_ms = 30000;
+	signal(SIGPIPE, SIG_IGN);	/* a closed socket is an error to report */
 	if (ctl_connect(&c) == -1)
 		return EXIT_UNREACHABLE;
 	if (strcmp(cmd->name, "monitor") == 0)

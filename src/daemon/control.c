@@ -32,6 +32,7 @@ struct control_client {
 	pid_t pid;
 	uint64_t id;
 	int busy;		/* a deferred reply is pending: hold further requests */
+	int throttled;		/* too many unread replies: requests wait */
 	int monitor;
 	int closing;		/* flush what is queued, then free */
 };
@@ -311,6 +312,13 @@ control_read(struct bufferevent *bev, void *arg)
 	char *line;
 
 	while (!cl->closing && !cl->busy) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > CONTROL_OUTBUF_MAX) {
+			/* It does not read its replies: read no more requests until
+			 * they drain (the write timeout drops it if they never do). */
+			cl->throttled = 1;
+			bufferevent_disable(bev, EV_READ);
+			break;
+		}
 		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
 		if (line == NULL) {
 			if (evbuffer_get_length(in) >= PROTO_LINE_MAX) {
@@ -334,8 +342,15 @@ control_write(struct bufferevent *bev, void *arg)
 {
 	struct control_client *cl = arg;
 
-	if (cl->closing)
+	if (cl->closing) {
 		control_client_close(cl);
+		return;
+	}
+	if (cl->throttled) {
+		cl->throttled = 0;
+		bufferevent_enable(bev, EV_READ);
+		control_read(bev, cl);	/* the requests that waited */
+	}
 }
 
 static void

@@ -7,9 +7,8 @@ up (connects only grows by the reconnects the test asks for), the daemon
 never holds more descriptors than its client limit allows, and its
 descriptor count returns to the baseline once the abusers leave.
 
-Set CELLSOCK_ABUSE_KNOWN_BUGS=1 to also run the check of a known daemon bug
-(a client that pipelines requests and never reads the replies makes the
-daemon's memory grow without bound)."""
+Also: a client that pipelines requests and never reads the replies keeps the
+daemon's memory bounded, and cellsockctl refused as busy says so (no SIGPIPE)."""
 
 import grp
 import os
@@ -31,7 +30,7 @@ t = Checker("control_abuse")
 MAX_CLIENTS = 128
 FLOOD = 1000
 GROUP = "nogroup"
-KNOWN_BUGS = os.environ.get("CELLSOCK_ABUSE_KNOWN_BUGS") == "1"
+KNOWN_BUGS = True   # both bugs this file found are fixed: always check them
 IS_ROOT = os.geteuid() == 0
 
 
@@ -146,9 +145,19 @@ def flood(r, pid, base_fds):
     t.check(0 < kept <= MAX_CLIENTS, "the daemon keeps at most %d clients (%d)" % (MAX_CLIENTS, kept))
     t.check(peak <= base_fds + MAX_CLIENTS + 2, "the daemon's fds stay within its budget: peak %d <= %d + %d"
             % (peak, base_fds, MAX_CLIENTS))
-    rc, out, err = r.daemon.ctl("status", timeout=5)
-    t.check(rc != 0 and "busy" in (out + err), "while the table is full a new client is told busy (%s)"
-            % (out + err).strip()[:80])
+    # cellsockctl may write its request after the daemon refused and closed:
+    # it then dies of SIGPIPE without a word (a known cellsockctl bug; see
+    # the report). Tolerated unless CELLSOCK_ABUSE_KNOWN_BUGS=1.
+    results = []
+    for _ in range(10):
+        rc, out, err = r.daemon.ctl("status", timeout=5)
+        results.append((rc, (out + err).strip()[:80]))
+    busy_ok = [x for x in results if x[0] == 1 and "busy" in x[1]]
+    sigpipe = [x for x in results if x[0] == -signal.SIGPIPE]
+    allowed = len(busy_ok) + (0 if KNOWN_BUGS else len(sigpipe))
+    print("# table full: %d of 10 cellsockctl runs told busy, %d killed by SIGPIPE" % (len(busy_ok), len(sigpipe)))
+    t.check(busy_ok and allowed == len(results), "while the table is full a new client is told busy (%s)"
+            % sorted(set(results))[:3])
     return [s for s in socks if s.fileno() in pending]
 
 

@@ -14,7 +14,7 @@ so the idle times are the worst case of each mechanism. Waits are capped at
 120 s. Not a test: needs root, ip and nft; prints a Markdown table (also
 written to --out) and an SVG bar chart if gnuplot is installed.
 
-usage: detect.py [--runs N] [--out FILE] [--svg FILE] [--user-timeout MS]"""
+usage: detect.py [--runs N] [--out FILE] [--svg FILE] [--user-timeout MS] [--log FILE]"""
 
 import argparse
 import os
@@ -244,6 +244,7 @@ def main():
     ap.add_argument("--out", help="also write the table to this file")
     ap.add_argument("--svg", help="the plot (default: --out with .svg, else detect.svg)")
     ap.add_argument("--user-timeout", type=int, default=20000, help="TCP_USER_TIMEOUT in ms")
+    ap.add_argument("--log", help="copy the daemon's log here")
     args = ap.parse_args()
     for binary in (CELLSOCKD, CELLSOCKCTL, MODEMSIM):
         if not os.access(binary, os.X_OK):
@@ -264,6 +265,8 @@ def main():
             runs.append(bench.run_once())
             print("# run %d: %.0f s" % (i + 1, time.monotonic() - t0), flush=True)
     finally:
+        if bench and args.log:
+            shutil.copy(bench.daemon.log, args.log)
         if bench:
             bench.close()
         pair.close()
