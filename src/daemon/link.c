@@ -24,6 +24,9 @@
 #define LINK_POLL_MS 200		/* #SS polls while verifying a close or a dial */
 #define LINK_DIAL_TIMEOUT_MS 75000	/* module connect timeout (60 s) and margin */
 #define LINK_DNS_FLOOR_FACTOR 5.0	/* a DNS failure waits at least 5 x min */
+#define LINK_SH_TIMEOUT_MS 30000	/* AT#SH may wait for the FIN exchange (drivers
+					 * allow 20 s): a shorter deadline would take
+					 * a slow close for a module not answering */
 #define LINK_NEXT_BY_ACTION (-1)
 #define LINK_STAY (-2)
 
@@ -255,6 +258,7 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		l->own_sent = 0;
 		l->probe_out = 0;
 		l->missed = 0;
+		l->verified = 0;
 		link_check_start(l);
 		link_idle_arm(l);
 		relay_link_up(l->relay);
@@ -457,7 +461,8 @@ act_dial_failed(struct link *l)
 static int
 act_dead_while_up(struct link *l)
 {
-	int jammed = l->cause == CAUSE_ACK_STALL || l->cause == CAUSE_PROBE_TIMEOUT;
+	int jammed = !l->verified && (l->cause == CAUSE_ACK_STALL ||
+	    l->cause == CAUSE_PROBE_TIMEOUT);
 
 	if (jammed)
 		modem_link_failed(link_modem(l), 1);
@@ -707,8 +712,7 @@ act_close_step(struct link *l)
 		return LINK_STAY;
 	switch ((enum close_step)l->step) {
 	case XSTEP_CLOSE:
-		LINK_OP(l, link_on_close, sock_close, l->conf->socket,
-		    (int)(l->conf->reconnect.teardown_timeout * 1000));
+		LINK_OP(l, link_on_close, sock_close, l->conf->socket, LINK_SH_TIMEOUT_MS);
 		break;
 	case XSTEP_POLL:
 		LINK_OP(l, link_on_close_poll, sock_status, l->conf->socket);
@@ -839,6 +843,7 @@ static void
 link_probe_answered(struct link *l, int matched)
 {
 	link_idle_grow(l);
+	l->verified = 1;	/* the connection carries data both ways */
 	if (matched) {
 		l->rtt_last_ms = util_now_ms() - l->probe_sent_ms;
 		l->rtt_sum_ms += l->rtt_last_ms;
@@ -857,6 +862,7 @@ link_inbound(struct link *l, const uint8_t *data, size_t len)
 	const struct conf_keepalive *k = &l->conf->keepalive;
 
 	l->last_alive_ms = util_now_ms();
+	l->verified = 1;
 	if (l->state == LINK_UP)
 		link_idle_arm(l);
 	if (!l->probe_out)
@@ -1012,8 +1018,7 @@ link_close_orphan(struct link *l, int connid)
 	if (m == NULL || m->at == NULL)
 		return;
 	log_info("link %s: closing modem socket %d", l->name, connid);
-	m->ops->sock_close(m->at, connid, (int)(l->conf->reconnect.teardown_timeout * 1000),
-	    link_on_forgotten, NULL);
+	m->ops->sock_close(m->at, connid, LINK_SH_TIMEOUT_MS, link_on_forgotten, NULL);
 	modem_quiet_begin(m);
 }
 
@@ -1084,6 +1089,7 @@ link_on_check_info(void *owner, const struct dialect_reply *r)
 
 	if (r->status == DIALECT_OK && r->u.info.ack_waiting == 0) {
 		l->verified = 1;
+		evtimer_del(l->ev_check);
 		l->last_alive_ms = util_now_ms();
 		log_info("link %s: connect check passed: the server acknowledged the probe", l->name);
 		return;
@@ -1130,7 +1136,6 @@ link_check_start(struct link *l)
 {
 	const struct conf_keepalive *k = &l->conf->keepalive;
 
-	l->verified = 0;
 	if (k->probe_len == 0)
 		return;
 	l->check_deadline_ms = util_now_ms() + (uint64_t)(k->ack_timeout * 1000);

@@ -986,15 +986,19 @@ sock_buff_in(const struct sock *s)
 size_t
 sock_ack_waiting(const struct sock *s)
 {
-	int outq = 0, nsd = 0;
+	int outq = 0;
 	size_t n = 0;
 
 	if (s->conn == NULL)
 		return 0;
-	if (ioctl(s->conn->fd, SIOCOUTQ, &outq) == 0 &&
-	    ioctl(s->conn->fd, SIOCOUTQNSD, &nsd) == 0 && outq > nsd)
-		n = (size_t)(outq - nsd);
-	if (sock_stalled(s))
-		n += evbuffer_get_length(s->conn->txq);
+	/* Every byte the host handed over that the peer has not acknowledged:
+	 * the kernel's whole send queue (sent and not yet sent: SIOCOUTQ) plus
+	 * what the module still holds itself. Counting only the bytes on the
+	 * wire (SIOCOUTQ - SIOCOUTQNSD) would make a stream into a dead
+	 * connection look like progress, since under loss most of it waits
+	 * unsent behind the retransmissions. */
+	if (ioctl(s->conn->fd, SIOCOUTQ, &outq) == 0 && outq > 0)
+		n = (size_t)outq;
+	n += evbuffer_get_length(s->conn->txq);
 	return n;
 }

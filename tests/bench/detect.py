@@ -17,6 +17,7 @@ written to --out) and an SVG bar chart if gnuplot is installed.
 usage: detect.py [--runs N] [--out FILE] [--svg FILE] [--user-timeout MS] [--log FILE]"""
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -95,13 +96,12 @@ class Bench:
         self.daemon.write_config(daemon_config(
             self.sim.link, self.daemon.sock,
             [("idle", 1, KEEPALIVE, None), ("busy", 2, KEEPALIVE, self.local)],
-            pair.addr_b, self.port))
+            pair.addr_b, self.port, teardown=None))
         self.monitor = None
         self.daemon.start()
         self.monitor = Monitor(self.daemon.sock)
 
     def links(self):
-        import json
         rc, out, err = self.daemon.ctl("status", json=True)
         if rc != 0:
             raise RuntimeError("status: %s %s" % (out, err))

@@ -213,16 +213,17 @@ def read_line(p, timeout):
     return buf.decode(errors="replace").strip()
 
 
-def daemon_config(sim_link, sock, links, host, port):
+def daemon_config(sim_link, sock, links, host, port, teardown=5.0):
     """cellsockd configuration for several links to host:port. links: a list
-    of (name, socket id, keepalive settings, local path or None)."""
+    of (name, socket id, keepalive settings, local path or None). teardown:
+    reconnect.teardown_timeout (None: the daemon's default)."""
     items = []
     for name, sid, keepalive, local in links:
         items.append("""{ name = "%s"; host = "%s"; port = %d; socket = %d;
             keepalive: { probe = "FF"; reply = "FE"; %s };
-            reconnect: { min = 0.2; max = 1.0; stable = 3.0; quiet_time = 0.2;
-                         teardown_timeout = 5.0; }; %s }"""
+            reconnect: { min = 0.2; max = 1.0; stable = 3.0; quiet_time = 0.2; %s }; %s }"""
                      % (name, host, port, sid, keepalive,
+                        ("teardown_timeout = %.1f;" % teardown) if teardown else "",
                         ('local = "unix:%s";' % local) if local else ""))
     return """modem: { device = "%s"; command_timeout = 2.0; };
 network: { apn = "internet"; registration_timeout = 30.0; };

@@ -9,8 +9,10 @@ dead_within_idle, a link with a stream of unacknowledged data dies by
 ack-stall within dead_within_busy, and once the rule is gone the link comes
 back and data flows again. Needs root, ip and nft; SKIP otherwise."""
 
+import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -49,7 +51,6 @@ class Setup:
         wait_until(lambda: self.status()["daemon"]["monitors"] >= 1, what="monitor")
 
     def status(self):
-        import json
         rc, out, err = self.daemon.ctl("status", json=True)
         if rc != 0:
             raise AssertionError("status failed: %s %s" % (out, err))
@@ -97,7 +98,6 @@ class Setup:
 
 def idle_drop(s):
     """An idle link: probes go unanswered -> probe-timeout within the bound."""
-    s.pair.undrop() if s.pair.dropping else None
     wait_until(lambda: s.link()["state"] == "up", timeout=20, what="link up")
     before = s.link()["probes_answered"]
     wait_until(lambda: s.link()["probes_answered"] > before, timeout=15,
@@ -231,7 +231,6 @@ def main():
         finally:
             pair.close()
             shutil.rmtree(tmp, ignore_errors=True)
-            import signal
             signal.alarm(0)
     print("# total %.1f s" % (time.monotonic() - start))
     return t.finish()
