@@ -37,7 +37,9 @@ def main():
             except OSError:
                 return
         threading.Thread(target=echo, daemon=True).start()
-        time.sleep(2)   # let the connect check settle before counting
+        from cellsock_harness import wait_until
+        wait_until(lambda: "connect check passed" in r.daemon.logtext(), timeout=20,
+                   what="the connect check to settle before counting")
         pid = r.daemon.proc.pid
         out = os.path.join(r.daemon.dir, "strace.txt")
         probes0 = r.link()["probes_sent"]

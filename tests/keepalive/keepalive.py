@@ -12,7 +12,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
 from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
@@ -66,14 +65,7 @@ class ProbeServer:
         self.sock.close()
 
 
-def scenario(fn):
-    def run():
-        try:
-            fn()
-        except Exception:
-            t.check(False, "%s raised:\n%s" % (fn.__name__, traceback.format_exc()))
-    run.__name__ = fn.__name__
-    return run
+scenario = t.scenario
 
 
 def rig_with(server, keepalive, local=None):

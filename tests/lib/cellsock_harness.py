@@ -54,6 +54,19 @@ class Checker:
             print("not ok - " + what)
         return cond
 
+    def scenario(self, fn):
+        """Decorator: run fn as one scenario; an exception is a failed check
+        carrying its traceback, and the next scenario still runs."""
+        import traceback
+
+        def run():
+            try:
+                fn()
+            except Exception:
+                self.check(False, "%s raised:\n%s" % (fn.__name__, traceback.format_exc()))
+        run.__name__ = fn.__name__
+        return run
+
     def finish(self):
         print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
         return 1 if self.failed else 0

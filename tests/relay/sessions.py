@@ -13,7 +13,6 @@ import struct
 import sys
 import threading
 import time
-import traceback
 
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
@@ -22,14 +21,7 @@ from relay_util import RelayRig, Server, connect_local, recv_exact, wait_eof
 t = Checker("relay-sessions")
 
 
-def scenario(fn):
-    def run():
-        try:
-            fn()
-        except Exception:
-            t.check(False, "%s raised:\n%s" % (fn.__name__, traceback.format_exc()))
-    run.__name__ = fn.__name__
-    return run
+scenario = t.scenario
 
 
 @scenario
@@ -133,7 +125,7 @@ def persistent_resend():
             wait_until(lambda: sink.length(0) + sink.length(1) >=
                        len(stream), timeout=60, what="the whole stream")
             wait_until(lambda: r.relay("p")["tx_queued"] == 0, timeout=10, what="empty queue")
-            time.sleep(0.3)
+            time.sleep(0.3)   # a grace period: duplicates would arrive late, not sync
             a_bytes = sink.received(0)
             b_bytes = sink.received(1)
             t.check(stream.startswith(a_bytes),

@@ -7,7 +7,6 @@ import os
 import re
 import sys
 import time
-import traceback
 
 from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
 from modemsim import connect_socket, sim_binary
@@ -17,15 +16,7 @@ t = Checker("supervisor")
 RECONNECTS = int(os.environ.get("CELLSOCK_RECONNECTS", "50"))
 
 
-def scenario(fn):
-    """Run one scenario; an exception is a failed check with its traceback."""
-    def run():
-        try:
-            fn()
-        except Exception:
-            t.check(False, "%s raised:\n%s" % (fn.__name__, traceback.format_exc()))
-    run.__name__ = fn.__name__
-    return run
+scenario = t.scenario
 
 
 @scenario
