@@ -6,7 +6,9 @@ connection while the module still reports it open), plus rst/fin, probe
 reply stripping and the "any inbound data" reply mode. Each death must come
 within the bound the configuration implies (shown by `cellsockctl links`)."""
 
+import atexit
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -68,6 +70,13 @@ class ProbeServer:
 scenario = t.scenario
 
 
+def private_dir():
+    """A temporary directory removed when the test ends."""
+    path = tempfile.mkdtemp(prefix="cellsock-ka-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
 def rig_with(server, keepalive, local=None):
     r = Rig(start_daemon=False, keepalive=keepalive,
             extra_link=('local = "unix:%s";' % local) if local else "")
@@ -108,10 +117,9 @@ def idle_silent_drop():
 @scenario
 def busy_silent_drop():
     srv = ProbeServer()
-    tmp = tempfile.mkdtemp(prefix="cellsock-ka-")
+    tmp = private_dir()
     path = os.path.join(tmp, "l.sock")
     with rig_with(srv, 'idle = 30.0; timeout = 5.0; reply = "FE";', local=path) as r:
-        r.extra = ('local = "unix:%s";' % path, "", 'idle = 30.0; timeout = 5.0; reply = "FE"; ack_timeout = 2.0;'.replace(" ack_timeout = 2.0;", ""))
         start(r, srv)
         r.wait_link("up")
         bound = r.link()["dead_within_busy"]
@@ -159,7 +167,7 @@ def rst_and_fin_at_once():
 @scenario
 def reply_stripping_and_any():
     srv = ProbeServer()
-    tmp = tempfile.mkdtemp(prefix="cellsock-ka-")
+    tmp = private_dir()
     path = os.path.join(tmp, "l.sock")
     with rig_with(srv, 'idle = 1.0; timeout = 2.0; reply = "FE";', local=path) as r:
         start(r, srv)
