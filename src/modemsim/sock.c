@@ -814,14 +814,12 @@ sock_close_local(struct sock *s, int cause)
 	modem_sock_closed(sock_modem(s), s, cause);
 }
 
-/* A reset or a fatal error: the connection is gone at once. */
+/* The connection is gone at once with cause 2 (reset); linger 1 sends the
+ * peer a reset too (the rst fault), 0 closes after the peer's own abort. */
 static void
-sock_remote_abort(struct sock *s)
+sock_reset_now(struct sock *s, int linger)
 {
-	if (s->conn == NULL)
-		return;
-	sim_event(s->sim, "event", "socket %d: connection reset (%s)", s->id, strerror(errno));
-	conn_free(s->conn, 0);
+	conn_free(s->conn, linger);
 	sock_stop_timers(s);
 	s->phase = SOCK_CLOSED;
 	s->remote_closed = 0;
@@ -829,6 +827,16 @@ sock_remote_abort(struct sock *s)
 	if (s->last_closure == CLOSURE_NONE)
 		s->last_closure = CLOSURE_REMOTE_RST;
 	modem_sock_closed(sock_modem(s), s, CLOSURE_REMOTE_RST);
+}
+
+/* A reset or a fatal error: the connection is gone at once. */
+static void
+sock_remote_abort(struct sock *s)
+{
+	if (s->conn == NULL)
+		return;
+	sim_event(s->sim, "event", "socket %d: connection reset (%s)", s->id, strerror(errno));
+	sock_reset_now(s, 0);
 }
 
 void
@@ -899,14 +907,7 @@ sock_rst(struct sock *s)
 {
 	if (s->conn == NULL || s->phase != SOCK_OPEN)
 		return;
-	conn_free(s->conn, 1);
-	sock_stop_timers(s);
-	s->phase = SOCK_CLOSED;
-	s->remote_closed = 0;
-	evbuffer_drain(s->rxbuf, evbuffer_get_length(s->rxbuf));
-	if (s->last_closure == CLOSURE_NONE)
-		s->last_closure = CLOSURE_REMOTE_RST;
-	modem_sock_closed(sock_modem(s), s, CLOSURE_REMOTE_RST);
+	sock_reset_now(s, 1);
 }
 
 void

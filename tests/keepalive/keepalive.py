@@ -15,8 +15,7 @@ import tempfile
 import threading
 import time
 
-from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
-from modemsim import sim_binary
+from cellsock_harness import Checker, wait_until
 from supervisor_rig import Rig
 
 t = Checker("keepalive")
@@ -237,21 +236,13 @@ def adaptive_idle_under_nat_timeout():
 
 
 def main():
-    if not os.path.exists(CELLSOCKD):
-        skip("cellsockd not built")
-    try:
-        sim_binary()
-    except Exception as e:
-        skip(str(e))
-    only = sys.argv[1:]
-    for sc in (idle_silent_drop, busy_silent_drop, rst_and_fin_at_once, reply_stripping_and_any,
-               adaptive_idle_under_nat_timeout):
-        if only and sc.__name__ not in only:
-            continue
-        start_t = time.monotonic()
-        sc()
-        print("# %s: %.1f s" % (sc.__name__, time.monotonic() - start_t))
-    return t.finish()
+    return t.run_with_simulator((
+        idle_silent_drop,
+        busy_silent_drop,
+        rst_and_fin_at_once,
+        reply_stripping_and_any,
+        adaptive_idle_under_nat_timeout,
+    ))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,26 @@ class Checker:
         run.__name__ = fn.__name__
         return run
 
+    def run_with_simulator(self, scenarios):
+        """Skip unless the daemon and the simulator are built; run the
+        scenarios named on the command line (all by default), timing each;
+        return the exit status."""
+        from modemsim import sim_binary
+        if not os.path.exists(CELLSOCKD):
+            skip("cellsockd not built")
+        try:
+            sim_binary()
+        except Exception as e:
+            skip(str(e))
+        only = sys.argv[1:]
+        for sc in scenarios:
+            if only and sc.__name__ not in only:
+                continue
+            start = time.monotonic()
+            sc()
+            print("# %s: %.1f s" % (sc.__name__, time.monotonic() - start))
+        return self.finish()
+
     def finish(self):
         print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
         return 1 if self.failed else 0

@@ -8,8 +8,8 @@ import re
 import sys
 import time
 
-from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
-from modemsim import connect_socket, sim_binary
+from cellsock_harness import Checker, wait_until
+from modemsim import connect_socket
 from supervisor_rig import Rig
 
 t = Checker("supervisor")
@@ -261,23 +261,19 @@ def hook_for_unreachable_module():
 
 
 def main():
-    if not os.path.exists(CELLSOCKD):
-        skip("cellsockd not built")
-    try:
-        sim_binary()
-    except Exception as e:
-        skip(str(e))
-    only = sys.argv[1:]
-    for sc in (cold_start_and_server_close, refused_backoff, pdp_drop, deregister_register,
-               hang_then_resync, reboot_port_comes_back, stale_socket_closed_before_dial,
-               operator_disconnect_connect_reset, hook_for_unreachable_module,
-               forced_jam_cured_by_reboot, he910_004_reconnects_without_overlap):
-        if only and sc.__name__ not in only:
-            continue
-        start = time.monotonic()
-        sc()
-        print("# %s: %.1f s" % (sc.__name__, time.monotonic() - start))
-    return t.finish()
+    return t.run_with_simulator((
+        cold_start_and_server_close,
+        refused_backoff,
+        pdp_drop,
+        deregister_register,
+        hang_then_resync,
+        reboot_port_comes_back,
+        stale_socket_closed_before_dial,
+        operator_disconnect_connect_reset,
+        hook_for_unreachable_module,
+        forced_jam_cured_by_reboot,
+        he910_004_reconnects_without_overlap,
+    ))
 
 
 if __name__ == "__main__":
