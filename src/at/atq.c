@@ -39,6 +39,7 @@ struct at_cmd {
 	uint8_t *payload;
 	size_t payload_len;
 	int prompted;			/* payload written */
+	int armed_ms;			/* the deadline now running */
 	char *raw_prefix;
 	at_raw_len_fn raw_len;
 	at_cb cb;
@@ -90,6 +91,7 @@ at_params_default(struct at_params *p)
 	memset(p, 0, sizeof(*p));
 	p->name = "at";
 	p->gap_ms = 20;
+	p->gap_slow_ms = 0;
 	p->queue_max = 32;
 	p->timeout_ms = 5000;
 	p->resync_timeout_ms = 1000;
@@ -332,21 +334,34 @@ at_kick(struct at *at)
 	evtimer_add(at->ev_next, &tv);
 }
 
-/* Write the head of the queue and arm its deadline. */
+/* (Re)arm the deadline of the command in flight. */
 static void
-at_send(struct at *at, struct at_cmd *c)
+at_arm(struct at *at, struct at_cmd *c, int ms)
 {
 	struct timeval tv;
 
+	c->armed_ms = ms;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(at->ev_deadline, &tv);
+}
+
+/* Write the head of the queue and arm its deadline. A prompt command waits
+ * for its prompt no longer than the default deadline: the payload's own
+ * (longer) deadline starts when the payload is written. */
+static void
+at_send(struct at *at, struct at_cmd *c)
+{
 	at->current = c;
 	framer_expect_echo(&at->framer, c->cmd);
 	framer_expect_prompt(&at->framer, c->payload != NULL);
 	at_trace_masked(at, ">", c->cmd, (c->flags & AT_CMD_SECRET) != 0, "\r");
 	serial_write(at->serial, c->cmd, strlen(c->cmd));
 	serial_write(at->serial, "\r", 1);
-	tv.tv_sec = c->timeout_ms / 1000;
-	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
-	evtimer_add(at->ev_deadline, &tv);
+	if (c->payload != NULL && at->p.timeout_ms < c->timeout_ms)
+		at_arm(at, c, at->p.timeout_ms);
+	else
+		at_arm(at, c, c->timeout_ms);
 }
 
 static void
@@ -374,6 +389,7 @@ at_deliver(struct at *at, struct at_cmd *c, const struct at_result *res)
 	r.n_lines = c->n_lines;
 	r.payload = c->rx;
 	r.payload_len = c->rx_len;
+	r.payload_written = c->prompted;
 	if (c->cb != NULL && !c->cancelled)
 		c->cb(&r, c->arg);
 	if (c->destroy != NULL && !c->cancelled)
@@ -476,6 +492,19 @@ at_resync(struct at *at)
 		at_resync_begin(at, "requested");
 }
 
+/* A command went unanswered: if the gap after final results is shorter
+ * than the safe one, the module may not have been ready; use the safe gap
+ * from now on. */
+static void
+at_widen_gap(struct at *at)
+{
+	if (at->p.gap_slow_ms <= at->p.gap_ms)
+		return;
+	log_warnx("%s: waiting %d ms instead of %d ms after each result from now on",
+	    at->name, at->p.gap_slow_ms, at->p.gap_ms);
+	at->p.gap_ms = at->p.gap_slow_ms;
+}
+
 static void
 at_on_deadline(evutil_socket_t fd, short what, void *arg)
 {
@@ -489,9 +518,10 @@ at_on_deadline(evutil_socket_t fd, short what, void *arg)
 		return;
 	at_enter(at);
 	masked = at_mask_dup(c->cmd, (c->flags & AT_CMD_SECRET) != 0);
-	log_warnx("%s: no answer to %s within %d ms", at->name, masked,
-	    c->timeout_ms);
+	log_warnx("%s: no answer to %s within %d ms%s", at->name, masked,
+	    c->armed_ms, c->payload != NULL && !c->prompted ? " (no prompt)" : "");
 	free(masked);
+	at_widen_gap(at);
 	framer_reset(&at->framer);
 	at->stats.timeouts++;
 	n = ++at->timeouts_in_row;
@@ -618,6 +648,8 @@ at_handle_prompt(struct at *at)
 	c->prompted = 1;
 	at_trace(at, "< prompt, >", c->payload, c->payload_len);
 	serial_write(at->serial, c->payload, c->payload_len);
+	if (c->armed_ms != c->timeout_ms)
+		at_arm(at, c, c->timeout_ms);
 }
 
 static void
@@ -797,6 +829,12 @@ at_get_stats(const struct at *at, struct at_stats *st)
 	*st = at->stats;
 	st->overlong = at->framer.stats.overlong;
 	st->nul = at->framer.stats.nul;
+}
+
+int
+at_gap_ms(const struct at *at)
+{
+	return at->p.gap_ms;
 }
 
 const char *

@@ -28,6 +28,7 @@ struct at_response {
 	size_t n_lines;
 	const uint8_t *payload;		/* raw bytes read, or NULL */
 	size_t payload_len;
+	int payload_written;		/* prompt command: the payload went out */
 };
 
 typedef void (*at_cb)(const struct at_response *, void *arg);
@@ -47,7 +48,10 @@ struct at_command {
 	 * lines with the prefix derived from the command name (AT+CSQ ->
 	 * "+CSQ:") and lines no URC handler claims belong to the command. */
 	const char *const *prefixes;
-	int timeout_ms;			/* deadline once sent; <= 0: default */
+	/* Deadline once sent; <= 0: default. A prompt command must see its
+	 * prompt within the default deadline; this one starts when the
+	 * payload is written. */
+	int timeout_ms;
 	unsigned flags;			/* AT_CMD_* */
 	const void *payload;		/* prompt command: written after "> " */
 	size_t payload_len;
@@ -66,6 +70,10 @@ struct at_params {
 	const char *name;		/* for logs, e.g. the device path */
 	const struct at_dialect *dialect;
 	int gap_ms;			/* quiet time after a final (20) */
+	/* After a command times out, the gap becomes this if it is longer
+	 * (0: never changes). A module that was not ready for a command sent
+	 * too soon is then given the time it needs. */
+	int gap_slow_ms;
 	unsigned queue_max;		/* queued + in flight (32) */
 	int timeout_ms;			/* default command deadline (5000) */
 	int resync_timeout_ms;		/* each resync step's deadline (1000) */
@@ -117,6 +125,7 @@ int at_cancel(struct at *, unsigned id);
 void at_resync(struct at *);
 int at_is_synced(const struct at *);
 unsigned at_queue_length(const struct at *);	/* user commands pending */
+int at_gap_ms(const struct at *);		/* the gap after finals now */
 void at_set_trace(struct at *, int on);
 void at_get_stats(const struct at *, struct at_stats *);
 /* Return the args of the next answer line with the prefix (any line if

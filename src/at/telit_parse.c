@@ -710,3 +710,43 @@ telit_parse_swpkgv(char *const *lines, size_t n, struct telit_swpkgv *sw)
 		return -1;
 	return 0;
 }
+
+/* One "(lo-hi)" range at *pp; advances past it. */
+static int
+tp_range(const char **pp, long *lo, long *hi)
+{
+	const char *p = *pp;
+	char *end;
+
+	if (*p++ != '(' || !isdigit((unsigned char)*p))
+		return -1;
+	*lo = strtol(p, &end, 10);
+	if (*end != '-' || !isdigit((unsigned char)end[1]))
+		return -1;
+	*hi = strtol(end + 1, &end, 10);
+	if (*end != ')')
+		return -1;
+	*pp = end + 1;
+	return 0;
+}
+
+int
+telit_parse_ssendext_test(const char *line, size_t *max)
+{
+	const char *p;
+	long lo, hi;
+
+	if (!at_prefix_match("#SSENDEXT:", line, &p) ||
+	    tp_range(&p, &lo, &hi) == -1)	/* connection ids */
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p++ != ',')
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (tp_range(&p, &lo, &hi) == -1 || lo < 1 || hi < lo || hi > 65535)
+		return -1;
+	*max = (size_t)hi;
+	return 0;
+}

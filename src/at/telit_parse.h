@@ -176,6 +176,10 @@ int telit_parse_fw(const char *line, struct telit_fw *);
 /* Compare two versions numerically (<0, 0, >0); extra is ignored. */
 int telit_fw_cmp(const struct telit_fw *, const struct telit_fw *);
 
+/* "#SSENDEXT: (1-6),(1-1500)[,(0-2)]", the answer to AT#SSENDEXT=?: the
+ * largest byte count of one send (1..65535). */
+int telit_parse_ssendext_test(const char *line, size_t *max);
+
 /* AT#SWPKGV: four bare lines. */
 struct telit_swpkgv {
 	char package[TELIT_TEXT_MAX];	/* <package>-<production params> */

@@ -186,11 +186,12 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	proto_value_encode(m->oper, oper, sizeof(oper));
 	proto_value_encode(m->last_error, err, sizeof(err));
 	cmd_reply(ctx, "modem state=%s device=%s model=%s firmware=%s imei=%s sim=%s "
-	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f failures=%u "
-	    "escalation=%s pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
+	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f max_send=%zu "
+	    "command_gap_ms=%d failures=%u escalation=%s pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
 	    modem_state_names[m->state], dev, model, fw, m->ident.imei,
 	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
-	    m->quiet_time, m->failures,
+	    m->quiet_time, modem_max_send(m), m->at != NULL ? at_gap_ms(m->at) : m->gap_ms,
+	    m->failures,
 	    m->step_running >= 0 ? escalation_step_names[m->step_running] : "",
 	    m->steps_total[STEP_PDP_CYCLE],
 	    m->steps_total[STEP_RADIO_CYCLE], m->steps_total[STEP_MODEM_REBOOT],

@@ -613,32 +613,51 @@ conf_parse_init(struct conf_ctx *ctx, const struct conf_key *key,
 	}
 }
 
-/* keepalive.idle: seconds, or "auto" to learn the network's idle timeout. */
+/* Seconds, or "auto" (then *is_auto is set and *v left alone). */
 static void
-conf_parse_idle(struct conf_ctx *ctx, const struct conf_key *key,
-    const config_setting_t *s, const char *path, void *base)
+conf_seconds_or_auto(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, const char *path, double *v, int *is_auto)
 {
-	struct conf_keepalive *ka = base;
 	char why[160];
 	size_t len;
-	double v;
+	double d;
 
 	if (config_setting_type(s) == CONFIG_TYPE_STRING &&
 	    strcasecmp(config_setting_get_string(s), "auto") == 0) {
-		ka->idle_auto = 1;
+		*is_auto = 1;
 		return;
 	}
 	if (conf_wrapped(ctx, s))
 		return;
-	if (conf_get_number(s, &v) == -1 || !conf_in_range(key, v)) {
+	if (conf_get_number(s, &d) == -1 || !conf_in_range(key, d)) {
 		conf_range_text(key, "a number", why, sizeof(why));
 		len = strlen(why);
 		snprintf(why + len, sizeof(why) - len, " or \"auto\"");
 		conf_bad(ctx, key, s, path, why);
 		return;
 	}
-	ka->idle = v;
-	ka->idle_auto = 0;
+	*v = d;
+	*is_auto = 0;
+}
+
+/* keepalive.idle: seconds, or "auto" to learn the network's idle timeout. */
+static void
+conf_parse_idle(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, const char *path, void *base)
+{
+	struct conf_keepalive *ka = base;
+
+	conf_seconds_or_auto(ctx, key, s, path, &ka->idle, &ka->idle_auto);
+}
+
+/* modem.command_gap: seconds, or "auto" (short, lengthened on a timeout). */
+static void
+conf_parse_gap(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, const char *path, void *base)
+{
+	struct conf_modem *m = base;
+
+	conf_seconds_or_auto(ctx, key, s, path, &m->command_gap, &m->command_gap_auto);
 }
 
 /* A hex byte string into buf/len; "" allowed when allow_empty. 0 or -1. */
@@ -993,6 +1012,8 @@ static const struct conf_key conf_modem_keys[] = {
 	{ .name = "init", .parse = conf_parse_init },
 	{ KEY_SECONDS(struct conf_modem, command_timeout, CONF_MIN_EXCL,
 	    0, 600) },
+	{ .name = "command_gap", .parse = conf_parse_gap, .min = 0, .max = 1,
+	    .unit = "seconds" },
 	{ KEY_STRING(struct conf_modem, pin, CONF_SECRET, conf_check_pin) },
 	{ .name = NULL }
 };
@@ -1501,6 +1522,7 @@ conf_defaults(struct conf *conf, const char *path)
 	conf->modem.flow_control = CONF_FLOW_NONE;
 	conf->modem.dialect = CONF_DIALECT_TELIT;
 	conf->modem.command_timeout = 5.0;
+	conf->modem.command_gap_auto = 1;
 	conf->modem.pin = xstrdup("");
 	conf->network.apn = xstrdup("internet");
 	conf->network.cid = 1;

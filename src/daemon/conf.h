@@ -27,6 +27,8 @@ struct conf_modem {
 	char **init;		/* extra AT commands sent after the standard init */
 	int n_init;
 	double command_timeout;	/* seconds */
+	double command_gap;	/* seconds after a final result, unless auto */
+	int command_gap_auto;	/* short gap, Telit's 20 ms after a timeout */
 	char *pin;		/* secret: never logged */
 };
 

@@ -67,6 +67,7 @@ struct modem_ident {
 	char model[DIALECT_TEXT_MAX];
 	char firmware[DIALECT_TEXT_MAX];
 	char imei[32];
+	size_t max_send;		/* largest send the module announces, 0 */
 };
 
 struct sock_info {
@@ -124,8 +125,11 @@ struct dialect_ops {
 	const char *name;
 	/* Final results and error numbers of this dialect, for the engine. */
 	const struct at_dialect *at;
-	/* Largest payload of one send. */
+	/* Largest payload of one send when the module does not say (identify
+	 * may learn the module's own limit into modem_ident.max_send). */
 	size_t max_send;
+	/* The quiet time the manuals ask for after a final result code. */
+	int gap_ms;
 	/* Register URC handlers on the engine; events go to the listener. */
 	void (*attach)(struct at *at, struct dialect_listener *listener);
 	/* After resync: verbose errors, flow control, syntax level, the

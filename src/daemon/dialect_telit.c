@@ -24,7 +24,8 @@
 
 /* What to do with a command's answer. */
 enum telit_kind {
-	TK_PLAIN, TK_IDENT_MANUF, TK_IDENT_MODEL, TK_IDENT_FW, TK_IDENT_IMEI, TK_CPIN,
+	TK_PLAIN, TK_IDENT_MANUF, TK_IDENT_MODEL, TK_IDENT_FW, TK_IDENT_IMEI, TK_SSENDEXT_TEST,
+	TK_SEND, TK_CPIN,
 	TK_REG, TK_CSQ, TK_COPS, TK_SGACT_READ, TK_SGACT_IP, TK_DIAL, TK_SS, TK_SI,
 	TK_SRECV, TK_SLASTCLOSURE,
 };
@@ -151,6 +152,9 @@ telit_parse_identity(const struct telit_req *q, const struct at_response *r, str
 		case TK_IDENT_IMEI:
 			telit_parse_imei(r->lines[i], id->imei, sizeof(id->imei));
 			break;
+		case TK_SSENDEXT_TEST:
+			telit_parse_ssendext_test(r->lines[i], &id->max_send);
+			break;
 		default:
 			break;
 		}
@@ -171,9 +175,10 @@ telit_interpret(const struct telit_req *q, const struct at_response *r, struct d
 	enum telit_pin pin;
 
 	switch (q->kind) {
-	case TK_PLAIN: case TK_DIAL:
+	case TK_PLAIN: case TK_DIAL: case TK_SEND:
 		return 0;
 	case TK_IDENT_MANUF: case TK_IDENT_MODEL: case TK_IDENT_FW: case TK_IDENT_IMEI:
+	case TK_SSENDEXT_TEST:
 		telit_parse_identity(q, r, out);
 		return 0;
 	case TK_CPIN:
@@ -244,6 +249,10 @@ telit_done(const struct at_response *r, void *arg)
 	struct telit_batch *b = q->batch;
 	enum dialect_status st = telit_status(&r->result);
 
+	if (st == DIALECT_TIMEOUT && q->kind == TK_SEND && !r->payload_written) {
+		st = DIALECT_ERROR;	/* no prompt: nothing left; the caller may retry */
+		snprintf(b->reply.text, sizeof(b->reply.text), "no prompt");
+	}
 	if (st == DIALECT_OK && telit_interpret(q, r, &b->reply) != 0) {
 		st = DIALECT_ERROR;
 		log_debug("telit: unexpected answer to %s", r->cmd);
@@ -402,6 +411,7 @@ telit_identify(struct at *at, dialect_cb *cb, void *arg)
 	static const struct { const char *cmd; enum telit_kind kind; } q[] = {
 		{ "AT+CGMI", TK_IDENT_MANUF }, { "AT+CGMM", TK_IDENT_MODEL },
 		{ "AT+CGMR", TK_IDENT_FW }, { "AT+CGSN", TK_IDENT_IMEI },
+		{ "AT#SSENDEXT=?", TK_SSENDEXT_TEST },
 	};
 	struct telit_batch *b = telit_batch_new(cb, arg);
 	int refused = 0;
@@ -600,7 +610,7 @@ telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect
 
 	snprintf(cmd, sizeof(cmd), "AT#SSENDEXT=%d,%zu", connid, len);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, TK_PLAIN, connid, 0) != 0);
+	telit_finish(b, telit_submit(at, b, &c, TK_SEND, connid, 0) != 0);
 }
 
 static void
@@ -638,6 +648,7 @@ const struct dialect_ops dialect_telit = {
 	.name = "telit",
 	.at = &telit_dialect,
 	.max_send = TELIT_MAX_SEND,
+	.gap_ms = 20,			/* "Command Issuing Timing" */
 	.attach = telit_attach,
 	.init = telit_init,
 	.identify = telit_identify,

@@ -318,8 +318,8 @@ modem_on_identify(void *owner, const struct dialect_reply *r)
 
 	if (r->status == DIALECT_OK) {
 		m->ident = r->u.ident;
-		log_info("modem: %s %s firmware %s", m->ident.manufacturer, m->ident.model,
-		    m->ident.firmware);
+		log_info("modem: %s %s firmware %s, sends up to %zu bytes", m->ident.manufacturer,
+		    m->ident.model, m->ident.firmware, modem_max_send(m));
 	} else
 		modem_fail_reply(m, "identification failed", r);
 	modem_apply_quirks(m);
@@ -380,6 +380,7 @@ modem_drop_engine(struct modem *m)
 	if (m->at == NULL)
 		return;
 	at_get_stats(m->at, &st);
+	m->gap_ms = at_gap_ms(m->at);
 	m->at_retired.commands += st.commands;
 	m->at_retired.timeouts += st.timeouts;
 	m->at_retired.resyncs += st.resyncs;
@@ -409,6 +410,23 @@ modem_try_hook(struct modem *m)
 	m->unanswered = 0;
 	modem_run_step(m, STEP_HOOK, "the module stays unreachable");
 	return 1;
+}
+
+/* The gap after final results: configured, or "auto": short until a
+ * command goes unanswered, then what the manuals ask for (kept for the
+ * daemon's life, across engines). */
+static void
+modem_gap_params(struct modem *m, struct at_params *p)
+{
+	const struct conf_modem *c = &m->d->conf->modem;
+
+	if (!c->command_gap_auto) {
+		p->gap_ms = (int)(c->command_gap * 1000 + 0.5);
+		p->gap_slow_ms = 0;
+		return;
+	}
+	p->gap_ms = m->gap_ms > 0 ? m->gap_ms : MODEM_GAP_AUTO_MS;
+	p->gap_slow_ms = m->ops->gap_ms;
 }
 
 /* The port vanished or the module stopped answering: close, reopen later. */
@@ -513,6 +531,7 @@ modem_open(struct modem *m)
 	p.name = c->device;
 	p.dialect = m->ops->at;
 	p.timeout_ms = (int)(c->command_timeout * 1000);
+	modem_gap_params(m, &p);
 	p.trace = m->d->conf->log.at_trace;
 	m->at = at_new(m->d->base, port, &p, &events, m);
 	m->listener.ev = &dev;

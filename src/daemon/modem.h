@@ -59,6 +59,7 @@ struct modem {
 	char ip[48];
 	char last_error[512];
 	double quiet_time;		/* after every close: config or firmware quirk */
+	int gap_ms;			/* after each final result; kept across engines */
 	uint64_t quiet_until_ms;	/* no socket/PDP command before this */
 
 	/* escalation, counted over consecutive failed or jammed connects */
@@ -89,6 +90,18 @@ void modem_link_stable(struct modem *m);
 int modem_reset(struct modem *m, enum escalation_step step);
 /* The PDP context may be gone (a socket closed with cause PDP): check it. */
 void modem_check_pdp(struct modem *m);
+/* The largest payload of one send: the module's own limit when it
+ * announced one (at most MODEM_SEND_MAX), else the dialect's default. */
+#define MODEM_SEND_MAX	1500
+/* command_gap = "auto": the gap until a command goes unanswered. */
+#define MODEM_GAP_AUTO_MS	5
+static inline size_t
+modem_max_send(const struct modem *m)
+{
+	if (m->ident.max_send == 0)
+		return m->ops->max_send;
+	return m->ident.max_send > MODEM_SEND_MAX ? MODEM_SEND_MAX : m->ident.max_send;
+}
 /* Names for status output. */
 const char *modem_sim_name(const struct modem *m);
 const char *modem_reg_name(int stat);

@@ -483,8 +483,8 @@ relay_kick_send(struct relay *r)
 		return;
 	if ((n = evbuffer_get_length(r->txq)) == 0)
 		return;
-	if (n > m->ops->max_send)
-		n = m->ops->max_send;
+	if (n > modem_max_send(m))
+		n = modem_max_send(m);
 	if (r->send_failures > 0 && n > RELAY_RESEND_PROBE)
 		n = RELAY_RESEND_PROBE;	/* the module was full: cheap to refuse */
 	if (relay_keeps_window(r)) {

@@ -23,7 +23,7 @@
 enum {
 	OPT_JAM_AFTER = 256, OPT_JAM_CLEAR, OPT_SGACT_DELAY, OPT_CLOSE_DEFER, OPT_REG_DELAY,
 	OPT_REBOOT_TIME, OPT_SH_TIMEOUT, OPT_SEED, OPT_PIN, OPT_BIND, OPT_PDP_IP,
-	OPT_OPERATOR, OPT_ROAMING, OPT_RX_BUFFER, OPT_TX_BUFFER, OPT_LINE_MAX,
+	OPT_OPERATOR, OPT_ROAMING, OPT_RX_BUFFER, OPT_TX_BUFFER, OPT_LINE_MAX, OPT_MIN_GAP,
 };
 
 static const struct option main_longopts[] = {
@@ -49,6 +49,7 @@ static const struct option main_longopts[] = {
 	{ "rx-buffer", required_argument, NULL, OPT_RX_BUFFER },
 	{ "tx-buffer", required_argument, NULL, OPT_TX_BUFFER },
 	{ "line-max", required_argument, NULL, OPT_LINE_MAX },
+	{ "min-gap", required_argument, NULL, OPT_MIN_GAP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -64,7 +65,7 @@ main_usage(FILE *fp)
 	    "           [--jam-after N] [--jam-clear MS] [--sgact-delay MS] [--close-defer MS]\n"
 	    "           [--reg-delay MS] [--reboot-time MS] [--sh-timeout MS] [--seed N]\n"
 	    "           [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME] [--roaming]\n"
-	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N]\n"
+	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
 	    "Prints the pseudo-terminal's path on stdout, then runs until SIGTERM/SIGINT.\n"
 	    "Firmware profiles (default %s):\n", PROFILE_DEFAULT);
 	for (int i = 0; i < profile_count; i++)
@@ -120,6 +121,7 @@ main_option(struct sim_options *opt, int ch, const char *arg)
 	case OPT_RX_BUFFER: opt->rx_buffer = main_number("rx-buffer", arg, 16 << 20); break;
 	case OPT_TX_BUFFER: opt->tx_buffer = main_number("tx-buffer", arg, 16 << 20); break;
 	case OPT_LINE_MAX: opt->line_max = (int)main_number("line-max", arg, 1000); break;
+	case OPT_MIN_GAP: opt->min_gap_ms = (unsigned)main_number("min-gap", arg, 10000); break;
 	default:
 		main_usage(stderr);
 		exit(2);

@@ -180,6 +180,26 @@ modem_cme_format(const struct modem *m, char *buf, size_t bufsz)
 	snprintf(buf, bufsz, "+CME ERROR: %d", m->cme);
 }
 
+/* --min-gap: a command line that begins too soon after a final result is
+ * not seen by the module (the manuals' "Command Issuing Timing"). */
+static int
+modem_too_soon(struct modem *m)
+{
+	uint64_t now = util_now_ms(), left = port_mark_left_ms(m->sim->port);
+
+	if (m->sim->opt.min_gap_ms == 0 || left == UINT64_MAX ||
+	    (left != 0 && now >= left + m->sim->opt.min_gap_ms))
+		return 0;
+	m->ignored_total++;
+	if (left == 0)
+		sim_event(m->sim, "fault", "min-gap: a command begun before the final result "
+		    "was sent is ignored");
+	else
+		sim_event(m->sim, "fault", "min-gap: a command begun %llu ms after the final "
+		    "result is ignored", (unsigned long long)(now - left));
+	return 1;
+}
+
 /* The final result code of a command line; the module is ready again. */
 static void
 modem_final(struct modem *m, enum at_res res)
@@ -210,6 +230,7 @@ modem_final(struct modem *m, enum at_res res)
 	modem_puts(m, "\r\n");
 	modem_puts(m, text);
 	modem_puts(m, "\r\n");
+	port_mark(m->sim->port);
 	m->mode = res == RES_CONNECT ? MODE_ONLINE : MODE_COMMAND;
 	modem_flush_urcs(m);
 	if (res == RES_CONNECT)
@@ -389,6 +410,8 @@ modem_input_command(struct modem *m, const unsigned char *buf, size_t len)
 
 		if (m->line_state == 0) {
 			m->line_state = (c == 'A' || c == 'a');
+			if (m->line_state)
+				m->line_ignored = modem_too_soon(m);
 			continue;
 		}
 		if (m->line_state == 1) {
@@ -408,6 +431,8 @@ modem_input_command(struct modem *m, const unsigned char *buf, size_t len)
 		}
 		if (c == '\r') {
 			m->line_state = 0;
+			if (m->line_ignored)
+				return i + 1;
 			if (m->echo)
 				modem_write(m, buf, i + 1);
 			modem_exec_line(m);
@@ -423,7 +448,7 @@ modem_input_command(struct modem *m, const unsigned char *buf, size_t len)
 		else
 			m->line_overflow = 1;
 	}
-	if (m->echo)
+	if (m->echo && !m->line_ignored)
 		modem_write(m, buf, len);
 	return len;
 }
@@ -1146,6 +1171,7 @@ modem_state(const struct modem *m, struct evbuffer *out)
 	evbuffer_add_printf(out, "cmds_total=%llu\nerrors_total=%llu\nurcs_total=%llu\n",
 	    (unsigned long long)m->cmds_total, (unsigned long long)m->errors_total,
 	    (unsigned long long)m->urcs_total);
+	evbuffer_add_printf(out, "ignored_total=%llu\n", (unsigned long long)m->ignored_total);
 }
 
 void

@@ -68,6 +68,7 @@ struct modem {
 	char line[AT_LINE_MAX + 1];
 	size_t linelen;
 	int line_overflow;
+	int line_ignored;	/* begun within --min-gap of a final result */
 
 	/* Execution of one line. */
 	struct at_line cmds;
@@ -125,6 +126,7 @@ struct modem {
 
 	uint64_t cmds_total;
 	uint64_t errors_total;
+	uint64_t ignored_total;	/* command lines dropped by --min-gap */
 	uint64_t urcs_total;
 	unsigned reboots;
 };

@@ -52,6 +52,9 @@ struct port {
 	uint64_t bytes_in;
 	uint64_t bytes_out;
 	uint64_t bytes_dropped;
+	uint64_t mark;			/* bytes_out once the marked byte is out */
+	uint64_t mark_left_ms;		/* when it went out; 0 not yet */
+	int marked;
 	unsigned opens;
 	port_input_cb *input_cb;
 	port_drain_cb *drain_cb;
@@ -233,10 +236,26 @@ port_flush(struct port *p)
 		evbuffer_drain(p->outq, (size_t)n);
 		pace_consume(&p->out, (size_t)n);
 		p->bytes_out += (uint64_t)n;
+		if (p->marked && p->mark_left_ms == 0 && p->bytes_out >= p->mark)
+			p->mark_left_ms = port_now_us() / 1000;
 	}
 	if ((was_high || evbuffer_get_length(p->outq) == 0) &&
 	    evbuffer_get_length(p->outq) < PORT_LOW_WATER && p->drain_cb != NULL)
 		p->drain_cb(p->cb_arg);
+}
+
+void
+port_mark(struct port *p)
+{
+	p->marked = 1;
+	p->mark = p->bytes_out + evbuffer_get_length(p->outq);
+	p->mark_left_ms = evbuffer_get_length(p->outq) == 0 ? port_now_us() / 1000 : 0;
+}
+
+uint64_t
+port_mark_left_ms(const struct port *p)
+{
+	return p->marked ? p->mark_left_ms : UINT64_MAX;
 }
 
 struct port *

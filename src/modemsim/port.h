@@ -26,6 +26,11 @@ int port_open(struct port *p);
 void port_close(struct port *p);
 /* Queue bytes for the host; dropped when the port is closed or unread. */
 void port_write(struct port *p, const void *buf, size_t len);
+/* Mark the end of what is queued now; port_mark_left_ms() then tells when
+ * its last byte was written to the pty: the time in ms (CLOCK_MONOTONIC),
+ * 0 while it is still queued, or UINT64_MAX before the first mark. */
+void port_mark(struct port *p);
+uint64_t port_mark_left_ms(const struct port *p);
 /* Bytes queued but not yet written to the pty. */
 size_t port_queued(const struct port *p);
 int port_is_open(const struct port *p);

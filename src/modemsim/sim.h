@@ -40,6 +40,8 @@ struct sim_options {
 	size_t rx_buffer;		/* --rx-buffer: per socket, bytes for #SRECV */
 	size_t tx_buffer;		/* --tx-buffer: per socket, unsent bytes */
 	int line_max;			/* --line-max: 0 = the profile's */
+	unsigned min_gap_ms;		/* --min-gap: a line begun sooner after a
+					 * final result is ignored */
 	int verbose;
 };
 

@@ -45,6 +45,7 @@ struct rec {
 	size_t n_lines;
 	uint8_t payload[256];
 	size_t payload_len;
+	int payload_written;
 	int free_engine;	/* call at_free() from the callback */
 };
 
@@ -171,6 +172,7 @@ rec_cb(const struct at_response *r, void *arg)
 	rec->kind = r->result.kind;
 	rec->code = r->result.code;
 	rec->n_lines = r->n_lines;
+	rec->payload_written = r->payload_written;
 	for (size_t i = 0; i < r->n_lines && i < 8; i++)
 		strncpy(rec->lines[i], r->lines[i], sizeof(rec->lines[i]) - 1);
 	if (r->payload_len > 0 && r->payload_len <= sizeof(rec->payload)) {
@@ -707,6 +709,53 @@ test_gap(void **state)
 	fx_free(fx);
 }
 
+/* A prompt command waits for its prompt only the default deadline, then its
+ * own from the payload on; a timeout lengthens the gap to gap_slow_ms. */
+static void
+test_prompt_deadline_and_slow_gap(void **state)
+{
+	struct at_params p;
+	struct fixture *fx;
+	struct rec a = { 0 }, b = { 0 };
+	static const uint8_t data[] = "0123456789";
+	struct at_command ac = { .cmd = "AT#SSENDEXT=1,10", .payload = data,
+	    .payload_len = 10, .timeout_ms = 600 };
+	uint64_t t0;
+
+	test_params(&p);
+	p.timeout_ms = 150;
+	p.gap_slow_ms = 40;
+	fx = fx_synced(&p);
+	assert_int_equal(at_gap_ms(fx->at), 0);
+
+	/* no prompt: the default deadline, nothing written, the gap widens */
+	fakepeer_expect(fx->peer, "AT#SSENDEXT=1,10\r", NULL);
+	fx_script_sync(fx);
+	a.fx = fx;
+	t0 = util_now_ms();
+	assert_true(at_submit(fx->at, &ac, rec_cb, &a, rec_destroy) > 0);
+	fx_run_until(fx, &a.calls, 1);
+	assert_int_equal(a.kind, AT_FINAL_TIMEOUT);
+	assert_int_equal(a.payload_written, 0);
+	assert_true(util_now_ms() - t0 < 500);
+	assert_int_equal(at_gap_ms(fx->at), 40);
+	fx_run_until(fx, &fx->ready, 2);
+
+	/* a prompt, then silence: the command's own deadline from the payload */
+	fakepeer_expect(fx->peer, "AT#SSENDEXT=1,10\r", "\r\n> ");
+	fakepeer_expect_bytes(fx->peer, data, 10, NULL, 0);
+	fx_script_sync(fx);
+	b.fx = fx;
+	t0 = util_now_ms();
+	assert_true(at_submit(fx->at, &ac, rec_cb, &b, rec_destroy) > 0);
+	fx_run_until(fx, &b.calls, 1);
+	assert_int_equal(b.kind, AT_FINAL_TIMEOUT);
+	assert_int_equal(b.payload_written, 1);
+	assert_true(util_now_ms() - t0 >= 550);
+	fx_run_script(fx);
+	fx_free(fx);
+}
+
 static void
 test_sync_probe(void **state)
 {
@@ -798,6 +847,7 @@ main(void)
 		cmocka_unit_test(test_auto_prefix),
 		cmocka_unit_test(test_response_iter),
 		cmocka_unit_test(test_gap),
+		cmocka_unit_test(test_prompt_deadline_and_slow_gap),
 		cmocka_unit_test(test_sync_probe),
 		cmocka_unit_test(test_trace_masks_secrets),
 	};

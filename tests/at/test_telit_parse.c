@@ -408,6 +408,30 @@ test_swpkgv(void **state)
 	assert_int_equal(telit_parse_swpkgv(badlines, 4, &sw), -1);
 }
 
+static void
+test_ssendext_test(void **state)
+{
+	size_t max = 0;
+
+	(void)state;
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(1-1500)", &max), 0);
+	assert_int_equal(max, 1500);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6), (1-1024),(0-2)", &max),
+	    0);
+	assert_int_equal(max, 1024);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT:(1-10),(1-1500),(0,1)", &max), 0);
+	assert_int_equal(max, 1500);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6)", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(0-1500)", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(5-4)", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(1-99999)", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(1-1500", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(-1-1500)", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSEND: (1-6),(1-1500)", &max), -1);
+	assert_int_equal(telit_parse_ssendext_test("#SSENDEXT: (1-6),(1-"
+	    "99999999999999999999999)", &max), -1);
+}
+
 int
 main(void)
 {
@@ -425,6 +449,7 @@ main(void)
 		cmocka_unit_test(test_cpin),
 		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_swpkgv),
+		cmocka_unit_test(test_ssendext_test),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

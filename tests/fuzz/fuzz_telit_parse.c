@@ -26,6 +26,7 @@ parse_all(char *line)
 	struct telit_swpkgv sw;
 	struct at_result res;
 	enum telit_pin pin;
+	size_t max;
 	char buf[TELIT_TEXT_MAX];
 	char *lines[4] = { line, line, line, line };
 	const char *args;
@@ -53,6 +54,7 @@ parse_all(char *line)
 	if (telit_parse_fw(line, &fw) == 0)
 		telit_fw_cmp(&fw, &fw);
 	telit_parse_swpkgv(lines, 4, &sw);
+	telit_parse_ssendext_test(line, &max);
 	if (at_result_parse(&telit_dialect, line, &res))
 		at_final_name(res.kind);
 	at_prefix_match("SRING:", line, &args);

@@ -8,6 +8,6 @@ tests_relay_test_relay_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_relay_test_relay_LDADD = $(DAEMON_TEST_LIBS)
 
 RELAY_BB_TESTS = tests/relay/roundtrip.py tests/relay/backpressure.py \
-	tests/relay/sessions.py tests/relay/mqtt.py
+	tests/relay/sessions.py tests/relay/mqtt.py tests/relay/gap.py
 TESTS += $(RELAY_BB_TESTS)
 EXTRA_DIST += $(RELAY_BB_TESTS) tests/relay/bench_throughput.py

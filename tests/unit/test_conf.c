@@ -311,6 +311,32 @@ test_idle_auto(void **state)
 }
 
 static void
+test_command_gap(void **state)
+{
+	struct conf *conf = expect_ok(MINIMAL);
+
+	assert_int_equal(conf->modem.command_gap_auto, 1);
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; command_gap = 0.02; };\n");
+	assert_int_equal(conf->modem.command_gap_auto, 0);
+	assert_true(conf->modem.command_gap == 0.02);
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; command_gap = 0; };\n");
+	assert_int_equal(conf->modem.command_gap_auto, 0);
+	assert_true(conf->modem.command_gap == 0.0);
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; command_gap = \"AUTO\"; };\n");
+	assert_int_equal(conf->modem.command_gap_auto, 1);
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB0\";\n  command_gap = 2; };\n",
+	    "test.conf:2: modem.command_gap: must be a number from 0 to 1 seconds "
+	    "or \"auto\" (got 2)");
+	expect_one("modem: { device = \"/dev/ttyUSB0\";\n  command_gap = \"fast\"; };\n",
+	    "test.conf:2: modem.command_gap: must be a number from 0 to 1 seconds "
+	    "or \"auto\" (got \"fast\")");
+}
+
+static void
 test_syntax_error(void **state)
 {
 	expect_one(MINIMAL "network: {\n  apn = \"x\"\n  cid = ;\n};\n",
@@ -485,7 +511,7 @@ test_unknown_key_and_group(void **state)
 	assert_int_equal(errs.n, 5);
 	assert_string_equal(errs.msgs[0],
 	    "test.conf:3: modem.speed: unknown key (known keys: device, "
-	    "baudrate, flow_control, dialect, init, command_timeout, pin)");
+	    "baudrate, flow_control, dialect, init, command_timeout, command_gap, pin)");
 	assert_string_equal(errs.msgs[1],
 	    "test.conf:6: links[0].keepalive.interval: unknown key (known "
 	    "keys: idle, idle_min, idle_max, timeout, retries, probe, reply, "
@@ -1061,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_all_keys),
 		cmocka_unit_test(test_int_and_float),
 		cmocka_unit_test(test_idle_auto),
+		cmocka_unit_test(test_command_gap),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_out_of_range),
