@@ -381,6 +381,19 @@ fault_error(struct sim *sim, const struct proto_request *req, struct evbuffer *o
 	return 0;
 }
 
+/* lose CMD [COUNT]: the next COUNT (1) lines starting with CMD get no answer. */
+static int
+fault_lose(struct sim *sim, const struct proto_request *req, struct evbuffer *out,
+    struct fault_err *err)
+{
+	long count = 1;
+
+	if (req->argc > 2 && (fault_number(req->argv[2], 1, 1000000, &count) == -1))
+		return fault_fail(err, ERR_USAGE, "lose CMD [COUNT]");
+	modem_arm_loss(sim->modem, req->argv[1], (int)count);
+	return 0;
+}
+
 /* delay CMD MS: every CMD answers MS later (0 clears; CMD "*" is all). */
 static int
 fault_delay(struct sim *sim, const struct proto_request *req, struct evbuffer *out,
@@ -457,6 +470,8 @@ static const struct fault_def fault_defs[] = {
 	    "the port goes away and comes back after MS", fault_reboot },
 	{ "error", 2, 3, FAULT_LOGGED, "error CMD CODE [COUNT]",
 	    "the next CMD fails with +CME ERROR: CODE", fault_error },
+	{ "lose", 1, 2, FAULT_LOGGED, "lose CMD [COUNT]",
+	    "the next CMD line gets no answer at all", fault_lose },
 	{ "delay", 2, 2, FAULT_LOGGED, "delay CMD MS", "CMD answers MS later (0 clears)",
 	    fault_delay },
 	{ "jam", 0, 0, FAULT_LOGGED, "jam", "jam the stack now", fault_jam },

@@ -357,6 +357,24 @@ modem_cmd_timer(struct modem *m, unsigned ms, void (*cb)(struct modem *))
 	evtimer_add(m->ev_cmd, &tv);
 }
 
+/* "lose CMD": the line is taken and never answered; the module is ready
+ * for the next one. */
+static int
+modem_lose_line(struct modem *m)
+{
+	struct cmd_fault *f;
+
+	if (m->cmds.ncmds < 1 || (f = modem_find_fault(&m->losses, m->cmds.cmd[0].name)) == NULL)
+		return 0;
+	sim_event(m->sim, "fault", "lose: %s got no answer", m->cmds.cmd[0].name);
+	if (f->count > 0 && --f->count == 0) {
+		TAILQ_REMOVE(&m->losses, f, entry);
+		free(f);
+	}
+	m->mode = MODE_COMMAND;
+	return 1;
+}
+
 /* A complete line arrived: parse it and start executing. */
 static void
 modem_exec_line(struct modem *m)
@@ -385,6 +403,8 @@ modem_exec_line(struct modem *m)
 	}
 	m->cmd_index = 0;
 	m->cmd_delayed = 0;
+	if (modem_lose_line(m))
+		return;
 	modem_exec_next(m);
 }
 
@@ -941,6 +961,7 @@ modem_new(struct sim *sim)
 	m->ev_reg = evtimer_new(sim->base, modem_reg_cb, m);
 	TAILQ_INIT(&m->errors);
 	TAILQ_INIT(&m->delays);
+	TAILQ_INIT(&m->losses);
 	if (m->urcq == NULL || m->prompt_buf == NULL || m->ev_cmd == NULL ||
 	    m->ev_esc == NULL || m->ev_reg == NULL)
 		fatalx("modem: out of memory");
@@ -971,6 +992,7 @@ modem_free(struct modem *m)
 		sock_free(&m->sock[i]);
 	modem_free_faults(&m->errors);
 	modem_free_faults(&m->delays);
+	modem_free_faults(&m->losses);
 	event_free(m->ev_cmd);
 	event_free(m->ev_esc);
 	event_free(m->ev_reg);
@@ -1103,6 +1125,16 @@ modem_arm_error(struct modem *m, const char *cmd, int code, int count)
 	f->code = code;
 	f->count = count;
 	TAILQ_INSERT_TAIL(&m->errors, f, entry);
+}
+
+void
+modem_arm_loss(struct modem *m, const char *cmd, int count)
+{
+	struct cmd_fault *f = xcalloc(1, sizeof(*f));
+
+	modem_norm_name(cmd, f->name, sizeof(f->name));
+	f->count = count;
+	TAILQ_INSERT_TAIL(&m->losses, f, entry);
 }
 
 void

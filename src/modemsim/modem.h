@@ -115,6 +115,7 @@ struct modem {
 	struct event *ev_hang;
 	struct cmd_fault_list errors;
 	struct cmd_fault_list delays;
+	struct cmd_fault_list losses;	/* "lose CMD": lines answered by nothing */
 	char *urc_mid;		/* inject into the next response */
 
 	struct evbuffer *urcq;	/* URCs held while not in command mode */
@@ -175,6 +176,8 @@ void modem_hang(struct modem *m, unsigned ms);
 void modem_unhang(struct modem *m);
 void modem_inject(struct modem *m, const void *buf, size_t len);
 void modem_arm_error(struct modem *m, const char *cmd, int code, int count);
+/* The next count lines that start with cmd get no answer at all. */
+void modem_arm_loss(struct modem *m, const char *cmd, int count);
 void modem_set_delay(struct modem *m, const char *cmd, unsigned ms);
 void modem_set_urc_mid(struct modem *m, const char *text);
 void modem_state(const struct modem *m, struct evbuffer *out);

@@ -68,6 +68,28 @@ def check_fallback(r, links):
     t.check(r.link("echo")["connects"] == 1, "one connect, no reconnect")
 
 
+def check_lost_send(r, links):
+    """A send whose command line is lost gets no prompt: nothing was
+    written, so the relay tries again on the same connection."""
+    c = connect_local(links[0]["local"])
+    try:
+        r.sim.control("lose #SSENDEXT")
+        data = fast_random(3, 5000)
+        c.sendall(data)
+        t.check(recv_exact(c, len(data), timeout=60) == data,
+                "5000 bytes echoed byte-exact across a lost AT#SSENDEXT")
+        link, acct = r.link("echo"), r.relay("echo")
+    finally:
+        c.close()
+    t.check(any("lose: #SSENDEXT got no answer" in e for e in r.sim.events()),
+            "the simulator lost one AT#SSENDEXT")
+    t.check("(no prompt)" in r.daemon.logtext(), "the daemon saw no prompt")
+    t.check(link["connects"] == 1 and link["state"] == "up",
+            "no reconnect (connects=%s state=%s)" % (link["connects"], link["state"]))
+    t.check(acct["lost_unsent"] == 0 and acct["lost_unacked"] == 0,
+            "nothing reported lost (%s/%s)" % (acct["lost_unsent"], acct["lost_unacked"]))
+
+
 def main():
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):
         if not os.access(exe, os.X_OK):
@@ -75,6 +97,7 @@ def main():
     signal.alarm(180)
     scenario(["--baud", "115200"], check_fast)
     scenario(["--baud", "115200", "--min-gap", "15"], check_fallback)
+    scenario(["--baud", "115200"], check_lost_send)
     return t.finish()
 
 
