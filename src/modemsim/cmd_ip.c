@@ -462,7 +462,7 @@ cmd_srecv(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 		return modem_cme(m, 555);
 	n = sock_recv(s, buf, (size_t)max);
 	s->sring_sent = 0;
-	modem_info(m, "#SRECV: %d,%zu", s->id, n);
+	modem_info_head(m, "#SRECV: %d,%zu", s->id, n);
 	if (s->cfg.recv_hex) {
 		for (size_t i = 0; i < n; i++)
 			snprintf(hex + 2 * i, 3, "%02X", buf[i]);

@@ -64,22 +64,42 @@ modem_emit_mid(struct modem *m)
 	m->need_lead = 1;
 }
 
-/* One information line of a response: CRLF before the first, CRLF after each. */
-void
-modem_info(struct modem *m, const char *fmt, ...)
+/* One information line: CRLF before the first, CRLF after each. */
+static void
+modem_info_line(struct modem *m, const char *fmt, va_list ap)
 {
 	char text[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	if (m->need_lead)
 		modem_puts(m, "\r\n");
 	m->need_lead = 0;
 	modem_puts(m, text);
 	modem_puts(m, "\r\n");
+}
+
+/* One information line of a response; an armed urc-mid may follow it. */
+void
+modem_info(struct modem *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	modem_info_line(m, fmt, ap);
+	va_end(ap);
 	modem_emit_mid(m);
+}
+
+/* The line that announces a raw payload (#SRECV): nothing comes between it
+ * and the payload, so a urc-mid waits for modem_info_raw(). */
+void
+modem_info_head(struct modem *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	modem_info_line(m, fmt, ap);
+	va_end(ap);
 }
 
 /* Raw payload inside a response (#SRECV), followed by CRLF. */
@@ -88,6 +108,7 @@ modem_info_raw(struct modem *m, const void *buf, size_t len)
 {
 	modem_write(m, buf, len);
 	modem_puts(m, "\r\n");
+	modem_emit_mid(m);
 }
 
 /* A URC goes out now in command mode, or waits for the end of the response,

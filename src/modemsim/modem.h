@@ -139,6 +139,9 @@ int modem_boot(struct modem *m);
 
 /* Output helpers for command handlers. */
 void modem_info(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The line announcing a raw payload: no urc-mid between it and the payload. */
+void modem_info_head(struct modem *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void modem_info_raw(struct modem *m, const void *buf, size_t len);
 void modem_write(struct modem *m, const void *buf, size_t len);
 void modem_urc(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -156,7 +156,14 @@ def command_faults(sim, p, srv):
     check_eq(p.at('AT#SD=1,0,%d,"127.0.0.1",0,0,1' % srv.port).final, "+CME ERROR: 560",
              "forced error")
     p.at_ok('AT#SD=1,0,%d,"127.0.0.1",0,0,1' % srv.port)
-    srv.accept()
+    conn = srv.accept()
+    conn.send(b"PAYLOAD-0123456789")
+    p.read_until(b"SRING: 1\r\n")
+    sim.control("urc-mid SRING: 1")
+    p.write("AT#SRECV=1,100\r")
+    check_eq(p.read_until(b"OK\r\n"),
+             b"\r\n#SRECV: 1,18\r\nPAYLOAD-0123456789\r\n\r\nSRING: 1\r\n\r\nOK\r\n",
+             "urc-mid never splits #SRECV's header from its payload")
     p.at_ok("AT#SH=1")
     p.at_ok("AT+CMEE=2")
     sim.control("error AT+CGMR 100 2")
