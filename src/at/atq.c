@@ -39,7 +39,6 @@ struct at_cmd {
 	uint8_t *payload;
 	size_t payload_len;
 	int prompted;			/* payload written */
-	int armed_ms;			/* the deadline now running */
 	char *raw_prefix;
 	at_raw_len_fn raw_len;
 	at_cb cb;
@@ -67,6 +66,8 @@ struct at {
 	void *ev_arg;
 	struct at_cmd_list queue;
 	struct at_cmd *current;
+	struct at_cmd *late;		/* a timed-out read that may still answer */
+	int late_reading;		/* its payload is coming in */
 	struct event *ev_deadline;
 	struct event *ev_next;
 	unsigned next_id;
@@ -84,6 +85,8 @@ struct at {
 static void at_kick(struct at *);
 static void at_resync_insert(struct at *, enum at_step);
 static void at_free_now(struct at *);
+static void at_late_finish(struct at *, enum at_final_kind);
+static void at_cmd_add_line(struct at *, struct at_cmd *, const char *);
 
 void
 at_params_default(struct at_params *p)
@@ -334,21 +337,21 @@ at_kick(struct at *at)
 	evtimer_add(at->ev_next, &tv);
 }
 
-/* (Re)arm the deadline of the command in flight. */
+/* Arm the deadline of the command in flight. */
 static void
 at_arm(struct at *at, struct at_cmd *c, int ms)
 {
 	struct timeval tv;
 
-	c->armed_ms = ms;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(at->ev_deadline, &tv);
 }
 
-/* Write the head of the queue and arm its deadline. A prompt command waits
- * for its prompt no longer than the default deadline: the payload's own
- * (longer) deadline starts when the payload is written. */
+/* Write the head of the queue and arm its deadline. A prompt command has
+ * one deadline for prompt, payload and result: a prompt that comes late must
+ * still find the engine waiting, or whatever is written next would become
+ * its payload. */
 static void
 at_send(struct at *at, struct at_cmd *c)
 {
@@ -358,10 +361,7 @@ at_send(struct at *at, struct at_cmd *c)
 	at_trace_masked(at, ">", c->cmd, (c->flags & AT_CMD_SECRET) != 0, "\r");
 	serial_write(at->serial, c->cmd, strlen(c->cmd));
 	serial_write(at->serial, "\r", 1);
-	if (c->payload != NULL && at->p.timeout_ms < c->timeout_ms)
-		at_arm(at, c, at->p.timeout_ms);
-	else
-		at_arm(at, c, c->timeout_ms);
+	at_arm(at, c, c->timeout_ms);
 }
 
 static void
@@ -415,6 +415,11 @@ at_resync_step(struct at *at, enum at_step step, const struct at_result *res)
 		at_resync_insert(at, AT_STEP_PROBE);
 		return;
 	}
+	if (at->late != NULL) {
+		at_late_finish(at, AT_FINAL_TIMEOUT);
+		if (at->dead)
+			return;
+	}
 	at->sync = AT_SYNC_OK;
 	log_debug("%s: synchronised", at->name);
 	if (at->ev.ready != NULL)
@@ -446,6 +451,57 @@ at_complete(struct at *at, const struct at_result *res)
 	if (step != AT_STEP_NONE)
 		at_resync_step(at, step, res);
 	at_kick(at);
+}
+
+/* The timed-out read kept aside is over: with its late payload (OK) or,
+ * once the resync is done without it, as a timeout. */
+static void
+at_late_finish(struct at *at, enum at_final_kind kind)
+{
+	struct at_cmd *c = at->late;
+	struct at_result res;
+
+	at->late = NULL;
+	at->late_reading = 0;
+	at->stats.commands++;
+	at_result_synthetic(kind, &res);
+	res.success = (kind == AT_FINAL_OK);
+	if (kind == AT_FINAL_OK)
+		log_info("%s: late answer to %s: %zu bytes", at->name, c->cmd, c->rx_len);
+	at_deliver(at, c, &res);
+}
+
+/* A read (a command with a raw payload, #SRECV) went unanswered. The module
+ * may still answer it with data it has already taken from its buffer, so
+ * it is kept aside during the resync instead of failing now. */
+static int
+at_keep_late(struct at *at, struct at_cmd *c)
+{
+	if (c->raw_prefix == NULL || c->step != AT_STEP_NONE || at->late != NULL)
+		return 0;
+	evtimer_del(at->ev_deadline);
+	framer_expect_echo(&at->framer, NULL);
+	at->current = NULL;
+	at->n_user--;
+	at->late = c;
+	return 1;
+}
+
+/* During the resync: the late answer's header line starts its payload. */
+static int
+at_late_line(struct at *at, const char *line)
+{
+	struct at_cmd *c = at->late;
+
+	if (c == NULL || at->late_reading || !at_prefix_match(c->raw_prefix, line, NULL))
+		return 0;
+	at_cmd_add_line(at, c, line);
+	if (c->rx_cap == 0) {
+		at_late_finish(at, AT_FINAL_OK);	/* nothing follows the header */
+		return 1;
+	}
+	at->late_reading = 1;
+	return 1;
 }
 
 /* Put a resync step at the head of the queue. */
@@ -519,16 +575,20 @@ at_on_deadline(evutil_socket_t fd, short what, void *arg)
 	at_enter(at);
 	masked = at_mask_dup(c->cmd, (c->flags & AT_CMD_SECRET) != 0);
 	log_warnx("%s: no answer to %s within %d ms%s", at->name, masked,
-	    c->armed_ms, c->payload != NULL && !c->prompted ? " (no prompt)" : "");
+	    c->timeout_ms, c->payload != NULL && !c->prompted ? " (no prompt)" : "");
 	free(masked);
 	at_widen_gap(at);
 	framer_reset(&at->framer);
 	at->stats.timeouts++;
 	n = ++at->timeouts_in_row;
-	if (c->step == AT_STEP_NONE)
+	if (at_keep_late(at, c))
 		at_resync_begin(at, "timeout");
-	at_result_synthetic(AT_FINAL_TIMEOUT, &res);
-	at_complete(at, &res);
+	else {
+		if (c->step == AT_STEP_NONE)
+			at_resync_begin(at, "timeout");
+		at_result_synthetic(AT_FINAL_TIMEOUT, &res);
+		at_complete(at, &res);
+	}
 	if (!at->dead && n >= at->p.not_answering_after && !at->reported) {
 		at->reported = 1;
 		log_warnx("%s: modem not answering (%u timeouts in a row)",
@@ -619,6 +679,8 @@ at_handle_line(struct at *at, const char *line)
 		return;
 	}
 	at_trace(at, "<", line, strlen(line));
+	if (at->late != NULL && at_late_line(at, line))
+		return;
 	final = at_result_parse(at->p.dialect, line, &res);
 	if (c != NULL && final) {
 		at_final(at, c, line, &res);
@@ -648,20 +710,20 @@ at_handle_prompt(struct at *at)
 	c->prompted = 1;
 	at_trace(at, "< prompt, >", c->payload, c->payload_len);
 	serial_write(at->serial, c->payload, c->payload_len);
-	if (c->armed_ms != c->timeout_ms)
-		at_arm(at, c, c->timeout_ms);
 }
 
 static void
 at_handle_payload(struct at *at, const struct framer_event *ev)
 {
-	struct at_cmd *c = at->current;
+	struct at_cmd *c = at->late_reading ? at->late : at->current;
 
 	at_trace(at, "< raw", ev->data, ev->data_len);
 	if (c == NULL || c->rx_len + ev->data_len > c->rx_cap)
 		return;
 	memcpy(c->rx + c->rx_len, ev->data, ev->data_len);
 	c->rx_len += ev->data_len;
+	if (c == at->late && ev->last)
+		at_late_finish(at, AT_FINAL_OK);
 }
 
 static void
@@ -718,6 +780,8 @@ at_on_gone(int error, void *arg)
 	at_result_synthetic(AT_FINAL_GONE, &res);
 	if (at->current != NULL)
 		at_complete(at, &res);
+	if (!at->dead && at->late != NULL)
+		at_late_finish(at, AT_FINAL_GONE);
 	while (!at->dead && (c = TAILQ_FIRST(&at->queue)) != NULL) {
 		TAILQ_REMOVE(&at->queue, c, entry);
 		if (c->step == AT_STEP_NONE)
@@ -771,6 +835,11 @@ at_free_now(struct at *at)
 		at_cmd_cancel(at->current);
 		at_cmd_free(at->current);
 		at->current = NULL;
+	}
+	if (at->late != NULL) {
+		at_cmd_cancel(at->late);
+		at_cmd_free(at->late);
+		at->late = NULL;
 	}
 	while ((c = TAILQ_FIRST(&at->queue)) != NULL) {
 		TAILQ_REMOVE(&at->queue, c, entry);

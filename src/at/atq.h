@@ -48,10 +48,7 @@ struct at_command {
 	 * lines with the prefix derived from the command name (AT+CSQ ->
 	 * "+CSQ:") and lines no URC handler claims belong to the command. */
 	const char *const *prefixes;
-	/* Deadline once sent; <= 0: default. A prompt command must see its
-	 * prompt within the default deadline; this one starts when the
-	 * payload is written. */
-	int timeout_ms;
+	int timeout_ms;			/* deadline once sent; <= 0: default */
 	unsigned flags;			/* AT_CMD_* */
 	const void *payload;		/* prompt command: written after "> " */
 	size_t payload_len;
