@@ -70,14 +70,18 @@ framer_end_line(struct framer *f, uint8_t c, struct framer_event *ev)
 	return 1;
 }
 
-/* The space of a "> " at the start of a line is the prompt, if expected. */
+/* The space of a "> " is the prompt, if one is expected: at the start of a
+ * line, or after bytes that are not a line (noise on the port, which must
+ * not hide a prompt the module is waiting behind). */
 static int
 framer_prompt(struct framer *f, uint8_t c, struct framer_event *ev)
 {
 	if (!f->expect_prompt || c != ' ' || f->discarding)
 		return 0;
-	if (f->len != 1 || f->line[0] != '>')
+	if (f->len < 1 || f->line[f->len - 1] != '>')
 		return 0;
+	if (f->len > 1)
+		f->stats.noise_prompts++;
 	f->len = 0;
 	f->expect_prompt = 0;
 	f->stats.prompts++;

@@ -34,6 +34,7 @@ struct framer_stats {
 	unsigned long nul;		/* NUL bytes dropped outside payload */
 	unsigned long payload_bytes;
 	unsigned long prompts;
+	unsigned long noise_prompts;	/* of those, "> " after other bytes */
 };
 
 /* The caller owns this storage; the fields are private to framer.c. */

@@ -232,6 +232,14 @@ test_prompt_variants(void **state)
 	feed_all(&f, &t, (const uint8_t *)">x\r\n", 4);
 	assert_string_equal(t.text, "L:>x|");
 
+	/* noise before the prompt does not hide it */
+	memset(&t, 0, sizeof(t));
+	framer_init(&f);
+	framer_expect_prompt(&f, 1);
+	feed_all(&f, &t, (const uint8_t *)"\x93z\x01> \r\nOK\r\n", 11);
+	assert_string_equal(t.text, "P|L:OK|");
+	assert_int_equal(f.stats.noise_prompts, 1);
+
 	/* the prompt is one-shot */
 	memset(&t, 0, sizeof(t));
 	framer_init(&f);
