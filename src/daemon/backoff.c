@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <math.h>
 
 #include "backoff.h"
 
@@ -34,8 +33,12 @@ backoff_init(struct backoff *b, double min, double max, struct backoff_rng *rng)
 double
 backoff_ceiling(const struct backoff *b)
 {
-	double c = b->min * pow(BACKOFF_FACTOR, (double)b->failures);
+	double c = b->min;
 
+	/* min * FACTOR^failures, stopping at max (no libm: it would cost the
+	 * daemon about 300 KiB of resident pages for one pow()) */
+	for (unsigned i = 0; i < b->failures && c > 0 && c < b->max; i++)
+		c *= BACKOFF_FACTOR;
 	return c > b->max ? b->max : c;
 }
 

@@ -18,10 +18,10 @@ sbin_PROGRAMS += src/daemon/cellsockd
 src_daemon_cellsockd_SOURCES = src/daemon/main.c
 src_daemon_cellsockd_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS)
 src_daemon_cellsockd_LDADD = src/daemon/libdaemon.a src/at/libat.a src/common/libcommon.a \
-	$(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS) -lm
+	$(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS)
 
 DAEMON_TEST_LIBS = src/daemon/libdaemon.a src/at/libat.a src/common/libcommon.a \
-	$(CMOCKA_LIBS) $(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS) -lm
+	$(CMOCKA_LIBS) $(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS)
 DAEMON_TEST_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS) -I$(top_srcdir)/src/daemon $(CMOCKA_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_conf

@@ -12,7 +12,8 @@ just after the drop. Just before the drop every connection shows a sign of
 life (cellsockd's idle link: a probe answered; the others: a byte echoed),
 so the idle times are the worst case of each mechanism. Waits are capped at
 120 s. Not a test: needs root, ip and nft; prints a Markdown table (also
-written to --out) and an SVG bar chart if gnuplot is installed.
+written to --out) and an SVG bar chart if gnuplot is installed; the line
+"summary: ..." is for scripts/bench_summary.py.
 
 usage: detect.py [--runs N] [--out FILE] [--svg FILE] [--user-timeout MS] [--log FILE]"""
 
@@ -275,6 +276,9 @@ def main():
     text = ("Time to detect a silent drop (nft drop in the server's namespace), "
             "measured from the drop; %d run(s), cap %d s.\n\n" % (len(runs), CAP)) + text
     print(text)
+    print("summary: " + " ".join("%s_%s=%s" % (k[0], k[1], "none" if summary[k] is None
+                                               else "%.1f" % summary[k]) for k in ORDER)
+          + " cap=%d user_timeout_ms=%d" % (CAP, args.user_timeout))
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)

@@ -6,9 +6,18 @@ The configured waits (backoff minimum, quiet time, the simulated module's
 reboot time) are reported beside the total, so the daemon's own time is
 total - waits. Not a test: it prints numbers.
 
-usage: recovery.py [RUNS]   (default 20 per cause)"""
+The last line, "summary: ..." (p50/p95 per cause), is for
+scripts/bench_summary.py; with --svg and gnuplot installed it also plots every
+run's time per cause.
 
+usage: recovery.py [RUNS] [--svg FILE]   (default 20 runs per cause)"""
+
+import argparse
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import statistics
 import struct
 import sys
@@ -17,7 +26,7 @@ import time
 from cellsock_harness import wait_until
 from supervisor_rig import Rig
 
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+RUNS = 20
 BACKOFF_MIN = 0.5
 QUIET = 0.5
 REBOOT_MS = 1000
@@ -57,7 +66,52 @@ def one_run(r, cause, conn):
     return time.monotonic() - t0, new
 
 
+def slug(cause):
+    return {"server FIN": "fin", "server RST": "rst", "PDP drop": "pdp",
+            "modem reboot": "reboot"}[cause]
+
+
+def plot(rows, svg):
+    """Every run's recovery time per cause (points) and the p50 (a bar)."""
+    if shutil.which("gnuplot") is None:
+        print("# gnuplot not installed: no plot")
+        return
+    tmp = tempfile.mkdtemp(prefix="cellsock-recovery-")
+    try:
+        data = os.path.join(tmp, "runs")
+        med = os.path.join(tmp, "p50")
+        with open(data, "w") as f, open(med, "w") as g:
+            for i, (cause, waits, times) in enumerate(rows):
+                for j, t in enumerate(times):
+                    f.write("%f %f\n" % (i + (j - len(times) / 2.0) * 0.3 / len(times), t))
+                g.write('%d %f %f "%s"\n' % (i, statistics.median(times), waits, cause))
+        script = """set terminal svg size 720,400
+set output '%s'
+set style fill solid 0.35
+set boxwidth 0.5
+set yrange [0:*]
+set offsets 0, 0, graph 0.15, 0
+set xrange [-0.6:%f]
+set ylabel 'seconds to the first byte on the new connection'
+set title 'Recovery time by cause (%d runs each, 115200 baud)'
+set key top left
+plot '%s' using 1:2:xtic(4) with boxes title 'p50', \\
+     '' using 1:3 with points pt 6 ps 1.5 title 'configured waits', \\
+     '%s' using 1:2 with points pt 7 ps 0.5 title 'each run'
+""" % (svg, len(rows) - 0.4, RUNS, med, data)
+        subprocess.run(["gnuplot"], input=script.encode(), check=True, timeout=30)
+        print("# plot: %s" % svg)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
+    global RUNS
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("runs", type=int, nargs="?", default=RUNS, help="runs per cause")
+    ap.add_argument("--svg", help="plot the runs here (needs gnuplot)")
+    args = ap.parse_args()
+    RUNS, svg = args.runs, args.svg
     # the backoff and the quiet time both start at the verified close and
     # run side by side: the wait is the longer of the two
     causes = [("server FIN", max(BACKOFF_MIN, QUIET)), ("server RST", max(BACKOFF_MIN, QUIET)),
@@ -93,6 +147,11 @@ def main():
     print("waits: the longer of backoff minimum %.1f s and quiet time %.1f s, both from the "
           "verified close; the PDP drop needs no close; a reboot includes the module's %.1f s boot." %
           (BACKOFF_MIN, QUIET, REBOOT_MS / 1000.0))
+    print("summary: " + " ".join("%s_p50=%.2f %s_p95=%.2f %s_waits=%.2f" %
+                                 (slug(c), statistics.median(t), slug(c), pct(t, 95), slug(c), w)
+                                 for c, w, t in rows))
+    if svg:
+        plot(rows, svg)
 
 
 if __name__ == "__main__":
