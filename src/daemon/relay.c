@@ -101,6 +101,8 @@ struct relay {
 	int down_issuing;		/* relay_link_down() is queueing requests */
 	enum dead_cause cause;
 	uint64_t module_unread;		/* buff_in of the final #SI */
+	uint64_t conn_received;		/* read on this connection (#SRECV) */
+	uint64_t read_lost;		/* read by the module, answer never came */
 	int zombie;			/* freed with requests in flight */
 	struct relay_counters c;
 };
@@ -279,6 +281,27 @@ relay_ack_stalled(struct relay *r)
 	return 1;
 }
 
+/* #SI: bytes the module has handed out (received - buff_in) beyond what
+ * reached us were taken by a read whose answer was lost: a hole in the
+ * stream toward the client. Returns its size (counted in read_lost). */
+static uint64_t
+relay_read_hole(struct relay *r, const struct sock_info *info)
+{
+	uint64_t out, hole;
+
+	if (info->received < info->buff_in)
+		return 0;
+	out = info->received - info->buff_in;
+	if (out <= r->conn_received)
+		return 0;
+	hole = out - r->conn_received;
+	r->conn_received = out;
+	r->read_lost += hole;
+	log_warnx("link %s: the module handed out %llu received bytes whose answer never "
+	    "came", r->l->name, (unsigned long long)hole);
+	return hole;
+}
+
 static void
 relay_on_info(void *owner, const struct dialect_reply *reply)
 {
@@ -288,6 +311,10 @@ relay_on_info(void *owner, const struct dialect_reply *reply)
 	if (relay_zombie(r))
 		return;
 	if (reply->status == DIALECT_OK) {
+		if (relay_read_hole(r, &reply->u.info) > 0) {
+			link_dead(r->l, CAUSE_MODEM_ERROR, "a read's answer was lost");
+			return;
+		}
 		relay_acked(r, &reply->u.info);
 		if (reply->u.info.buff_in > 0 && !r->reading)
 			relay_data(r, (long)reply->u.info.buff_in);	/* an SRING was lost */
@@ -511,6 +538,7 @@ relay_received(struct relay *r, const uint8_t *data, size_t len)
 {
 	size_t reply = link_inbound(r->l, data, len);
 
+	r->conn_received += len;
 	r->c.received += len;
 	r->c.probe_replies += reply;	/* a probe's reply is not the application's */
 	data += reply;
@@ -559,6 +587,8 @@ relay_on_recv(void *owner, const struct dialect_reply *reply)
 		return;
 	if (len > 0)
 		relay_received(r, reply->u.recv.data, len);
+	if (reply->status == DIALECT_TIMEOUT && r->up)
+		relay_on_ack_timer(-1, 0, r);	/* did it take bytes? #SI tells */
 	if (reply->status == DIALECT_TIMEOUT || reply->status == DIALECT_GONE)
 		r->want_read = 0;
 	else
@@ -1052,11 +1082,12 @@ relay_down_done(struct relay *r)
 		r->c.lost_unacked += unacked;
 		lost = unacked;
 	}
-	r->c.lost_unread += r->module_unread;
-	lost += r->module_unread;
-	relay_loss(r, unsent, unacked, r->module_unread, undelivered, lost, resend,
-	    dead_cause_names[r->cause]);
+	r->c.lost_unread += r->module_unread + r->read_lost;
+	lost += r->module_unread + r->read_lost;
+	relay_loss(r, unsent, unacked, r->module_unread + r->read_lost, undelivered, lost,
+	    resend, dead_cause_names[r->cause]);
 	r->conn_sent = r->conn_acked = r->module_unread = 0;
+	r->conn_received = r->read_lost = 0;
 	if (!persistent)
 		relay_client_close(r);
 	relay_listener_update(r);
@@ -1100,6 +1131,7 @@ relay_on_final_info(void *owner, const struct dialect_reply *reply)
 	if (relay_zombie(r))
 		return;
 	if (reply->status == DIALECT_OK) {
+		relay_read_hole(r, &reply->u.info);
 		r->module_unread = reply->u.info.buff_in;
 		if (relay_cause_keeps_socket(r->cause))
 			relay_acked(r, &reply->u.info);
@@ -1161,6 +1193,7 @@ relay_link_up(struct relay *r)
 	}
 	r->up = 1;
 	r->conn_sent = r->conn_acked = 0;
+	r->conn_received = r->read_lost = 0;
 	r->want_read = 0;
 	r->pending = 0;
 	if (r->resend_left > 0)

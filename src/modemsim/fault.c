@@ -381,16 +381,22 @@ fault_error(struct sim *sim, const struct proto_request *req, struct evbuffer *o
 	return 0;
 }
 
-/* lose CMD [COUNT]: the next COUNT (1) lines starting with CMD get no answer. */
+/* lose|mute CMD [COUNT]: the next COUNT (1) lines starting with CMD get no
+ * answer at all (lose), or run and their answer never reaches the host
+ * (mute). */
 static int
-fault_lose(struct sim *sim, const struct proto_request *req, struct evbuffer *out,
+fault_lose_mute(struct sim *sim, const struct proto_request *req, struct evbuffer *out,
     struct fault_err *err)
 {
+	int mute = strcmp(req->argv[0], "mute") == 0;
 	long count = 1;
 
 	if (req->argc > 2 && (fault_number(req->argv[2], 1, 1000000, &count) == -1))
-		return fault_fail(err, ERR_USAGE, "lose CMD [COUNT]");
-	modem_arm_loss(sim->modem, req->argv[1], (int)count);
+		return fault_fail(err, ERR_USAGE, mute ? "mute CMD [COUNT]" : "lose CMD [COUNT]");
+	if (mute)
+		modem_arm_mute(sim->modem, req->argv[1], (int)count);
+	else
+		modem_arm_loss(sim->modem, req->argv[1], (int)count);
 	return 0;
 }
 
@@ -471,7 +477,9 @@ static const struct fault_def fault_defs[] = {
 	{ "error", 2, 3, FAULT_LOGGED, "error CMD CODE [COUNT]",
 	    "the next CMD fails with +CME ERROR: CODE", fault_error },
 	{ "lose", 1, 2, FAULT_LOGGED, "lose CMD [COUNT]",
-	    "the next CMD line gets no answer at all", fault_lose },
+	    "the next CMD line gets no answer at all", fault_lose_mute },
+	{ "mute", 1, 2, FAULT_LOGGED, "mute CMD [COUNT]",
+	    "the next CMD line runs but its answer is lost", fault_lose_mute },
 	{ "delay", 2, 2, FAULT_LOGGED, "delay CMD MS", "CMD answers MS later (0 clears)",
 	    fault_delay },
 	{ "jam", 0, 0, FAULT_LOGGED, "jam", "jam the stack now", fault_jam },

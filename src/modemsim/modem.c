@@ -38,7 +38,7 @@ modem_tv(unsigned ms)
 void
 modem_write(struct modem *m, const void *buf, size_t len)
 {
-	if (m->hung || m->mode == MODE_OFF)
+	if (m->hung || m->mode == MODE_OFF || m->muted)
 		return;
 	port_write(m->sim->port, buf, len);
 }
@@ -251,6 +251,7 @@ modem_final(struct modem *m, enum at_res res)
 	modem_puts(m, "\r\n");
 	modem_puts(m, text);
 	modem_puts(m, "\r\n");
+	m->muted = 0;
 	port_mark(m->sim->port);
 	m->mode = res == RES_CONNECT ? MODE_ONLINE : MODE_COMMAND;
 	modem_flush_urcs(m);
@@ -380,18 +381,27 @@ modem_cmd_timer(struct modem *m, unsigned ms, void (*cb)(struct modem *))
 
 /* "lose CMD": the line is taken and never answered; the module is ready
  * for the next one. */
+/* An armed count fault for the line's first command: used up once. */
 static int
-modem_lose_line(struct modem *m)
+modem_take_fault(struct modem *m, struct cmd_fault_list *list, const char *what)
 {
 	struct cmd_fault *f;
 
-	if (m->cmds.ncmds < 1 || (f = modem_find_fault(&m->losses, m->cmds.cmd[0].name)) == NULL)
+	if (m->cmds.ncmds < 1 || (f = modem_find_fault(list, m->cmds.cmd[0].name)) == NULL)
 		return 0;
-	sim_event(m->sim, "fault", "lose: %s got no answer", m->cmds.cmd[0].name);
+	sim_event(m->sim, "fault", "%s %s", what, m->cmds.cmd[0].name);
 	if (f->count > 0 && --f->count == 0) {
-		TAILQ_REMOVE(&m->losses, f, entry);
+		TAILQ_REMOVE(list, f, entry);
 		free(f);
 	}
+	return 1;
+}
+
+static int
+modem_lose_line(struct modem *m)
+{
+	if (!modem_take_fault(m, &m->losses, "lose: no answer to"))
+		return 0;
 	m->mode = MODE_COMMAND;
 	return 1;
 }
@@ -426,6 +436,7 @@ modem_exec_line(struct modem *m)
 	m->cmd_delayed = 0;
 	if (modem_lose_line(m))
 		return;
+	m->muted = modem_take_fault(m, &m->mutes, "mute: the answer is lost for");
 	modem_exec_next(m);
 }
 
@@ -983,6 +994,7 @@ modem_new(struct sim *sim)
 	TAILQ_INIT(&m->errors);
 	TAILQ_INIT(&m->delays);
 	TAILQ_INIT(&m->losses);
+	TAILQ_INIT(&m->mutes);
 	if (m->urcq == NULL || m->prompt_buf == NULL || m->ev_cmd == NULL ||
 	    m->ev_esc == NULL || m->ev_reg == NULL)
 		fatalx("modem: out of memory");
@@ -1014,6 +1026,7 @@ modem_free(struct modem *m)
 	modem_free_faults(&m->errors);
 	modem_free_faults(&m->delays);
 	modem_free_faults(&m->losses);
+	modem_free_faults(&m->mutes);
 	event_free(m->ev_cmd);
 	event_free(m->ev_esc);
 	event_free(m->ev_reg);
@@ -1148,14 +1161,26 @@ modem_arm_error(struct modem *m, const char *cmd, int code, int count)
 	TAILQ_INSERT_TAIL(&m->errors, f, entry);
 }
 
-void
-modem_arm_loss(struct modem *m, const char *cmd, int count)
+static void
+modem_arm_count(struct cmd_fault_list *list, const char *cmd, int count)
 {
 	struct cmd_fault *f = xcalloc(1, sizeof(*f));
 
 	modem_norm_name(cmd, f->name, sizeof(f->name));
 	f->count = count;
-	TAILQ_INSERT_TAIL(&m->losses, f, entry);
+	TAILQ_INSERT_TAIL(list, f, entry);
+}
+
+void
+modem_arm_loss(struct modem *m, const char *cmd, int count)
+{
+	modem_arm_count(&m->losses, cmd, count);
+}
+
+void
+modem_arm_mute(struct modem *m, const char *cmd, int count)
+{
+	modem_arm_count(&m->mutes, cmd, count);
 }
 
 void

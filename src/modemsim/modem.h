@@ -116,6 +116,8 @@ struct modem {
 	struct cmd_fault_list errors;
 	struct cmd_fault_list delays;
 	struct cmd_fault_list losses;	/* "lose CMD": lines answered by nothing */
+	struct cmd_fault_list mutes;	/* "mute CMD": lines run, answer lost */
+	int muted;		/* the running line's output is lost */
 	char *urc_mid;		/* inject into the next response */
 
 	struct evbuffer *urcq;	/* URCs held while not in command mode */
@@ -181,6 +183,8 @@ void modem_inject(struct modem *m, const void *buf, size_t len);
 void modem_arm_error(struct modem *m, const char *cmd, int code, int count);
 /* The next count lines that start with cmd get no answer at all. */
 void modem_arm_loss(struct modem *m, const char *cmd, int count);
+/* The next count lines that start with cmd run, but their answer is lost. */
+void modem_arm_mute(struct modem *m, const char *cmd, int count);
 void modem_set_delay(struct modem *m, const char *cmd, unsigned ms);
 void modem_set_urc_mid(struct modem *m, const char *text);
 void modem_state(const struct modem *m, struct evbuffer *out);

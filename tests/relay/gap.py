@@ -4,7 +4,11 @@ the daemon learns the largest send from AT#SSENDEXT=?, waits a short gap
 after each final result (command_gap = "auto"), and falls back to Telit's
 20 ms when the module misses a command sent sooner -- the simulator's
 --min-gap drops such a line the way a module that was not ready would.
-Data still passes byte-exact, without a reconnect."""
+Data still passes byte-exact, without a reconnect. Lost commands on the data
+path: a send or a read whose line the module never saw is tried again on
+the same connection; a read the module ran but whose answer was lost (the
+bytes it took are gone) is found by #SI, reported in a data-loss event and
+ends the connection -- never a silent hole in the stream."""
 
 import os
 import signal
@@ -81,13 +85,64 @@ def check_lost_send(r, links):
         link, acct = r.link("echo"), r.relay("echo")
     finally:
         c.close()
-    t.check(any("lose: #SSENDEXT got no answer" in e for e in r.sim.events()),
+    t.check(any("lose: no answer to #SSENDEXT" in e for e in r.sim.events()),
             "the simulator lost one AT#SSENDEXT")
     t.check("(no prompt)" in r.daemon.logtext(), "the daemon saw no prompt")
     t.check(link["connects"] == 1 and link["state"] == "up",
             "no reconnect (connects=%s state=%s)" % (link["connects"], link["state"]))
     t.check(acct["lost_unsent"] == 0 and acct["lost_unacked"] == 0,
             "nothing reported lost (%s/%s)" % (acct["lost_unsent"], acct["lost_unacked"]))
+
+
+def check_lost_read(r, links):
+    """The line of an AT#SRECV is lost: nothing was taken, the bytes are
+    read again."""
+    c = connect_local(links[0]["local"])
+    try:
+        r.sim.control("lose #SRECV")
+        data = fast_random(4, 3000)
+        c.sendall(data)
+        t.check(recv_exact(c, len(data), timeout=60) == data,
+                "3000 bytes echoed byte-exact across a lost AT#SRECV")
+        link, acct = r.link("echo"), r.relay("echo")
+    finally:
+        c.close()
+    t.check(any("lose: no answer to #SRECV" in e for e in r.sim.events()),
+            "the simulator lost one AT#SRECV")
+    t.check(link["connects"] == 1 and acct["lost_unread"] == 0,
+            "no reconnect, nothing lost (connects=%s lost_unread=%s)"
+            % (link["connects"], acct["lost_unread"]))
+
+
+def check_muted_read(r, links):
+    """An AT#SRECV runs but its answer is lost: the bytes it took are gone.
+    The daemon finds the hole with #SI, reports it and ends the session."""
+    c = connect_local(links[0]["local"])
+    try:
+        since = r.monitor.mark()
+        r.sim.control("mute #SRECV")
+        c.sendall(fast_random(5, 1000))
+        ev = r.wait_event("data-loss", since=since, timeout=30, name="echo")
+        t.check(int(ev["unread"]) == 1000 and int(ev["lost"]) >= 1000,
+                "data-loss reports the 1000 bytes the lost answer carried (%s)" % ev)
+        t.check("answer never came" in r.daemon.logtext(), "the hole is logged")
+        t.check(wait_eof_or_reset(c), "the local client sees its session end")
+    finally:
+        c.close()
+    r.wait_link("echo", "up")
+    t.check(echo_roundtrip(links, 2000, 6), "a new session works after the hole")
+
+
+def wait_eof_or_reset(c):
+    c.settimeout(20)
+    try:
+        while c.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except OSError:
+        return False
 
 
 def main():
@@ -98,6 +153,8 @@ def main():
     scenario(["--baud", "115200"], check_fast)
     scenario(["--baud", "115200", "--min-gap", "15"], check_fallback)
     scenario(["--baud", "115200"], check_lost_send)
+    scenario(["--baud", "115200"], check_lost_read)
+    scenario(["--baud", "115200"], check_muted_read)
     return t.finish()
 
 
