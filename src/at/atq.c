@@ -39,6 +39,8 @@ struct at_cmd {
 	uint8_t *payload;
 	size_t payload_len;
 	int prompted;			/* payload written */
+	int filling;			/* past the deadline: CRs sent, see at_fill */
+	int fill_taken;			/* the module answered the CRs: it took them */
 	char *raw_prefix;
 	at_raw_len_fn raw_len;
 	at_cb cb;
@@ -390,6 +392,7 @@ at_deliver(struct at *at, struct at_cmd *c, const struct at_result *res)
 	r.payload = c->rx;
 	r.payload_len = c->rx_len;
 	r.payload_written = c->prompted;
+	r.fill_taken = c->fill_taken;
 	if (c->cb != NULL && !c->cancelled)
 		c->cb(&r, c->arg);
 	if (c->destroy != NULL && !c->cancelled)
@@ -561,6 +564,27 @@ at_widen_gap(struct at *at)
 	at->p.gap_ms = at->p.gap_slow_ms;
 }
 
+/* A prompt command past its deadline. The module may still wait behind a
+ * prompt that noise hid, or for the rest of a payload it partly lost; then
+ * whatever is written next would be taken as payload. It waits for at most
+ * payload_len bytes: send that many CRs (in command mode an empty line,
+ * ignored) and give it the default deadline to answer. An answer means it
+ * took them (fill_taken): the server got filler, the send is not retried. */
+static void
+at_fill(struct at *at, struct at_cmd *c)
+{
+	uint8_t *cr = xmalloc(c->payload_len);
+
+	memset(cr, '\r', c->payload_len);
+	framer_expect_prompt(&at->framer, 0);
+	c->filling = 1;
+	log_warnx("%s: sending %zu CR bytes in case the module still waits for a payload",
+	    at->name, c->payload_len);
+	serial_write(at->serial, cr, c->payload_len);
+	free(cr);
+	at_arm(at, c, at->p.timeout_ms);
+}
+
 static void
 at_on_deadline(evutil_socket_t fd, short what, void *arg)
 {
@@ -573,6 +597,13 @@ at_on_deadline(evutil_socket_t fd, short what, void *arg)
 	if (c == NULL)
 		return;
 	at_enter(at);
+	if (c->filling) {	/* the CRs got no answer: nothing was taken */
+		at_resync_begin(at, "timeout");
+		at_result_synthetic(AT_FINAL_TIMEOUT, &res);
+		at_complete(at, &res);
+		at_leave(at);
+		return;
+	}
 	masked = at_mask_dup(c->cmd, (c->flags & AT_CMD_SECRET) != 0);
 	log_warnx("%s: no answer to %s within %d ms%s", at->name, masked,
 	    c->timeout_ms, c->payload != NULL && !c->prompted ? " (no prompt)" : "");
@@ -581,7 +612,9 @@ at_on_deadline(evutil_socket_t fd, short what, void *arg)
 	framer_reset(&at->framer);
 	at->stats.timeouts++;
 	n = ++at->timeouts_in_row;
-	if (at_keep_late(at, c))
+	if (c->payload != NULL && c->step == AT_STEP_NONE)
+		at_fill(at, c);
+	else if (at_keep_late(at, c))
 		at_resync_begin(at, "timeout");
 	else {
 		if (c->step == AT_STEP_NONE)
@@ -652,9 +685,20 @@ static void
 at_final(struct at *at, struct at_cmd *c, const char *line,
     const struct at_result *res)
 {
+	struct at_result res2;
+
 	if (res->kind == AT_FINAL_NO_CARRIER &&
 	    !(c->flags & AT_CMD_NO_CARRIER)) {
 		at_urc(at, line);
+		return;
+	}
+	if (c->filling) {
+		c->fill_taken = 1;
+		log_warnx("%s: the module took the CR bytes: a send of %zu bytes ended with "
+		    "filler", at->name, c->payload_len);
+		at_resync_begin(at, "filled send");
+		at_result_synthetic(AT_FINAL_TIMEOUT, &res2);
+		at_complete(at, &res2);
 		return;
 	}
 	if (c->step == AT_STEP_PROBE && c->n_lines == 0) {

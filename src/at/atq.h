@@ -29,6 +29,10 @@ struct at_response {
 	const uint8_t *payload;		/* raw bytes read, or NULL */
 	size_t payload_len;
 	int payload_written;		/* prompt command: the payload went out */
+	/* Prompt command past its deadline: CRs were sent to end a payload
+	 * the module might still wait for, and it answered, so it sent them
+	 * (the result is TIMEOUT either way). */
+	int fill_taken;
 };
 
 typedef void (*at_cb)(const struct at_response *, void *arg);

@@ -249,7 +249,8 @@ telit_done(const struct at_response *r, void *arg)
 	struct telit_batch *b = q->batch;
 	enum dialect_status st = telit_status(&r->result);
 
-	if (st == DIALECT_TIMEOUT && q->kind == TK_SEND && !r->payload_written) {
+	if (st == DIALECT_TIMEOUT && q->kind == TK_SEND && !r->payload_written &&
+	    !r->fill_taken) {
 		st = DIALECT_ERROR;	/* no prompt: nothing left; the caller may retry */
 		snprintf(b->reply.text, sizeof(b->reply.text), "no prompt");
 	}

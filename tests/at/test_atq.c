@@ -46,6 +46,7 @@ struct rec {
 	uint8_t payload[256];
 	size_t payload_len;
 	int payload_written;
+	int fill_taken;
 	int free_engine;	/* call at_free() from the callback */
 };
 
@@ -173,6 +174,7 @@ rec_cb(const struct at_response *r, void *arg)
 	rec->code = r->result.code;
 	rec->n_lines = r->n_lines;
 	rec->payload_written = r->payload_written;
+	rec->fill_taken = r->fill_taken;
 	for (size_t i = 0; i < r->n_lines && i < 8; i++)
 		strncpy(rec->lines[i], r->lines[i], sizeof(rec->lines[i]) - 1);
 	if (r->payload_len > 0 && r->payload_len <= sizeof(rec->payload)) {
@@ -726,14 +728,45 @@ test_no_prompt_and_slow_gap(void **state)
 	fx = fx_synced(&p);
 	assert_int_equal(at_gap_ms(fx->at), 0);
 	fakepeer_expect(fx->peer, "AT#SSENDEXT=1,10\r", NULL);
+	fakepeer_expect(fx->peer, "\r\r\r\r\r\r\r\r\r\r", NULL);
 	fx_script_sync(fx);
 	a.fx = fx;
 	assert_true(at_submit(fx->at, &ac, rec_cb, &a, rec_destroy) > 0);
 	fx_run_until(fx, &a.calls, 1);
 	assert_int_equal(a.kind, AT_FINAL_TIMEOUT);
 	assert_int_equal(a.payload_written, 0);
+	assert_int_equal(a.fill_taken, 0);
 	assert_int_equal(at_gap_ms(fx->at), 40);
 	fx_run_script(fx);
+	fx_free(fx);
+}
+
+/* The payload went out but no result came (the module lost part of it):
+ * CRs complete whatever it still waits for, and its answer says so. */
+static void
+test_send_filled(void **state)
+{
+	struct at_params p;
+	struct fixture *fx;
+	struct rec a = { 0 };
+	static const uint8_t data[] = "0123456789";
+	struct at_command ac = { .cmd = "AT#SSENDEXT=1,10", .payload = data,
+	    .payload_len = 10, .timeout_ms = 300 };
+
+	test_params(&p);
+	fx = fx_synced(&p);
+	fakepeer_expect(fx->peer, "AT#SSENDEXT=1,10\r", "\r\n> ");
+	fakepeer_expect_bytes(fx->peer, data, 10, NULL, 0);
+	fakepeer_expect(fx->peer, "\r\r\r\r\r\r\r\r\r\r", "\r\nOK\r\n");
+	fx_script_sync(fx);
+	a.fx = fx;
+	assert_true(at_submit(fx->at, &ac, rec_cb, &a, rec_destroy) > 0);
+	fx_run_until(fx, &a.calls, 1);
+	assert_int_equal(a.kind, AT_FINAL_TIMEOUT);
+	assert_int_equal(a.payload_written, 1);
+	assert_int_equal(a.fill_taken, 1);
+	fx_run_script(fx);
+	fx_run_until(fx, &fx->ready, 2);
 	fx_free(fx);
 }
 
@@ -877,6 +910,7 @@ main(void)
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_no_prompt_and_slow_gap),
 		cmocka_unit_test(test_late_read),
+		cmocka_unit_test(test_send_filled),
 		cmocka_unit_test(test_sync_probe),
 		cmocka_unit_test(test_trace_masks_secrets),
 	};
