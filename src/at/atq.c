@@ -393,6 +393,7 @@ at_deliver(struct at *at, struct at_cmd *c, const struct at_result *res)
 	r.payload_len = c->rx_len;
 	r.payload_written = c->prompted;
 	r.fill_taken = c->fill_taken;
+	r.fill_len = c->filling ? c->payload_len : 0;
 	if (c->cb != NULL && !c->cancelled)
 		c->cb(&r, c->arg);
 	if (c->destroy != NULL && !c->cancelled)

@@ -33,6 +33,7 @@ struct at_response {
 	 * the module might still wait for, and it answered, so it sent them
 	 * (the result is TIMEOUT either way). */
 	int fill_taken;
+	size_t fill_len;		/* how many CRs were sent */
 };
 
 typedef void (*at_cb)(const struct at_response *, void *arg);

@@ -78,6 +78,8 @@ struct dialect_reply {
 	enum dialect_status status;
 	int cme;				/* +CME ERROR number, or -1 */
 	char text[DIALECT_TEXT_MAX];		/* final result line, for logs */
+	size_t filler;				/* sock_send: filler bytes the module
+						 * took to end a lost payload */
 	union {
 		struct modem_ident ident;	/* identify */
 		enum sim_state sim;		/* sim_status */

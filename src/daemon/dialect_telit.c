@@ -254,6 +254,8 @@ telit_done(const struct at_response *r, void *arg)
 		st = DIALECT_ERROR;	/* no prompt: nothing left; the caller may retry */
 		snprintf(b->reply.text, sizeof(b->reply.text), "no prompt");
 	}
+	if (q->kind == TK_SEND && r->fill_taken)
+		b->reply.filler = r->fill_len;
 	if (st == DIALECT_OK && telit_interpret(q, r, &b->reply) != 0) {
 		st = DIALECT_ERROR;
 		log_debug("telit: unexpected answer to %s", r->cmd);

@@ -103,11 +103,13 @@ struct relay {
 	uint64_t module_unread;		/* buff_in of the final #SI */
 	uint64_t conn_received;		/* read on this connection (#SRECV) */
 	uint64_t read_lost;		/* read by the module, answer never came */
+	uint64_t filler;		/* CR filler the module sent to the server */
 	int zombie;			/* freed with requests in flight */
 	struct relay_counters c;
 };
 
 static void relay_kick_send(struct relay *r);
+static void relay_sent(struct relay *r, size_t n);
 static void relay_kick_recv(struct relay *r);
 static void relay_down_check(struct relay *r);
 static void relay_session_check(struct relay *r);
@@ -211,7 +213,7 @@ relay_loss(struct relay *r, uint64_t unsent, uint64_t unacked, uint64_t unread,
 {
 	unsigned long long total = unsent + unacked + unread + undelivered;
 
-	if (total == 0)
+	if (total == 0 && r->filler == 0)
 		return;
 	log_warnx("link %s: data at risk (%s): %llu unsent, %llu unacknowledged, %llu unread "
 	    "in the module, %llu undelivered; %llu lost%s", r->l->name, cause,
@@ -219,9 +221,10 @@ relay_loss(struct relay *r, uint64_t unsent, uint64_t unacked, uint64_t unread,
 	    (unsigned long long)unread, (unsigned long long)undelivered,
 	    (unsigned long long)lost, resend ? ", the unacknowledged bytes are sent again" : "");
 	daemon_event(r->l->d, EV_DATA_LOSS, "name=%s bytes=%llu lost=%llu unsent=%llu "
-	    "unacked=%llu unread=%llu undelivered=%llu resend=%d cause=%s", r->l->name, total,
-	    (unsigned long long)lost, (unsigned long long)unsent, (unsigned long long)unacked,
-	    (unsigned long long)unread, (unsigned long long)undelivered, resend, cause);
+	    "unacked=%llu unread=%llu undelivered=%llu filler=%llu resend=%d cause=%s",
+	    r->l->name, total, (unsigned long long)lost, (unsigned long long)unsent,
+	    (unsigned long long)unacked, (unsigned long long)unread,
+	    (unsigned long long)undelivered, (unsigned long long)r->filler, resend, cause);
 }
 
 /* ---- toward the server ---- */
@@ -436,6 +439,12 @@ relay_send_failed(struct relay *r, size_t n, const struct dialect_reply *reply)
 	else
 		log_debug("link %s: %s (%u in a row)", r->l->name, r->fail_text,
 		    r->send_failures + 1);
+	if (reply->status == DIALECT_TIMEOUT) {
+		/* the payload (or filler ending it) may have gone out: the chunk
+		 * counts as sent and unacknowledged */
+		relay_sent(r, n);
+		r->filler += reply->filler;
+	}
 	if (reply->status == DIALECT_TIMEOUT || m == NULL ||
 	    (slot = relay_slot(r, m, relay_on_send_status)) == NULL) {
 		link_dead(r->l, CAUSE_MODEM_ERROR, r->fail_text);
@@ -1087,7 +1096,7 @@ relay_down_done(struct relay *r)
 	relay_loss(r, unsent, unacked, r->module_unread + r->read_lost, undelivered, lost,
 	    resend, dead_cause_names[r->cause]);
 	r->conn_sent = r->conn_acked = r->module_unread = 0;
-	r->conn_received = r->read_lost = 0;
+	r->conn_received = r->read_lost = r->filler = 0;
 	if (!persistent)
 		relay_client_close(r);
 	relay_listener_update(r);
