@@ -104,6 +104,7 @@ struct relay {
 	uint64_t conn_received;		/* read on this connection (#SRECV) */
 	uint64_t read_lost;		/* read by the module, answer never came */
 	uint64_t filler;		/* CR filler the module sent to the server */
+	uint64_t fill_hold;		/* the filled chunk: never counted acked */
 	int zombie;			/* freed with requests in flight */
 	struct relay_counters c;
 };
@@ -253,6 +254,8 @@ relay_acked(struct relay *r, const struct sock_info *info)
 	if (info->sent < r->conn_sent)
 		return;		/* the counters are not this connection's */
 	waiting = info->ack_waiting < r->conn_sent ? info->ack_waiting : r->conn_sent;
+	if (waiting < r->fill_hold)
+		waiting = r->fill_hold;	/* acknowledged, but partly filler */
 	acked = r->conn_sent - waiting;
 	if (acked <= r->conn_acked)
 		return;
@@ -444,6 +447,8 @@ relay_send_failed(struct relay *r, size_t n, const struct dialect_reply *reply)
 		 * counts as sent and unacknowledged */
 		relay_sent(r, n);
 		r->filler += reply->filler;
+		if (reply->filler > 0)
+			r->fill_hold = r->conn_sent - r->conn_acked;
 	}
 	if (reply->status == DIALECT_TIMEOUT || m == NULL ||
 	    (slot = relay_slot(r, m, relay_on_send_status)) == NULL) {
@@ -1096,7 +1101,7 @@ relay_down_done(struct relay *r)
 	relay_loss(r, unsent, unacked, r->module_unread + r->read_lost, undelivered, lost,
 	    resend, dead_cause_names[r->cause]);
 	r->conn_sent = r->conn_acked = r->module_unread = 0;
-	r->conn_received = r->read_lost = r->filler = 0;
+	r->conn_received = r->read_lost = r->filler = r->fill_hold = 0;
 	if (!persistent)
 		relay_client_close(r);
 	relay_listener_update(r);
