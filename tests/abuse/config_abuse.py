@@ -17,7 +17,7 @@ import tempfile
 import time
 import traceback
 
-from cellsock_harness import CELLSOCKD, Checker, skip, wait_until
+from cellsock_harness import CELLSOCKD, Checker, deadline, skip, wait_until
 from modemsim import sim_binary
 from supervisor_rig import Rig
 
@@ -349,17 +349,6 @@ def check_sighup():
                 "the good file reloads afterwards (%s)" % err.strip())
         t.check(r.wait_link("up")["connects"] == before["link"][0]["connects"], "and the link was never touched")
         t.check(not SANITIZER.search(r.daemon.logtext()), "no sanitizer report in the daemon's log")
-
-
-class Deadline(BaseException):
-    """The test's hard deadline passed (not an Exception: nothing swallows it)."""
-
-
-def deadline(seconds):
-    def expired(signum, frame):
-        raise Deadline("test deadline of %ds passed" % seconds)
-    signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
 
 
 def main():

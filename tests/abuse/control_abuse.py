@@ -22,7 +22,8 @@ import threading
 import time
 import traceback
 
-from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, Daemon, raw_client, skip, wait_until
+from cellsock_harness import (CELLSOCKCTL, CELLSOCKD, Checker, Daemon, deadline, raw_client, skip,
+                               wait_until)
 from modemsim import sim_binary
 from supervisor_rig import Monitor, Rig, link_config
 
@@ -337,17 +338,6 @@ def unprivileged(r):
     t.check(rc == 0, "uid 65534 in group %s may change the log level (%s)" % (GROUP, err.strip()))
     rc, out, err = r.daemon.ctl("at", "AT", preexec_fn=as_member)
     t.check(rc == 1 and "permission-denied" in err, "'at' needs root even for group members")
-
-
-class Deadline(BaseException):
-    """The test's hard deadline passed (not an Exception: nothing swallows it)."""
-
-
-def deadline(seconds):
-    def expired(signum, frame):
-        raise Deadline("test deadline of %ds passed" % seconds)
-    signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
 
 
 def main():

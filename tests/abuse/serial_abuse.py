@@ -10,7 +10,6 @@ import fcntl
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import threading
 import time
 import traceback
 
-from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, Daemon, skip, wait_until
+from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, Daemon, deadline, skip, wait_until
 from modemsim import sim_binary
 from supervisor_rig import Monitor, Rig, link_config
 
@@ -272,17 +271,6 @@ def baud_mismatch_paced():
         link = wait_connects(r, before + 1, timeout=40)
         t.check(link["state"] == "up", "paced at 9600 baud with garbage: the link recovers")
         clean_log(r, "baud")
-
-
-class Deadline(BaseException):
-    """The test's hard deadline passed (not an Exception: nothing swallows it)."""
-
-
-def deadline(seconds):
-    def expired(signum, frame):
-        raise Deadline("test deadline of %ds passed" % seconds)
-    signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
 
 
 def main():

@@ -25,6 +25,18 @@ def skip(reason):
     sys.exit(SKIP)
 
 
+class Deadline(BaseException):
+    """The test's hard deadline passed (not an Exception: nothing swallows it)."""
+
+
+def deadline(seconds):
+    """A hard deadline for the whole test: SIGALRM raises Deadline."""
+    def expired(signum, frame):
+        raise Deadline("test deadline of %ds passed" % seconds)
+    signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+
+
 def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
     """Poll predicate until it returns a true value or the deadline passes."""
     deadline = time.monotonic() + timeout

@@ -16,7 +16,7 @@ import traceback
 
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
-from relay_util import RelayRig, Server, connect_local, fast_random, recv_exact
+from relay_util import RelayRig, Server, connect_local, fast_random, recv_exact, wait_eof
 
 t = Checker("relay-gap")
 
@@ -72,21 +72,28 @@ def check_fallback(r, links):
     t.check(r.link("echo")["connects"] == 1, "one connect, no reconnect")
 
 
-def check_lost_send(r, links):
-    """A send whose command line is lost gets no prompt: nothing was
-    written, so the relay tries again on the same connection."""
+def echo_across_lost(r, links, cmd, seed, n):
+    """Arm "lose CMD" and echo n bytes through it; returns the link and its
+    byte account as they were before the client left."""
     c = connect_local(links[0]["local"])
     try:
-        r.sim.control("lose #SSENDEXT")
-        data = fast_random(3, 5000)
+        r.sim.control("lose " + cmd)
+        data = fast_random(seed, n)
         c.sendall(data)
         t.check(recv_exact(c, len(data), timeout=60) == data,
-                "5000 bytes echoed byte-exact across a lost AT#SSENDEXT")
+                "%d bytes echoed byte-exact across a lost AT%s" % (n, cmd))
         link, acct = r.link("echo"), r.relay("echo")
     finally:
         c.close()
-    t.check(any("lose: no answer to #SSENDEXT" in e for e in r.sim.events()),
-            "the simulator lost one AT#SSENDEXT")
+    t.check(any("lose: no answer to " + cmd in e for e in r.sim.events()),
+            "the simulator lost one AT" + cmd)
+    return link, acct
+
+
+def check_lost_send(r, links):
+    """A send whose command line is lost gets no prompt: nothing was
+    written, so the relay tries again on the same connection."""
+    link, acct = echo_across_lost(r, links, "#SSENDEXT", 3, 5000)
     t.check("(no prompt)" in r.daemon.logtext(), "the daemon saw no prompt")
     t.check(link["connects"] == 1 and link["state"] == "up",
             "no reconnect (connects=%s state=%s)" % (link["connects"], link["state"]))
@@ -97,18 +104,7 @@ def check_lost_send(r, links):
 def check_lost_read(r, links):
     """The line of an AT#SRECV is lost: nothing was taken, the bytes are
     read again."""
-    c = connect_local(links[0]["local"])
-    try:
-        r.sim.control("lose #SRECV")
-        data = fast_random(4, 3000)
-        c.sendall(data)
-        t.check(recv_exact(c, len(data), timeout=60) == data,
-                "3000 bytes echoed byte-exact across a lost AT#SRECV")
-        link, acct = r.link("echo"), r.relay("echo")
-    finally:
-        c.close()
-    t.check(any("lose: no answer to #SRECV" in e for e in r.sim.events()),
-            "the simulator lost one AT#SRECV")
+    link, acct = echo_across_lost(r, links, "#SRECV", 4, 3000)
     t.check(link["connects"] == 1 and acct["lost_unread"] == 0,
             "no reconnect, nothing lost (connects=%s lost_unread=%s)"
             % (link["connects"], acct["lost_unread"]))
@@ -126,23 +122,11 @@ def check_muted_read(r, links):
         t.check(int(ev["unread"]) == 1000 and int(ev["lost"]) >= 1000,
                 "data-loss reports the 1000 bytes the lost answer carried (%s)" % ev)
         t.check("answer never came" in r.daemon.logtext(), "the hole is logged")
-        t.check(wait_eof_or_reset(c), "the local client sees its session end")
+        t.check(wait_eof(c, timeout=20) is not None, "the local client sees its session end")
     finally:
         c.close()
     r.wait_link("echo", "up")
     t.check(echo_roundtrip(links, 2000, 6), "a new session works after the hole")
-
-
-def wait_eof_or_reset(c):
-    c.settimeout(20)
-    try:
-        while c.recv(4096):
-            pass
-        return True
-    except ConnectionResetError:
-        return True
-    except OSError:
-        return False
 
 
 def main():
