@@ -35,7 +35,8 @@ exits or restarts (same pid, answering); after each fault clears, the link
 is up and carrying bytes both ways within the bound its configuration
 implies (printed); the streams as above, completed after a final drain;
 every control request is answered; open descriptors do not grow and the
-anonymous RSS does not grow beyond a small tolerance after a warm-up round;
+anonymous RSS does not grow beyond what the bounded buffers allow after a
+warm-up round;
 neither process reports a sanitizer error. Exit 0 pass, 1 fail, 77 skip."""
 
 import argparse
@@ -92,7 +93,13 @@ ERRORS = [("#SSENDEXT", 563, 3, None), ("#SSENDEXT", 3, 1, None), ("#SRECV", 3, 
           ("#SS", 3, 1, "reconnect"), ("*", 3, 2, None)]
 DELAYS = ["#SI", "#SRECV", "#SSENDEXT", "#SS", "*"]
 
-RSS_TOLERANCE_KIB = 512
+# What the daemon may legitimately keep after a stall: its bounded buffers
+# (the queue toward the server, the retransmit window, the queue toward the
+# client) and one control client's unread replies (CONTROL_OUTBUF_MAX in
+# src/daemon/control.h). glibc keeps freed heap, so a stall that fills them
+# late in a run raises the floor by up to this much without any leak.
+CONTROL_OUTBUF_KIB = 1024
+RSS_TOLERANCE_KIB = (2 * CONF["tx_buffer"] + CONF["rx_buffer"]) // 1024 + CONTROL_OUTBUF_KIB
 
 
 class Fault:
