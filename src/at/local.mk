@@ -1,5 +1,5 @@
 # src/at: serial transport and AT engine (serial -> framer -> atq -> result),
-# URC registry and the Telit dialect. Linked by the daemon as src/at/libat.a.
+# URC registry: knows no vendor. Linked by the daemon as src/at/libat.a.
 noinst_LIBRARIES += src/at/libat.a
 src_at_libat_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(LIBSERIALPORT_CFLAGS)
 src_at_libat_a_SOURCES = \
@@ -8,11 +8,9 @@ src_at_libat_a_SOURCES = \
 	src/at/result.c src/at/result.h \
 	src/at/urc.c src/at/urc.h \
 	src/at/mask.c src/at/mask.h \
-	src/at/atq.c src/at/atq.h \
-	src/at/telit.c src/at/telit.h \
-	src/at/telit_parse.c src/at/telit_parse.h
+	src/at/atq.c src/at/atq.h
 
-AT_TEST_LIBS = src/at/libat.a src/common/libcommon.a $(CMOCKA_LIBS) \
+AT_TEST_LIBS = src/dialect/libdialect.a src/at/libat.a src/common/libcommon.a $(CMOCKA_LIBS) \
 	$(LIBEVENT_LIBS) $(LIBSERIALPORT_LIBS)
 AT_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(CMOCKA_CFLAGS)
 
@@ -58,16 +56,16 @@ tests/fuzz/fuzz_framer: $(srcdir)/tests/fuzz/fuzz_framer.c $(srcdir)/src/at/fram
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 tests/fuzz/fuzz_telit_parse: $(srcdir)/tests/fuzz/fuzz_telit_parse.c \
-		$(srcdir)/src/at/telit_parse.c $(srcdir)/src/at/result.c \
-		$(srcdir)/src/at/telit.c $(srcdir)/src/at/mask.c \
+		$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/result.c \
+		$(srcdir)/src/dialect/telit/telit.c $(srcdir)/src/at/mask.c \
 		$(srcdir)/src/common/xmalloc.c $(srcdir)/src/common/log.c
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 # The whole engine on a socketpair, driven by a program read from the input.
 AT_FUZZ_ENGINE_SRC = $(srcdir)/tests/fuzz/fuzz_at_engine.c \
 	$(srcdir)/src/at/atq.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
-	$(srcdir)/src/at/result.c $(srcdir)/src/at/serial.c $(srcdir)/src/at/telit.c \
-	$(srcdir)/src/at/telit_parse.c $(srcdir)/src/at/urc.c \
+	$(srcdir)/src/at/result.c $(srcdir)/src/at/serial.c $(srcdir)/src/dialect/telit/telit.c \
+	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/urc.c \
 	$(srcdir)/src/common/log.c $(srcdir)/src/common/util.c \
 	$(srcdir)/src/common/xmalloc.c
 tests/fuzz/fuzz_at_engine: $(AT_FUZZ_ENGINE_SRC)

@@ -11,11 +11,11 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
-#include "control.h"
-#include "daemon.h"
-#include "link.h"
-#include "metrics.h"
-#include "modem.h"
+#include "control/control.h"
+#include "daemon/daemon.h"
+#include "link/link.h"
+#include "control/metrics.h"
+#include "modem/modem.h"
 #include "log.h"
 #include "xmalloc.h"
 

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "backoff.h"
-#include "conf.h"
+#include "conf/conf.h"
 #include "proto.h"
 
 struct event_base;

@@ -1,28 +1,20 @@
-# The daemon is a library of modules plus main.c, so unit tests link only what they need.
+# The daemon is a library of modules (one folder each) plus main.c, so unit tests link only what they need.
 noinst_LIBRARIES += src/daemon/libdaemon.a
 src_daemon_libdaemon_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBSYSTEMD_CFLAGS)
 src_daemon_libdaemon_a_SOURCES = \
-	src/daemon/conf.c src/daemon/conf.h \
-	src/daemon/control.c src/daemon/control.h \
-	src/daemon/cmd.c src/daemon/cmd.h \
-	src/daemon/daemon.c src/daemon/daemon.h \
-	src/daemon/backoff.c src/daemon/backoff.h \
-	src/daemon/opslot.c src/daemon/opslot.h \
-	src/daemon/dialect.h src/daemon/dialect_telit.c \
-	src/daemon/modem.c src/daemon/modem.h \
-	src/daemon/link.c src/daemon/link.h \
-	src/daemon/relay.c src/daemon/relay.h \
-	src/daemon/metrics.c src/daemon/metrics.h
+	src/daemon/daemon.c src/daemon/daemon.h
+# The other daemon modules add their sources in their own folder's local.mk:
+# src/conf, src/modem, src/link, src/relay, src/control.
 
 sbin_PROGRAMS += src/daemon/cellsockd
 src_daemon_cellsockd_SOURCES = src/daemon/main.c
 src_daemon_cellsockd_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS)
-src_daemon_cellsockd_LDADD = src/daemon/libdaemon.a src/at/libat.a src/common/libcommon.a \
+src_daemon_cellsockd_LDADD = src/daemon/libdaemon.a src/dialect/libdialect.a src/at/libat.a src/common/libcommon.a \
 	$(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS)
 
-DAEMON_TEST_LIBS = src/daemon/libdaemon.a src/at/libat.a src/common/libcommon.a \
+DAEMON_TEST_LIBS = src/daemon/libdaemon.a src/dialect/libdialect.a src/at/libat.a src/common/libcommon.a \
 	$(CMOCKA_LIBS) $(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS)
-DAEMON_TEST_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS) -I$(top_srcdir)/src/daemon $(CMOCKA_CFLAGS)
+DAEMON_TEST_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS) $(CMOCKA_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf
@@ -31,7 +23,7 @@ tests_unit_test_conf_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS) -DTEST_SRCDIR='"$(abs_to
 tests_unit_test_conf_LDADD = $(DAEMON_TEST_LIBS)
 
 FUZZ_TARGETS += tests/fuzz/fuzz_conf
-tests/fuzz/fuzz_conf: $(srcdir)/tests/fuzz/fuzz_conf.c $(srcdir)/src/daemon/conf.c $(srcdir)/src/common/log.c \
+tests/fuzz/fuzz_conf: $(srcdir)/tests/fuzz/fuzz_conf.c $(srcdir)/src/conf/conf.c $(srcdir)/src/common/log.c \
 		$(srcdir)/src/common/xmalloc.c $(srcdir)/src/common/util.c
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)

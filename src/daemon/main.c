@@ -11,9 +11,9 @@
 
 #include <event2/event.h>
 
-#include "conf.h"
-#include "control.h"
-#include "daemon.h"
+#include "conf/conf.h"
+#include "control/control.h"
+#include "daemon/daemon.h"
 #include "log.h"
 #include "xmalloc.h"
 

@@ -30,7 +30,7 @@
 #include "xmalloc.h"
 #include "at/atq.h"
 #include "at/serial.h"
-#include "at/telit.h"
+#include "dialect/telit/telit.h"
 #include "at/urc.h"
 
 struct drive {

@@ -21,8 +21,8 @@
 #include "util.h"
 #include "at/atq.h"
 #include "at/serial.h"
-#include "at/telit.h"
-#include "at/telit_parse.h"
+#include "dialect/telit/telit.h"
+#include "dialect/telit/telit_parse.h"
 #include "at/urc.h"
 #include "fakepeer.h"
 

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "at/result.h"
-#include "at/telit.h"
+#include "dialect/telit/telit.h"
 
 static void
 expect_final(const struct at_dialect *d, const char *line,

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "at/telit_parse.h"
+#include "dialect/telit/telit_parse.h"
 
 static void
 test_ss(void **state)

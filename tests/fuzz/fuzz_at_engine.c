@@ -15,8 +15,8 @@
 #include "log.h"
 #include "at/atq.h"
 #include "at/serial.h"
-#include "at/telit.h"
-#include "at/telit_parse.h"
+#include "dialect/telit/telit.h"
+#include "dialect/telit/telit_parse.h"
 #include "at/urc.h"
 
 #define FUZZ_CMDS 64

@@ -6,8 +6,8 @@
 
 #include "at/mask.h"
 #include "at/result.h"
-#include "at/telit.h"
-#include "at/telit_parse.h"
+#include "dialect/telit/telit.h"
+#include "dialect/telit/telit_parse.h"
 
 static void
 parse_all(char *line)

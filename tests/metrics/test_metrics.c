@@ -1,4 +1,4 @@
-/* Unit tests of the metrics exporter (src/daemon/metrics.c): the exposition
+/* Unit tests of the metrics exporter (src/control/metrics.c): the exposition
  * of a daemon built from a configuration is checked by a strict parser of
  * the Prometheus text format 0.0.4 written here (HELP and TYPE before the
  * samples of every family, families never interleaved, no duplicate series,
@@ -23,13 +23,13 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
-#include "conf.h"
-#include "daemon.h"
-#include "link.h"
+#include "conf/conf.h"
+#include "daemon/daemon.h"
+#include "link/link.h"
 #include "log.h"
-#include "metrics.h"
-#include "modem.h"
-#include "relay.h"
+#include "control/metrics.h"
+#include "modem/modem.h"
+#include "relay/relay.h"
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_SERIES 1024

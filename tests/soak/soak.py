@@ -69,7 +69,7 @@ CONF = dict(command_timeout=1.0, registration_timeout=10.0,
             pdp_after=3, radio_after=4, reboot_after=5, cooldown=5.0,
             tx_buffer=65536, rx_buffer=65536)
 SIM = dict(reg_delay_ms=200, sgact_delay_ms=100, reboot_ms=1000, sh_timeout_ms=2000)
-# Compiled into the daemon (src/daemon/modem.c, src/at/atq.c, dialect_telit.c).
+# Compiled into the daemon (src/modem/modem.c, src/at/atq.c, src/dialect/telit/dialect_telit.c).
 MODEM_REOPEN_MIN, MODEM_REOPEN_MAX, REOPEN_FACTOR = 0.5, 30.0, 1.6
 RESYNC_TIMEOUT, NOT_ANSWERING_AFTER = 1.0, 3
 FIRMWARE_QUIET = {"he910-12.00.004": 5.0}    # the daemon's quiet time floor (quirk)
@@ -96,7 +96,7 @@ DELAYS = ["#SI", "#SRECV", "#SSENDEXT", "#SS", "*"]
 # What the daemon may legitimately keep after a stall: its bounded buffers
 # (the queue toward the server, the retransmit window, the queue toward the
 # client) and one control client's unread replies (CONTROL_OUTBUF_MAX in
-# src/daemon/control.h). glibc keeps freed heap, so a stall that fills them
+# src/control/control.h). glibc keeps freed heap, so a stall that fills them
 # late in a run raises the floor by up to this much without any leak.
 CONTROL_OUTBUF_KIB = 1024
 RSS_TOLERANCE_KIB = (2 * CONF["tx_buffer"] + CONF["rx_buffer"]) // 1024 + CONTROL_OUTBUF_KIB

@@ -12,9 +12,9 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
-#include "cmd.h"
-#include "conf.h"
-#include "daemon.h"
+#include "control/cmd.h"
+#include "conf/conf.h"
+#include "daemon/daemon.h"
 #include "log.h"
 
 static const char *conf_text =

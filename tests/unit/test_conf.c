@@ -1,4 +1,4 @@
-/* Unit tests of the configuration loader (src/daemon/conf.c): the shipped
+/* Unit tests of the configuration loader (src/conf/conf.c): the shipped
  * example, defaults, every class of error with its line, secrets, reload. */
 #include "config.h"
 
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/conf.h"
+#include "conf/conf.h"
 #include "log.h"
 
 #define MINIMAL "modem: { device = \"/dev/ttyUSB0\"; };\n"

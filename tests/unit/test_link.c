@@ -11,11 +11,11 @@
 #include <cmocka.h>
 #include <event2/event.h>
 
-#include "conf.h"
-#include "daemon.h"
-#include "link.h"
+#include "conf/conf.h"
+#include "daemon/daemon.h"
+#include "link/link.h"
 #include "log.h"
-#include "modem.h"
+#include "modem/modem.h"
 
 int link_fsm_complete(void);
 

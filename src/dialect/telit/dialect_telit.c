@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "at/atq.h"
-#include "at/telit.h"
-#include "at/telit_parse.h"
+#include "dialect/telit/telit.h"
+#include "dialect/telit/telit_parse.h"
 #include "at/urc.h"
-#include "conf.h"
-#include "dialect.h"
+#include "conf/conf.h"
+#include "dialect/dialect.h"
 #include "log.h"
 #include "xmalloc.h"
 

@@ -12,13 +12,13 @@
 
 #include <event2/event.h>
 
-#include "conf.h"
-#include "daemon.h"
-#include "link.h"
+#include "conf/conf.h"
+#include "daemon/daemon.h"
+#include "link/link.h"
 #include "log.h"
-#include "modem.h"
-#include "opslot.h"
-#include "relay.h"
+#include "modem/modem.h"
+#include "dialect/opslot.h"
+#include "relay/relay.h"
 #include "util.h"
 
 #define LINK_POLL_MS 200		/* #SS polls while verifying a close or a dial */

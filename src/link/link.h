@@ -8,8 +8,8 @@
 #include <time.h>
 
 #include "backoff.h"
-#include "dialect.h"
-#include "opslot.h"
+#include "dialect/dialect.h"
+#include "dialect/opslot.h"
 #include "proto.h"
 
 struct daemon;

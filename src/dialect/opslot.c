@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "opslot.h"
+#include "dialect/opslot.h"
 
 void
 opslot_init(struct opslots *set, void *owner)

@@ -8,14 +8,14 @@
 
 #include <event2/buffer.h>
 
-#include "cmd.h"
+#include "control/cmd.h"
 #include "at/atq.h"
-#include "control.h"
-#include "daemon.h"
-#include "link.h"
-#include "metrics.h"
-#include "modem.h"
-#include "relay.h"
+#include "control/control.h"
+#include "daemon/daemon.h"
+#include "link/link.h"
+#include "control/metrics.h"
+#include "modem/modem.h"
+#include "relay/relay.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "log.h"

@@ -30,14 +30,14 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "conf.h"
-#include "daemon.h"
-#include "dialect.h"
-#include "link.h"
+#include "conf/conf.h"
+#include "daemon/daemon.h"
+#include "dialect/dialect.h"
+#include "link/link.h"
 #include "log.h"
-#include "modem.h"
-#include "opslot.h"
-#include "relay.h"
+#include "modem/modem.h"
+#include "dialect/opslot.h"
+#include "relay/relay.h"
 #include "util.h"
 #include "xmalloc.h"
 

@@ -5,7 +5,7 @@
 #ifndef CELLSOCK_OPSLOT_H
 #define CELLSOCK_OPSLOT_H
 
-#include "dialect.h"
+#include "dialect/dialect.h"
 
 #define OPSLOT_MAX 16
 

@@ -18,9 +18,9 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
-#include "cmd.h"
-#include "control.h"
-#include "daemon.h"
+#include "control/cmd.h"
+#include "control/control.h"
+#include "daemon/daemon.h"
 #include "log.h"
 #include "xmalloc.h"
 

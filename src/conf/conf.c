@@ -26,7 +26,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "log.h"
 #include "proto.h"
 #include "util.h"

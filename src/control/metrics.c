@@ -23,12 +23,12 @@
 #include <event2/event.h>
 
 #include "at/atq.h"
-#include "daemon.h"
-#include "link.h"
+#include "daemon/daemon.h"
+#include "link/link.h"
 #include "log.h"
-#include "metrics.h"
-#include "modem.h"
-#include "relay.h"
+#include "control/metrics.h"
+#include "modem/modem.h"
+#include "relay/relay.h"
 #include "util.h"
 #include "xmalloc.h"
 

@@ -12,8 +12,8 @@
 
 #include "at/atq.h"
 #include "backoff.h"
-#include "dialect.h"
-#include "opslot.h"
+#include "dialect/dialect.h"
+#include "dialect/opslot.h"
 #include "proto.h"
 
 struct daemon;

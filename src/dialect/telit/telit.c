@@ -3,7 +3,7 @@
 
 #include <stddef.h>
 
-#include "at/telit.h"
+#include "dialect/telit/telit.h"
 
 /* +CMEE=2 wording. Matching ignores case, spaces and punctuation, so
  * "timeout in opening socket" and "cannot open socket" match too. */

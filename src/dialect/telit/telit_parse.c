@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "at/result.h"
-#include "at/telit_parse.h"
+#include "dialect/telit/telit_parse.h"
 
 #define TP_FIELDS_MAX	12
 

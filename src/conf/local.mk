@@ -1,0 +1,2 @@
+# src/conf: the configuration file (libconfig) into struct conf.
+src_daemon_libdaemon_a_SOURCES += src/conf/conf.c src/conf/conf.h

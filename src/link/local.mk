@@ -1,0 +1,2 @@
+# src/link: one supervised connection: state machine, keepalive, idle learning.
+src_daemon_libdaemon_a_SOURCES += src/link/link.c src/link/link.h
