@@ -130,6 +130,17 @@ struct dialect_ops {
 	/* Largest payload of one send when the module does not say (identify
 	 * may learn the module's own limit into modem_ident.max_send). */
 	size_t max_send;
+	/* The largest send the supervisor uses even when the module announces
+	 * more (identify's modem_ident.max_send is capped at this). */
+	size_t max_send_cap;
+	/* The largest read of buffered data in one command. */
+	size_t max_read;
+	/* The module's socket (connection) ids: first and last. */
+	int sock_id_min, sock_id_max;
+	/* Deadlines of the commands that block the channel, ms: a dial (the
+	 * module's own connect timeout plus a margin) and a verified close. */
+	int dial_timeout_ms;
+	int close_timeout_ms;
 	/* The quiet time the manuals ask for after a final result code. */
 	int gap_ms;
 	/* Register URC handlers on the engine; events go to the listener. */

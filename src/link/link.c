@@ -22,11 +22,7 @@
 #include "util.h"
 
 #define LINK_POLL_MS 200		/* #SS polls while verifying a close or a dial */
-#define LINK_DIAL_TIMEOUT_MS 75000	/* module connect timeout (60 s) and margin */
 #define LINK_DNS_FLOOR_FACTOR 5.0	/* a DNS failure waits at least 5 x min */
-#define LINK_SH_TIMEOUT_MS 30000	/* AT#SH may wait for the FIN exchange (drivers
-					 * allow 20 s): a shorter deadline would take
-					 * a slow close for a module not answering */
 #define LINK_NEXT_BY_ACTION (-1)
 #define LINK_STAY (-2)
 
@@ -655,7 +651,7 @@ act_connect_step(struct link *l)
 		    c->port, c->socket, l->attempts);
 		l->last_dial_ms = util_now_ms();
 		LINK_OP(l, link_on_dial, sock_dial, c->socket, c->host, c->port,
-		    LINK_DIAL_TIMEOUT_MS);
+		    link_modem(l)->ops->dial_timeout_ms);
 		break;
 	case CSTEP_VERIFY:
 		LINK_OP(l, link_on_verify, sock_status, c->socket);
@@ -712,7 +708,8 @@ act_close_step(struct link *l)
 		return LINK_STAY;
 	switch ((enum close_step)l->step) {
 	case XSTEP_CLOSE:
-		LINK_OP(l, link_on_close, sock_close, l->conf->socket, LINK_SH_TIMEOUT_MS);
+		LINK_OP(l, link_on_close, sock_close, l->conf->socket,
+		    link_modem(l)->ops->close_timeout_ms);
 		break;
 	case XSTEP_POLL:
 		LINK_OP(l, link_on_close_poll, sock_status, l->conf->socket);
@@ -1018,7 +1015,7 @@ link_close_orphan(struct link *l, int connid)
 	if (m == NULL || m->at == NULL)
 		return;
 	log_info("link %s: closing modem socket %d", l->name, connid);
-	m->ops->sock_close(m->at, connid, LINK_SH_TIMEOUT_MS, link_on_forgotten, NULL);
+	m->ops->sock_close(m->at, connid, m->ops->close_timeout_ms, link_on_forgotten, NULL);
 	modem_quiet_begin(m);
 }
 

@@ -91,8 +91,8 @@ int modem_reset(struct modem *m, enum escalation_step step);
 /* The PDP context may be gone (a socket closed with cause PDP): check it. */
 void modem_check_pdp(struct modem *m);
 /* The largest payload of one send: the module's own limit when it
- * announced one (at most MODEM_SEND_MAX), else the dialect's default. */
-#define MODEM_SEND_MAX	1500
+ * announced one (at most the dialect's max_send_cap), else the dialect's
+ * default. */
 /* command_gap = "auto": the gap until a command goes unanswered. */
 #define MODEM_GAP_AUTO_MS	5
 static inline size_t
@@ -100,7 +100,8 @@ modem_max_send(const struct modem *m)
 {
 	if (m->ident.max_send == 0)
 		return m->ops->max_send;
-	return m->ident.max_send > MODEM_SEND_MAX ? MODEM_SEND_MAX : m->ident.max_send;
+	return m->ident.max_send > m->ops->max_send_cap ? m->ops->max_send_cap :
+	    m->ident.max_send;
 }
 /* Names for status output. */
 const char *modem_sim_name(const struct modem *m);

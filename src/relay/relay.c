@@ -41,7 +41,6 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define RELAY_RECV_MAX		1500	/* #SRECV maxByte is 1..1500 */
 #define RELAY_FLUSH_TIMEOUT	30	/* seconds a closing client has to read */
 #define RELAY_RETRY_SEC		5	/* bind again after a failure */
 #define RELAY_ACCEPT_PAUSE_SEC	1	/* accept paused after EMFILE */
@@ -618,7 +617,7 @@ static void
 relay_recv_issue(struct relay *r, struct modem *m)
 {
 	struct opslot *slot;
-	size_t space = relay_rx_space(r), max = RELAY_RECV_MAX;
+	size_t space = relay_rx_space(r), max = r->l->d->modem->ops->max_read;
 
 	if (space == 0)
 		return;		/* paused: the client's reads resume it */

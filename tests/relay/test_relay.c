@@ -227,6 +227,12 @@ fake_sock_status(struct at *at, int connid, dialect_cb *cb, void *arg)
 static const struct dialect_ops fake_ops = {
 	.name = "fake",
 	.max_send = FAKE_MAX_SEND,
+	.max_send_cap = 1500,
+	.max_read = 1500,
+	.sock_id_min = 1,
+	.sock_id_max = 6,
+	.dial_timeout_ms = 75000,
+	.close_timeout_ms = 30000,
 	.sock_status = fake_sock_status,
 	.sock_info = fake_sock_info,
 	.sock_send = fake_sock_send,
