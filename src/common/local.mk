@@ -4,4 +4,5 @@ src_common_libcommon_a_SOURCES = \
 	src/common/xmalloc.c src/common/xmalloc.h \
 	src/common/proto.c src/common/proto.h \
 	src/common/util.c src/common/util.h \
-	src/common/backoff.c src/common/backoff.h
+	src/common/backoff.c src/common/backoff.h \
+	src/common/notify.c src/common/notify.h

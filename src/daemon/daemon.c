@@ -67,6 +67,24 @@ daemon_free_links(struct daemon *d)
 	d->n_links = 0;
 }
 
+/* The sink the modem and the links report to: events go to the control
+ * socket's monitor clients, state changes to systemd's STATUS=. */
+static void
+daemon_on_event(void *arg, enum proto_event ev, const char *line)
+{
+	struct daemon *d = arg;
+
+	(void)ev;
+	if (d->control != NULL)
+		control_broadcast(d->control, line);
+}
+
+static void
+daemon_on_status(void *arg)
+{
+	daemon_notify_status(arg);
+}
+
 /* A seed for the backoff jitter: different on every gateway and start. */
 static uint64_t
 daemon_seed(void)
@@ -84,6 +102,9 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	struct daemon *d = xcalloc(1, sizeof(*d));
 
 	d->base = base;
+	d->news.event = daemon_on_event;
+	d->news.status = daemon_on_status;
+	d->news.arg = d;
 	d->conf = conf;
 	d->conf_path = xstrdup(conf_path);
 	d->started = time(NULL);
@@ -156,25 +177,6 @@ daemon_notify_status(struct daemon *d)
 	sd_notify(0, status);
 }
 
-void
-daemon_event(struct daemon *d, enum proto_event ev, const char *fmt, ...)
-{
-	char line[1024];
-	int n;
-	va_list ap;
-
-	n = snprintf(line, sizeof(line), "EVENT %s", proto_event_names[ev]);
-	if (fmt != NULL && *fmt != '\0' && n > 0 && (size_t)n < sizeof(line) - 1) {
-		line[n++] = ' ';
-		va_start(ap, fmt);
-		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	log_debug("%s", line);
-	if (d->control != NULL)
-		control_broadcast(d->control, line);
-}
-
 /* Whether anything the modem bring-up uses differs. */
 static int
 daemon_modem_changed(const struct conf *a, const struct conf *b)
@@ -219,7 +221,7 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 	log_setlevel(daemon_log_level(d));
 	log_info("configuration reloaded from %s (%d link%s)", d->conf_path,
 	    conf->n_links, conf->n_links == 1 ? "" : "s");
-	daemon_event(d, EV_CONFIG_RELOADED, "links=%d", conf->n_links);
+	notify_event(&d->news, EV_CONFIG_RELOADED, "links=%d", conf->n_links);
 	daemon_notify_status(d);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "backoff.h"
 #include "conf/conf.h"
+#include "notify.h"
 #include "proto.h"
 
 struct event_base;
@@ -35,6 +36,7 @@ struct daemon {
 	uint64_t reloads;
 	int stopping;
 	struct metrics *metrics;	/* the textfile writer */
+	struct notify news;		/* what the modem and links report to */
 };
 
 /* Create the daemon around a loaded configuration; takes ownership of conf. */
@@ -54,8 +56,5 @@ int daemon_log_level(const struct daemon *d);
 struct link *daemon_link(const struct daemon *d, const char *name);
 /* Tell systemd the one-line summary (STATUS=). */
 void daemon_notify_status(struct daemon *d);
-/* Broadcast an event line ("EVENT name k=v ...") to monitor clients. */
-void daemon_event(struct daemon *d, enum proto_event ev, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -229,9 +229,9 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		evtimer_del(l->ev_reply);
 		relay_link_down(l->relay, l->cause);
 	}
-	daemon_event(l->d, EV_LINK_STATE, "name=%s state=%s old=%s", l->name,
+	notify_event(l->news, EV_LINK_STATE, "name=%s state=%s old=%s", l->name,
 	    link_state_names[next], link_state_names[old]);
-	daemon_notify_status(l->d);
+	notify_status(l->news);
 	switch (next) {
 	case LINK_CONNECTING:
 		l->attempts++;
@@ -290,6 +290,7 @@ link_init(struct link *l, struct daemon *d, int index, const struct conf_link *c
 {
 	memset(l, 0, sizeof(*l));
 	l->d = d;
+	l->news = &d->news;
 	l->index = index;
 	l->conf = conf;
 	snprintf(l->name, sizeof(l->name), "%s", conf->name);
@@ -368,7 +369,7 @@ link_dead_quiet(struct link *l, enum dead_cause cause, const char *why)
 	snprintf(l->last_error, sizeof(l->last_error), "%s: %s", dead_cause_names[cause], why);
 	log_warnx("link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
 	    dead_cause_names[cause], why, (double)quiet / 1000.0);
-	daemon_event(l->d, EV_LINK_DEAD, "name=%s cause=%s silent=%.1f", l->name,
+	notify_event(l->news, EV_LINK_DEAD, "name=%s cause=%s silent=%.1f", l->name,
 	    dead_cause_names[cause], (double)quiet / 1000.0);
 }
 

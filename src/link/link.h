@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "backoff.h"
+#include "notify.h"
 #include "dialect/dialect.h"
 #include "dialect/opslot.h"
 #include "proto.h"
@@ -38,6 +39,7 @@ extern const char *const link_event_names[LEV_COUNT];
 
 struct link {
 	struct daemon *d;
+	const struct notify *news;	/* link-state and link-dead events */
 	int index;
 	const struct conf_link *conf;
 	char name[64];

@@ -89,7 +89,7 @@ modem_enter(struct modem *m, enum modem_state next, const char *why)
 	m->state = next;
 	opslot_invalidate(modem_slots(m));
 	evtimer_del(m->ev_timer);
-	daemon_event(m->d, EV_MODEM_STATE, "state=%s old=%s", modem_state_names[next],
+	notify_event(m->news, EV_MODEM_STATE, "state=%s old=%s", modem_state_names[next],
 	    modem_state_names[old]);
 	if (next == MODEM_READY)
 		modem_tell_links(m, LEV_MODEM_READY);
@@ -97,7 +97,7 @@ modem_enter(struct modem *m, enum modem_state next, const char *why)
 		modem_tell_links(m, LEV_MODEM_RECOVERING);
 	else if (old == MODEM_READY || old == MODEM_RECOVERING || next == MODEM_CLOSED)
 		modem_tell_links(m, LEV_MODEM_DOWN);
-	daemon_notify_status(m->d);
+	notify_status(m->news);
 	modem_run_state(m);
 }
 
@@ -781,7 +781,7 @@ modem_run_step(struct modem *m, enum escalation_step step, const char *why)
 	m->steps_total[step]++;
 	m->step_running = (int)step;
 	log_warnx("modem: escalation: %s (%s)", escalation_step_names[step], why);
-	daemon_event(m->d, EV_ESCALATION, "step=%s failures=%u", escalation_step_names[step],
+	notify_event(m->news, EV_ESCALATION, "step=%s failures=%u", escalation_step_names[step],
 	    m->failures);
 	modem_enter(m, MODEM_RECOVERING, escalation_step_names[step]);
 	switch (step) {
@@ -854,6 +854,7 @@ modem_new(struct daemon *d)
 	struct modem *m = xcalloc(1, sizeof(*m));
 
 	m->d = d;
+	m->news = &d->news;
 	m->ops = &dialect_telit;
 	m->state = MODEM_CLOSED;
 	m->reg_stat = -1;

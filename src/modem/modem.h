@@ -12,6 +12,7 @@
 
 #include "at/atq.h"
 #include "backoff.h"
+#include "notify.h"
 #include "dialect/dialect.h"
 #include "dialect/opslot.h"
 #include "proto.h"
@@ -37,6 +38,7 @@ extern const char *const modem_state_names[MODEM_STATE_COUNT];
 
 struct modem {
 	struct daemon *d;
+	const struct notify *news;	/* modem-state and escalation events */
 	const struct dialect_ops *ops;
 	struct at *at;
 	enum modem_state state;
@@ -103,6 +105,28 @@ modem_max_send(const struct modem *m)
 	return m->ident.max_send > m->ops->max_send_cap ? m->ops->max_send_cap :
 	    m->ident.max_send;
 }
+/* The AT engine of the open port (NULL while closed) and the dialect that
+ * speaks to it: what the modules above use to issue socket commands. */
+static inline struct at *
+modem_at(const struct modem *m)
+{
+	return m->at;
+}
+
+static inline const struct dialect_ops *
+modem_dialect(const struct modem *m)
+{
+	return m->ops;
+}
+
+/* Changes whenever the engine is replaced (the port was reopened): a
+ * request made under an older number will never be answered. */
+static inline unsigned long
+modem_engine_id(const struct modem *m)
+{
+	return m->opens;
+}
+
 /* Names for status output. */
 const char *modem_sim_name(const struct modem *m);
 const char *modem_reg_name(int stat);

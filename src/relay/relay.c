@@ -52,6 +52,7 @@
 
 struct relay {
 	struct link *l;
+	const struct notify *news;	/* data-loss events */
 	struct opslots ops;		/* every request: send, read, #SI, #SS */
 	unsigned long engine;		/* m->opens when they were made */
 
@@ -220,7 +221,7 @@ relay_loss(struct relay *r, uint64_t unsent, uint64_t unacked, uint64_t unread,
 	    (unsigned long long)unsent, (unsigned long long)unacked,
 	    (unsigned long long)unread, (unsigned long long)undelivered,
 	    (unsigned long long)lost, resend ? ", the unacknowledged bytes are sent again" : "");
-	daemon_event(r->l->d, EV_DATA_LOSS, "name=%s bytes=%llu lost=%llu unsent=%llu "
+	notify_event(r->news, EV_DATA_LOSS, "name=%s bytes=%llu lost=%llu unsent=%llu "
 	    "unacked=%llu unread=%llu undelivered=%llu filler=%llu resend=%d cause=%s",
 	    r->l->name, total, (unsigned long long)lost, (unsigned long long)unsent,
 	    (unsigned long long)unacked, (unsigned long long)unread,
@@ -1234,6 +1235,7 @@ relay_new(struct link *l)
 	struct event_base *base = l->d->base;
 
 	r->l = l;
+	r->news = l->news;
 	opslot_init(&r->ops, r);
 	r->txq = evbuffer_new();
 	r->window = evbuffer_new();
