@@ -24,71 +24,68 @@ static cmd_handler cmd_help, cmd_version, cmd_status, cmd_links, cmd_log_level,
     cmd_reload, cmd_monitor, cmd_modem, cmd_connect, cmd_disconnect,
     cmd_reconnect, cmd_reset, cmd_at, cmd_send, cmd_metrics;
 
-/* Every command the daemon knows. Commands whose issue has not landed are
- * registered so that they answer "not available yet". */
-const struct cmd_entry cmd_table[] = {
-	{ "help", "", 0, 0, CMD_READ, cmd_help, "list the commands" },
-	{ "version", "", 0, 0, CMD_READ, cmd_version, "daemon version" },
-	{ "status", "", 0, 0, CMD_READ, cmd_status, "daemon and link summary" },
-	{ "modem", "", 0, 0, CMD_READ, cmd_modem, "modem identity, registration, signal" },
-	{ "links", "", 0, 0, CMD_READ, cmd_links, "one line per link" },
-	{ "connect", "NAME", 1, 1, CMD_PRIV, cmd_connect, "start a link" },
-	{ "disconnect", "NAME", 1, 1, CMD_PRIV, cmd_disconnect, "stop a link (verified teardown)" },
-	{ "reconnect", "NAME", 1, 1, CMD_PRIV, cmd_reconnect, "tear a link down and dial again" },
-	{ "send", "NAME DATA", 2, -1, CMD_PRIV, cmd_send, "send bytes on a link (%XX escapes)" },
-	{ "monitor", "", 0, 0, CMD_READ, cmd_monitor, "stream events" },
-	{ "metrics", "", 0, 0, CMD_READ, cmd_metrics, "Prometheus text exposition" },
-	{ "at", "COMMAND", 1, -1, CMD_ROOT, cmd_at, "raw AT command through the queue" },
-	{ "reset", "pdp|radio|modem", 1, 1, CMD_PRIV, cmd_reset, "run an escalation step" },
-	{ "reload", "", 0, 0, CMD_PRIV, cmd_reload, "reload the configuration file" },
-	{ "log-level", "[LEVEL]", 0, 1, CMD_PRIV_ARGS, cmd_log_level, "show or set the log level" },
+/* The handler of each command of the shared table, indexed by its id. */
+static cmd_handler *const cmd_handlers[] = {
+	[CMDTAB_STATUS] = cmd_status,
+	[CMDTAB_MODEM] = cmd_modem,
+	[CMDTAB_LINKS] = cmd_links,
+	[CMDTAB_CONNECT] = cmd_connect,
+	[CMDTAB_DISCONNECT] = cmd_disconnect,
+	[CMDTAB_RECONNECT] = cmd_reconnect,
+	[CMDTAB_SEND] = cmd_send,
+	[CMDTAB_MONITOR] = cmd_monitor,
+	[CMDTAB_METRICS] = cmd_metrics,
+	[CMDTAB_AT] = cmd_at,
+	[CMDTAB_RESET] = cmd_reset,
+	[CMDTAB_RELOAD] = cmd_reload,
+	[CMDTAB_LOG_LEVEL] = cmd_log_level,
+	[CMDTAB_VERSION] = cmd_version,
+	[CMDTAB_HELP] = cmd_help,
 };
-const int cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
+_Static_assert(sizeof(cmd_handlers) / sizeof(cmd_handlers[0]) == CMDTAB_COUNT,
+    "every command of the table has a handler");
 
-const struct cmd_entry *
-cmd_find(const char *name)
+cmd_handler *
+cmd_handler_of(enum cmdtab_id id)
 {
-	for (int i = 0; i < cmd_table_size; i++)
-		if (strcmp(cmd_table[i].name, name) == 0)
-			return &cmd_table[i];
-	return NULL;
-}
-
-int
-cmd_permitted(const struct cmd_entry *entry, const struct cmd_peer *peer, int nargs)
-{
-	if (entry->flags & CMD_ROOT)
-		return peer->is_root;
-	if (entry->flags & CMD_PRIV)
-		return peer->is_root || peer->in_group;
-	if ((entry->flags & CMD_PRIV_ARGS) && nargs > 0)
-		return peer->is_root || peer->in_group;
-	return 1;
+	return id < CMDTAB_COUNT ? cmd_handlers[id] : NULL;
 }
 
 /* Check the word count against the table, then permission, then run. */
 void
 cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	const struct cmd_entry *e = cmd_find(req->argv[0]);
+	const struct cmdtab_entry *e = cmdtab_find(req->argv[0]);
 	int nargs = req->argc - 1;
 
 	if (e == NULL) {
 		cmd_err(ctx, ERR_UNKNOWN_COMMAND, "unknown command '%.64s' (try 'help')", req->argv[0]);
 		return;
 	}
-	if (nargs < e->min_args || (e->max_args >= 0 && nargs > e->max_args)) {
+	if (!cmdtab_args_ok(e, nargs)) {
 		cmd_err(ctx, ERR_USAGE, "usage: %s %s", e->name, e->args);
 		return;
 	}
-	if (!cmd_permitted(e, &ctx->peer, nargs)) {
+	if (!cmdtab_permitted(e, &ctx->peer, nargs)) {
 		cmd_err(ctx, ERR_PERMISSION, "%s needs %s", e->name,
-		    (e->flags & CMD_ROOT) ? "root" : "root or the control socket's group");
+		    (e->flags & CMDTAB_ROOT) ? "root" : "root or the control socket's group");
 		return;
 	}
-	e->fn(ctx, req);
+	cmd_handlers[e->id](ctx, req);
 	if (!ctx->done && !ctx->deferred)
 		cmd_err(ctx, ERR_FAILED, "internal error: %s gave no result", e->name);
+}
+
+void
+cmd_serve(void *arg, struct control_request *rq)
+{
+	struct cmd_server *srv = arg;
+	struct cmd_ctx ctx = { .d = srv->d, .control = srv->control, .out = rq->out,
+	    .peer = rq->peer, .client = rq->client };
+
+	cmd_dispatch(&ctx, rq->req);
+	rq->subscribe = ctx.subscribe;
+	rq->deferred = ctx.deferred;
 }
 
 void
@@ -130,13 +127,12 @@ cmd_help(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	char args[128], help[256];
 
-	for (int i = 0; i < cmd_table_size; i++) {
-		const struct cmd_entry *e = &cmd_table[i];
+	for (int i = 0; i < CMDTAB_COUNT; i++) {
+		const struct cmdtab_entry *e = &cmdtab[i];
 		proto_value_encode(e->args, args, sizeof(args));
 		proto_value_encode(e->help, help, sizeof(help));
 		cmd_reply(ctx, "command name=%s args=%s privileged=%s help=%s", e->name,
-		    args, (e->flags & CMD_ROOT) ? "root" :
-		    (e->flags & (CMD_PRIV | CMD_PRIV_ARGS)) ? "group" : "no", help);
+		    args, cmdtab_privilege(e), help);
 	}
 	cmd_ok(ctx);
 }
@@ -236,8 +232,9 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 	    "links=%d reloads=%llu clients=%d monitors=%d", PACKAGE_VERSION, (long)getpid(),
 	    (long long)(time(NULL) - d->started), path,
 	    log_level_name(log_getlevel()), d->n_links,
-	    (unsigned long long)d->reloads, d->control ? control_client_count(d->control) : 0,
-	    d->control ? control_monitor_count(d->control) : 0);
+	    (unsigned long long)d->reloads,
+	    ctx->control ? control_client_count(ctx->control) : 0,
+	    ctx->control ? control_monitor_count(ctx->control) : 0);
 	cmd_modem_record(ctx);
 	for (int i = 0; i < d->n_links; i++)
 		cmd_link_record(ctx, d->link[i]);
@@ -382,6 +379,7 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 /* A raw AT command waiting for its answer on behalf of one client. */
 struct cmd_at_pending {
 	struct daemon *d;
+	struct control *control;
 	uint64_t client;
 };
 
@@ -409,8 +407,8 @@ cmd_at_done(const struct at_response *r, void *arg)
 		cmd_ok(&ctx);
 	else
 		cmd_err(&ctx, ERR_FAILED, "the modem answered %s", esc);
-	if (p->d->control != NULL)
-		control_send(p->d->control, p->client, out);
+	if (p->control != NULL)
+		control_send(p->control, p->client, out);
 	evbuffer_free(out);
 }
 
@@ -427,6 +425,7 @@ cmd_at(struct cmd_ctx *ctx, const struct proto_request *req)
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->d = ctx->d;
+	p->control = ctx->control;
 	p->client = ctx->client;
 	log_info("raw AT command from the control socket");
 	if (at_submit(m->at, &c, cmd_at_done, p, free) == 0) {

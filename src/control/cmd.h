@@ -1,34 +1,33 @@
-/* Control commands as data: a table of {name, args, flags, handler}.
- * Permission is decided once, by cmd_dispatch, from the flags. */
+/* Control commands: the handler of each entry of the shared command table
+ * (common/cmdtab.h). Permission is decided once, by cmd_dispatch, from the
+ * table's flags. This sits above the control socket: control hands each
+ * request to cmd_serve, and cmd answers deferred ones with control_send. */
 #ifndef CELLSOCK_CMD_H
 #define CELLSOCK_CMD_H
 
 #include <stdint.h>
 
+#include "cmdtab.h"
 #include "proto.h"
 
 struct evbuffer;
+struct control;
+struct control_request;
 struct daemon;
 
-enum cmd_flags {
-	CMD_READ = 0,		/* anyone who can connect */
-	CMD_PRIV = 1 << 0,	/* root or the socket's group */
-	CMD_PRIV_ARGS = 1 << 1,	/* privileged only when given arguments */
-	CMD_ROOT = 1 << 2,	/* root only */
-};
-
-/* Who is asking, from SO_PEERCRED when the client connected. */
-struct cmd_peer {
-	int is_root;
-	int in_group;		/* root, the daemon's own user, or the socket's group */
+/* What the commands act on; the caller owns it (main.c). */
+struct cmd_server {
+	struct daemon *d;
+	struct control *control;	/* for client counts and deferred replies */
 };
 
 /* One request being answered. Handlers append reply lines to out and finish
  * with cmd_ok or cmd_err; subscribe is set by `monitor`. */
 struct cmd_ctx {
 	struct daemon *d;
+	struct control *control;	/* NULL in unit tests */
 	struct evbuffer *out;
-	struct cmd_peer peer;
+	struct cmdtab_peer peer;
 	uint64_t client;	/* the asking client's id, for deferred replies */
 	int subscribe;
 	int deferred;		/* the reply comes later through control_send() */
@@ -37,23 +36,12 @@ struct cmd_ctx {
 
 typedef void cmd_handler(struct cmd_ctx *ctx, const struct proto_request *req);
 
-struct cmd_entry {
-	const char *name;
-	const char *args;	/* usage, e.g. "NAME" */
-	int min_args, max_args;	/* words after the name; -1 = rest of line */
-	int flags;
-	cmd_handler *fn;
-	const char *help;
-};
-
-extern const struct cmd_entry cmd_table[];
-extern const int cmd_table_size;
-
-const struct cmd_entry *cmd_find(const char *name);
-/* Whether peer may run entry with argc words after its name. */
-int cmd_permitted(const struct cmd_entry *entry, const struct cmd_peer *peer, int nargs);
+/* The handler of a table entry (NULL would be a command nobody answers). */
+cmd_handler *cmd_handler_of(enum cmdtab_id id);
 /* Answer one parsed request into ctx->out (ends with OK or ERR). */
 void cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req);
+/* The control socket's request handler; arg is a struct cmd_server. */
+void cmd_serve(void *arg, struct control_request *rq);
 
 void cmd_reply(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cmd_ok(struct cmd_ctx *ctx);

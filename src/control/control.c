@@ -18,17 +18,16 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
-#include "control/cmd.h"
 #include "control/control.h"
-#include "daemon/daemon.h"
 #include "log.h"
+#include "sockpath.h"
 #include "xmalloc.h"
 
 struct control_client {
 	TAILQ_ENTRY(control_client) entry;
 	struct control *control;
 	struct bufferevent *bev;
-	struct cmd_peer peer;
+	struct cmdtab_peer peer;
 	pid_t pid;
 	uint64_t id;
 	int busy;		/* a deferred reply is pending: hold further requests */
@@ -38,7 +37,9 @@ struct control_client {
 };
 
 struct control {
-	struct daemon *d;
+	struct event_base *base;
+	control_handler *handler;	/* answers each request */
+	void *handler_arg;
 	int fd;
 	int activated;		/* systemd passed the socket: do not unlink it */
 	char *path;
@@ -55,29 +56,31 @@ static void control_client_close(struct control_client *cl);
 static void control_resume(evutil_socket_t fd, short what, void *arg);
 
 /* Refuse to run twice: if something answers on path, another daemon owns it;
- * if nothing does, the file is stale and removed. */
+ * a socket nobody answers on is stale and removed; anything that is not a
+ * socket is left alone and refused. */
 static int
 control_check(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, ret;
-
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("control socket path too long: %s", path);
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	ret = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-	close(fd);
-	if (ret == 0) {
+	switch (sockpath_remove_stale(path)) {
+	case SOCKPATH_FREE:
+		return 0;
+	case SOCKPATH_REMOVED:
+		log_info("removed stale control socket %s", path);
+		return 0;
+	case SOCKPATH_IN_USE:
 		log_warnx("another cellsockd is answering on %s", path);
 		return -1;
+	case SOCKPATH_NOT_SOCKET:
+		log_warnx("%s exists and is not a socket; not replacing it", path);
+		return -1;
+	case SOCKPATH_TOO_LONG:
+		log_warnx("control socket path too long: %s", path);
+		return -1;
+	case SOCKPATH_ERROR:
+		log_warn("cannot check the control socket %s", path);
+		return -1;
 	}
-	if (unlink(path) == 0)
-		log_info("removed stale control socket %s", path);
-	return 0;
+	return -1;
 }
 
 /* Create the parent directory if missing (systemd's RuntimeDirectory does it
@@ -158,11 +161,14 @@ control_group(const char *name)
 }
 
 struct control *
-control_init(struct daemon *d, const char *path, const char *group, mode_t mode)
+control_init(struct event_base *base, const char *path, const char *group, mode_t mode,
+    control_handler *handler, void *arg)
 {
 	struct control *c = xcalloc(1, sizeof(*c));
 
-	c->d = d;
+	c->base = base;
+	c->handler = handler;
+	c->handler_arg = arg;
 	c->fd = -1;
 	c->path = xstrdup(path);
 	c->group = control_group(group);
@@ -175,8 +181,8 @@ control_init(struct daemon *d, const char *path, const char *group, mode_t mode)
 			goto fail;
 		}
 	}
-	c->ev_accept = event_new(d->base, c->fd, EV_READ | EV_PERSIST, control_accept, c);
-	c->ev_resume = evtimer_new(d->base, control_resume, c);
+	c->ev_accept = event_new(base, c->fd, EV_READ | EV_PERSIST, control_accept, c);
+	c->ev_resume = evtimer_new(base, control_resume, c);
 	event_add(c->ev_accept, NULL);
 	log_info("control socket %s", path);
 	return c;
@@ -268,36 +274,39 @@ control_client_finish(struct control_client *cl)
 	bufferevent_disable(cl->bev, EV_READ);
 }
 
-/* Answer one request line. */
+/* Answer one request line: framing errors here, the request itself by the
+ * handler registered at init. */
 static void
 control_line(struct control_client *cl, const char *line, size_t len)
 {
 	struct proto_request req;
-	struct cmd_ctx ctx = { .d = cl->control->d, .peer = cl->peer, .client = cl->id };
-	struct evbuffer *out = bufferevent_get_output(cl->bev);
+	struct control_request rq = { .req = &req, .peer = cl->peer, .client = cl->id };
 
-	ctx.out = out;
+	rq.out = bufferevent_get_output(cl->bev);
 	switch (proto_parse_request(line, len, &req)) {
 	case PROTO_PARSE_EMPTY:
 		return;
 	case PROTO_PARSE_TOO_LONG:
-		cmd_err(&ctx, ERR_LINE_TOO_LONG, "request longer than %d bytes", PROTO_LINE_MAX);
+		evbuffer_add_printf(rq.out, "ERR %s request longer than %d bytes\n",
+		    proto_err_names[ERR_LINE_TOO_LONG], PROTO_LINE_MAX);
 		control_client_finish(cl);
 		return;
 	case PROTO_PARSE_BINARY:
-		cmd_err(&ctx, ERR_BAD_REQUEST, "request contains control or NUL bytes");
+		evbuffer_add_printf(rq.out, "ERR %s request contains control or NUL bytes\n",
+		    proto_err_names[ERR_BAD_REQUEST]);
 		control_client_finish(cl);
 		return;
 	case PROTO_PARSE_TOO_MANY_ARGS:
-		cmd_err(&ctx, ERR_USAGE, "more than %d words", PROTO_ARGS_MAX);
+		evbuffer_add_printf(rq.out, "ERR %s more than %d words\n",
+		    proto_err_names[ERR_USAGE], PROTO_ARGS_MAX);
 		return;
 	case PROTO_PARSE_OK:
 		break;
 	}
-	cmd_dispatch(&ctx, &req);
-	if (ctx.deferred)
+	cl->control->handler(cl->control->handler_arg, &rq);
+	if (rq.deferred)
 		cl->busy = 1;
-	if (ctx.subscribe && !cl->monitor) {
+	if (rq.subscribe && !cl->monitor) {
 		cl->monitor = 1;
 		bufferevent_set_timeouts(cl->bev, NULL, NULL);
 	}
@@ -385,7 +394,7 @@ control_add_client(struct control *c, int fd)
 	cl->control = c;
 	cl->id = ++c->next_id;
 	control_peer(c, fd, cl);
-	cl->bev = bufferevent_socket_new(c->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(cl->bev, control_read, control_write, control_event, cl);
 	bufferevent_set_timeouts(cl->bev, &idle, &wr);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);

@@ -1,5 +1,7 @@
 /* The control socket, in the OpenBSD control.c shape: check, init, listen,
- * accept (peer credentials), dispatch, close. */
+ * accept (peer credentials), framing, throttling, monitor subscribers,
+ * close. It knows no command: each request goes to the handler given at
+ * init (the command layer, wired by main.c). */
 #ifndef CELLSOCK_CONTROL_H
 #define CELLSOCK_CONTROL_H
 
@@ -7,17 +9,34 @@
 
 #include <stdint.h>
 
-struct evbuffer;
+#include "cmdtab.h"
+#include "proto.h"
 
-struct daemon;
+struct evbuffer;
+struct event_base;
 struct control;
 
 #define CONTROL_MAX_CLIENTS 128
 #define CONTROL_OUTBUF_MAX (1024 * 1024)	/* a client that reads no replies is dropped past this */
 #define CONTROL_IDLE_TIMEOUT 60			/* seconds a non-monitor client may stay silent */
 
-/* Bind the socket (or take the one systemd passed). NULL on failure, logged. */
-struct control *control_init(struct daemon *d, const char *path, const char *group, mode_t mode);
+/* One parsed request, handed to the handler. */
+struct control_request {
+	const struct proto_request *req;
+	struct cmdtab_peer peer;	/* decided once, when the client connected */
+	uint64_t client;		/* the client's id, for control_send() */
+	struct evbuffer *out;		/* the reply goes here, ending with OK or ERR */
+	int subscribe;			/* set by the handler: send this client events */
+	int deferred;			/* set by the handler: the reply comes later */
+};
+
+/* Answers one request into rq->out. */
+typedef void control_handler(void *arg, struct control_request *rq);
+
+/* Bind the socket (or take the one systemd passed); handler(arg, ...)
+ * answers every request. NULL on failure, logged. */
+struct control *control_init(struct event_base *base, const char *path, const char *group,
+    mode_t mode, control_handler *handler, void *arg);
 /* Close every client and the listener; unlink the path unless systemd owns it. */
 void control_free(struct control *c);
 /* Send one line (without newline) to every monitor subscriber. */

@@ -242,7 +242,7 @@ static void
 metrics_render_link_states(struct daemon *d, struct evbuffer *out)
 {
 	struct metrics_label l[2];
-	int i, s, c;
+	int i, s;
 
 	metrics_family(out, "cellsock_link_state", "gauge",
 	    "The link's state: 1 for the current state, 0 for the others.");
@@ -270,6 +270,15 @@ metrics_render_link_states(struct daemon *d, struct evbuffer *out)
 	    "Connection attempts that failed.");
 	METRICS_PER_LINK(d, out, "cellsock_link_dial_failures_total",
 	    lk->failures);
+}
+
+/* Established connections that died, by cause. */
+static void
+metrics_render_link_deaths(struct daemon *d, struct evbuffer *out)
+{
+	struct metrics_label l[2];
+	int i, c;
+
 	metrics_family(out, "cellsock_link_deaths_total", "counter",
 	    "Established connections that died, by cause.");
 	for (i = 0; i < d->n_links; i++) {
@@ -281,6 +290,15 @@ metrics_render_link_states(struct daemon *d, struct evbuffer *out)
 			    d->link[i]->dead_by_cause[c]);
 		}
 	}
+}
+
+/* Keepalive probes: counts, bytes, round-trip time, daily cost. */
+static void
+metrics_render_link_probes(struct daemon *d, struct evbuffer *out)
+{
+	struct metrics_label l;
+	int i;
+
 	metrics_family(out, "cellsock_link_probes_sent_total", "counter",
 	    "Keepalive probes sent (the connect check included).");
 	METRICS_PER_LINK(d, out, "cellsock_link_probes_sent_total", lk->probes_sent);
@@ -293,15 +311,15 @@ metrics_render_link_states(struct daemon *d, struct evbuffer *out)
 	metrics_family(out, "cellsock_link_probe_rtt_seconds", "gauge",
 	    "Round-trip time of the last answered probe.");
 	for (i = 0; i < d->n_links; i++) {
-		l[0] = (struct metrics_label){ "link", d->link[i]->name };
-		metrics_f64(out, "cellsock_link_probe_rtt_seconds", l, 1,
+		l = (struct metrics_label){ "link", d->link[i]->name };
+		metrics_f64(out, "cellsock_link_probe_rtt_seconds", &l, 1,
 		    (double)d->link[i]->rtt_last_ms / 1000.0);
 	}
 	metrics_family(out, "cellsock_link_probe_bytes_per_day", "gauge",
 	    "Estimated bytes on air per day for probes at the current interval.");
 	for (i = 0; i < d->n_links; i++) {
-		l[0] = (struct metrics_label){ "link", d->link[i]->name };
-		metrics_f64(out, "cellsock_link_probe_bytes_per_day", l, 1,
+		l = (struct metrics_label){ "link", d->link[i]->name };
+		metrics_f64(out, "cellsock_link_probe_bytes_per_day", &l, 1,
 		    link_probe_bytes_per_day(d->link[i]));
 	}
 }
@@ -422,6 +440,8 @@ metrics_render(struct daemon *d, struct evbuffer *out)
 		metrics_render_at(d->modem, out);
 	}
 	metrics_render_link_states(d, out);
+	metrics_render_link_deaths(d, out);
+	metrics_render_link_probes(d, out);
 	metrics_render_link_bytes(d, out);
 }
 

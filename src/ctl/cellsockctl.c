@@ -1,5 +1,6 @@
-/* cellsockctl: the operator's CLI. It shares only the protocol header with
- * the daemon; its own command table checks usage and generates --help. */
+/* cellsockctl: the operator's CLI. It shares the protocol header and the
+ * command table (common/cmdtab.h) with the daemon: the table checks usage,
+ * says how to render each reply and generates --help. */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -14,39 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmdtab.h"
 #include "output.h"
 #include "proto.h"
 #include "xmalloc.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
-
-struct ctl_cmd {
-	const char *name;
-	const char *args;
-	int min_args, max_args;	/* -1: rest of the line */
-	const char *lists;	/* record types rendered as tables / JSON arrays */
-	int raw;		/* reply lines are text to print as they are */
-	const char *help;
-};
-
-static const struct ctl_cmd ctl_cmds[] = {
-	{ "status", "", 0, 0, "link,relay", 0, "daemon, modem and link summary" },
-	{ "modem", "", 0, 0, "", 0, "modem identity, SIM, registration, operator, signal" },
-	{ "links", "", 0, 0, "link", 0, "one row per link" },
-	{ "connect", "NAME", 1, 1, "", 0, "start a link" },
-	{ "disconnect", "NAME", 1, 1, "", 0, "stop a link with a verified teardown" },
-	{ "reconnect", "NAME", 1, 1, "", 0, "tear a link down and dial again" },
-	{ "send", "NAME DATA|-", 2, -1, "", 0, "send bytes on a link (- reads standard input)" },
-	{ "monitor", "", 0, 0, "", 0, "print events as they happen until interrupted" },
-	{ "metrics", "", 0, 0, "", 1, "Prometheus text exposition" },
-	{ "at", "COMMAND", 1, -1, "", 1, "raw AT command through the daemon's queue (root)" },
-	{ "reset", "pdp|radio|modem", 1, 1, "", 0, "run one escalation step now" },
-	{ "reload", "", 0, 0, "error", 0, "reload the configuration file" },
-	{ "log-level", "[LEVEL]", 0, 1, "", 0, "show or set the log level" },
-	{ "version", "", 0, 0, "", 0, "daemon version" },
-	{ "help", "", 0, 0, "command", 0, "the daemon's command list" },
-};
-static const int ctl_ncmds = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);
 
 struct ctl {
 	const char *socket;
@@ -56,6 +30,32 @@ struct ctl {
 	char buf[PROTO_LINE_MAX * 4];
 	size_t len;
 };
+
+/* "NAME ARGS" as cellsockctl takes them: DATA may also be - (stdin). */
+static void
+ctl_synopsis(const struct cmdtab_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s %s%s", e->name, e->args, (e->flags & CMDTAB_DATA) ? "|-" : "");
+}
+
+/* One command's line of --help, from the shared table: its synopsis, its
+ * summary, who may run it, and how cellsockctl reads DATA. */
+static void
+ctl_usage_command(FILE *f, const struct cmdtab_entry *e)
+{
+	int data = (e->flags & CMDTAB_DATA) != 0;
+	const char *who = (e->flags & CMDTAB_ROOT) ? "root" :
+	    (e->flags & CMDTAB_PRIV) ? "group" :
+	    (e->flags & CMDTAB_PRIV_ARGS) ? "group to change" : NULL;
+	char left[64];
+
+	ctl_synopsis(e, left, sizeof(left));
+	fprintf(f, "  %-28s %s", left, e->help);
+	if (who != NULL || data)
+		fprintf(f, " (%s%s%s)", who ? who : "", who && data ? "; " : "",
+		    data ? "- reads standard input" : "");
+	fputc('\n', f);
+}
 
 static void __attribute__((noreturn))
 ctl_usage(int status)
@@ -67,22 +67,10 @@ ctl_usage(int status)
 	    "  -j          JSON output\n"
 	    "  -t SECONDS  how long to wait for the answer (default 30)\n\n"
 	    "commands:\n", PROTO_DEFAULT_SOCKET);
-	for (int i = 0; i < ctl_ncmds; i++) {
-		char left[64];
-		snprintf(left, sizeof(left), "%s %s", ctl_cmds[i].name, ctl_cmds[i].args);
-		fprintf(f, "  %-28s %s\n", left, ctl_cmds[i].help);
-	}
+	for (int i = 0; i < CMDTAB_COUNT; i++)
+		ctl_usage_command(f, &cmdtab[i]);
 	fprintf(f, "\nexit status: 0 success, 1 refused or failed, 2 usage, 3 daemon unreachable\n");
 	exit(status);
-}
-
-static const struct ctl_cmd *
-ctl_find(const char *name)
-{
-	for (int i = 0; i < ctl_ncmds; i++)
-		if (strcmp(ctl_cmds[i].name, name) == 0)
-			return &ctl_cmds[i];
-	return NULL;
 }
 
 static int
@@ -166,13 +154,13 @@ ctl_encode_bytes(const unsigned char *in, size_t n, char *out, size_t outsz)
 
 /* Join argv words into one request line (DATA of send is encoded). */
 static void
-ctl_build_request(const struct ctl_cmd *cmd, int argc, char **argv, char *req, size_t size)
+ctl_build_request(const struct cmdtab_entry *cmd, int argc, char **argv, char *req, size_t size)
 {
 	size_t o = (size_t)snprintf(req, size, "%s", cmd->name);
 	char enc[PROTO_LINE_MAX];
 
 	for (int i = 1; i < argc && o < size; i++) {
-		if (strcmp(cmd->name, "send") == 0 && i >= 2) {
+		if ((cmd->flags & CMDTAB_DATA) && i >= 2) {
 			ctl_encode_bytes((const unsigned char *)argv[i], strlen(argv[i]), enc,
 			    sizeof(enc));
 			o += (size_t)snprintf(req + o, size - o, "%s%s", i == 2 ? " " : "%20", enc);
@@ -201,7 +189,7 @@ ctl_print_raw(const struct ctl *c, char **lines, int n)
 
 /* Send one request and render its reply. Returns the exit status. */
 static int
-ctl_transact(struct ctl *c, const struct ctl_cmd *cmd, const char *req, int quiet)
+ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int quiet)
 {
 	char line[PROTO_LINE_MAX * 2];
 	char **lines = NULL;
@@ -242,7 +230,7 @@ ctl_transact(struct ctl *c, const struct ctl_cmd *cmd, const char *req, int quie
 	if (r == -1)
 		fprintf(stderr, "cellsockctl: cellsockd closed the connection\n");
 	if (status == EXIT_OK && !quiet) {
-		if (cmd->raw)
+		if (cmd->flags & CMDTAB_RAW)
 			ctl_print_raw(c, lines, n);
 		else {
 			recs = xcalloc((size_t)n + 1, sizeof(*recs));
@@ -267,7 +255,7 @@ ctl_transact(struct ctl *c, const struct ctl_cmd *cmd, const char *req, int quie
 
 /* send NAME -: standard input in chunks, one request each. */
 static int
-ctl_send_stdin(struct ctl *c, const struct ctl_cmd *cmd, const char *name)
+ctl_send_stdin(struct ctl *c, const struct cmdtab_entry *cmd, const char *name)
 {
 	unsigned char chunk[1024];
 	char enc[sizeof(chunk) * 3 + 1], req[PROTO_LINE_MAX];
@@ -276,7 +264,7 @@ ctl_send_stdin(struct ctl *c, const struct ctl_cmd *cmd, const char *name)
 
 	while (status == EXIT_OK && (got = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
 		ctl_encode_bytes(chunk, got, enc, sizeof(enc));
-		snprintf(req, sizeof(req), "send %s %s", name, enc);
+		snprintf(req, sizeof(req), "%s %s %s", cmd->name, name, enc);
 		status = ctl_transact(c, cmd, req, 1);
 	}
 	if (status == EXIT_OK && c->out == &output_json)
@@ -294,14 +282,14 @@ ctl_on_signal(int sig)
 
 /* monitor: print events until interrupted or the daemon goes away. */
 static int
-ctl_monitor(struct ctl *c, const struct ctl_cmd *cmd)
+ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 {
 	struct sigaction sa = { .sa_handler = ctl_on_signal };
 	char line[PROTO_LINE_MAX * 2];
 	struct record ev;
 	int r;
 
-	if ((r = ctl_transact(c, cmd, "monitor", 1)) != EXIT_OK)
+	if ((r = ctl_transact(c, cmd, cmd->name, 1)) != EXIT_OK)
 		return r;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -321,7 +309,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, 'j' },
 		{ "socket", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 } };
 	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
-	const struct ctl_cmd *cmd;
+	const struct cmdtab_entry *cmd;
 	char req[PROTO_LINE_MAX];
 	int ch, nargs, status;
 
@@ -339,13 +327,14 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		ctl_usage(EXIT_USAGE);
-	if ((cmd = ctl_find(argv[0])) == NULL) {
+	if ((cmd = cmdtab_find(argv[0])) == NULL) {
 		fprintf(stderr, "cellsockctl: unknown command '%s'\n", argv[0]);
 		ctl_usage(EXIT_USAGE);
 	}
 	nargs = argc - 1;
-	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args)) {
-		fprintf(stderr, "usage: cellsockctl %s %s\n", cmd->name, cmd->args);
+	if (!cmdtab_args_ok(cmd, nargs)) {
+		ctl_synopsis(cmd, req, sizeof(req));
+		fprintf(stderr, "usage: cellsockctl %s\n", req);
 		return EXIT_USAGE;
 	}
 	if (c.timeout_ms <= 0)
@@ -353,9 +342,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a closed socket is an error to report */
 	if (ctl_connect(&c) == -1)
 		return EXIT_UNREACHABLE;
-	if (strcmp(cmd->name, "monitor") == 0)
+	if (cmd->flags & CMDTAB_STREAM)
 		status = ctl_monitor(&c, cmd);
-	else if (strcmp(cmd->name, "send") == 0 && nargs == 2 && strcmp(argv[2], "-") == 0)
+	else if ((cmd->flags & CMDTAB_DATA) && nargs == 2 && strcmp(argv[2], "-") == 0)
 		status = ctl_send_stdin(&c, cmd, argv[1]);
 	else {
 		ctl_build_request(cmd, argc, argv, req, sizeof(req));

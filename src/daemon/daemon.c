@@ -11,10 +11,8 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
-#include "control/control.h"
 #include "daemon/daemon.h"
 #include "link/link.h"
-#include "control/metrics.h"
 #include "modem/modem.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -67,16 +65,16 @@ daemon_free_links(struct daemon *d)
 	d->n_links = 0;
 }
 
-/* The sink the modem and the links report to: events go to the control
- * socket's monitor clients, state changes to systemd's STATUS=. */
+/* The sink the modem and the links report to: events go up to the
+ * listener (the control socket's monitor clients), state changes to
+ * systemd's STATUS=. */
 static void
 daemon_on_event(void *arg, enum proto_event ev, const char *line)
 {
 	struct daemon *d = arg;
 
-	(void)ev;
-	if (d->control != NULL)
-		control_broadcast(d->control, line);
+	if (d->up != NULL && d->up->event != NULL)
+		d->up->event(d->up->arg, ev, line);
 }
 
 static void
@@ -113,8 +111,13 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	    getenv("STATE_DIRECTORY") : LOCALSTATEDIR "/lib/cellsock");
 	daemon_links_from_conf(d, conf);
 	d->modem = modem_new(d);
-	d->metrics = metrics_new(d);
 	return d;
+}
+
+void
+daemon_set_listener(struct daemon *d, const struct notify *up)
+{
+	d->up = up;
 }
 
 void
@@ -122,8 +125,6 @@ daemon_free(struct daemon *d)
 {
 	if (d == NULL)
 		return;
-	metrics_free(d->metrics);
-	control_free(d->control);
 	daemon_free_links(d);
 	modem_free(d->modem);
 	if (d->ev_sigterm != NULL) {
@@ -213,7 +214,6 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 	conf_free(d->conf);
 	d->conf = conf;
 	d->reloads++;
-	metrics_reconfigure(d->metrics);
 	if (d->autostart)
 		for (int i = 0; i < d->n_links; i++)
 			if (d->link[i]->state == LINK_IDLE && !d->link[i]->stopped)

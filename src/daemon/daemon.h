@@ -1,5 +1,6 @@
-/* The daemon context: one event_base, the running configuration, the
- * control socket and per-link status. Passed down explicitly; no globals. */
+/* The daemon context: one event_base, the running configuration, the modem
+ * and the links. Passed down explicitly; no globals. It knows nothing of
+ * the control socket above it: its news goes to the listener main.c sets. */
 #ifndef CELLSOCK_DAEMON_H
 #define CELLSOCK_DAEMON_H
 
@@ -13,9 +14,7 @@
 
 struct event_base;
 struct event;
-struct control;
 struct link;
-struct metrics;
 struct modem;
 
 struct daemon {
@@ -25,7 +24,6 @@ struct daemon {
 	char *socket_path;	/* -s, overrides control.socket */
 	char *state_dir;	/* $STATE_DIRECTORY or LOCALSTATEDIR/lib/cellsock */
 	int verbose;		/* -v count */
-	struct control *control;
 	struct event *ev_sigterm, *ev_sigint, *ev_sighup, *ev_watchdog;
 	struct modem *modem;
 	struct link *link[CONF_MAX_LINKS];	/* in configuration order */
@@ -35,13 +33,16 @@ struct daemon {
 	time_t started;
 	uint64_t reloads;
 	int stopping;
-	struct metrics *metrics;	/* the textfile writer */
 	struct notify news;		/* what the modem and links report to */
+	const struct notify *up;	/* who hears the daemon's events; NULL: nobody */
 };
 
 /* Create the daemon around a loaded configuration; takes ownership of conf. */
 struct daemon *daemon_new(struct event_base *base, struct conf *conf, const char *conf_path);
 void daemon_free(struct daemon *d);
+/* Who hears the events of the daemon, its modem and its links (monitor
+ * clients, above); up is the caller's and must outlive d. */
+void daemon_set_listener(struct daemon *d, const struct notify *up);
 /* Install signal handlers, the watchdog timer and the READY notification,
  * open the modem and start the links. */
 void daemon_start(struct daemon *d);

@@ -1,6 +1,9 @@
 /* cellsockd: keeps TCP connections alive through a cellular modem's own
- * TCP/IP stack. Modules are set up here in a fixed order and torn down in
- * reverse (chrony main.c discipline). */
+ * TCP/IP stack. This is the composition root: it creates the daemon (modem
+ * and links) and, above it, the control socket, its commands and the
+ * metrics textfile, and wires the daemon's news up to them. Modules are set
+ * up here in a fixed order and torn down in reverse (chrony main.c
+ * discipline). */
 #include "config.h"
 
 #include <getopt.h>
@@ -12,9 +15,12 @@
 #include <event2/event.h>
 
 #include "conf/conf.h"
+#include "control/cmd.h"
 #include "control/control.h"
+#include "control/metrics.h"
 #include "daemon/daemon.h"
 #include "log.h"
+#include "notify.h"
 #include "xmalloc.h"
 
 struct options {
@@ -23,6 +29,14 @@ struct options {
 	int verbose;
 	const char *conf_path;
 	const char *socket_path;
+};
+
+/* What sits above the daemon, wired here. */
+struct top {
+	struct control *control;
+	struct metrics *metrics;	/* the textfile writer */
+	struct cmd_server cmds;		/* what the commands act on */
+	struct notify up;		/* the daemon's news, heard here */
 };
 
 static void __attribute__((noreturn))
@@ -92,10 +106,41 @@ detach_unless_supervised(const struct options *o)
 	log_to_syslog();
 }
 
+/* The daemon's events go to the monitor clients; a reload may move the
+ * metrics textfile. */
+static void
+top_on_event(void *arg, enum proto_event ev, const char *line)
+{
+	struct top *t = arg;
+
+	control_broadcast(t->control, line);
+	if (ev == EV_CONFIG_RELOADED)
+		metrics_reconfigure(t->metrics);
+}
+
+/* Open the control socket with the commands behind it, start the metrics
+ * writer and listen to the daemon. -1 when the socket cannot be opened. */
+static int
+top_init(struct top *t, struct daemon *d, const char *sock)
+{
+	const struct conf_control *cc = &d->conf->control;
+
+	t->cmds.d = d;
+	t->control = control_init(d->base, sock, cc->group, cc->mode, cmd_serve, &t->cmds);
+	if (t->control == NULL)
+		return -1;
+	t->cmds.control = t->control;
+	t->metrics = metrics_new(d);
+	t->up = (struct notify){ .event = top_on_event, .arg = t };
+	daemon_set_listener(d, &t->up);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	struct top top = { 0 };
 	struct event_base *base;
 	struct daemon *d;
 	struct conf *conf;
@@ -119,8 +164,7 @@ main(int argc, char **argv)
 	if (o.socket_path != NULL)
 		d->socket_path = xstrdup(o.socket_path);
 	sock = o.socket_path ? o.socket_path : conf->control.socket;
-	d->control = control_init(d, sock, conf->control.group, conf->control.mode);
-	if (d->control == NULL) {
+	if (top_init(&top, d, sock) == -1) {
 		log_errorx("cannot open the control socket %s", sock);
 		daemon_free(d);
 		event_base_free(base);
@@ -128,7 +172,9 @@ main(int argc, char **argv)
 	}
 	daemon_start(d);
 	event_base_dispatch(base);
+	metrics_free(top.metrics);
 	daemon_free(d);
+	control_free(top.control);
 	event_base_free(base);
 	log_info("stopped");
 	return 0;

@@ -2,7 +2,7 @@
 """Black-box: the real cellsockd on a private socket, driven by the real
 cellsockctl: status/links/version/log-level in text and JSON, exit codes,
 monitor events, SIGHUP reload (good and bad), protocol abuse, a second
-instance refused, socket activation, sd_notify messages, SIGTERM."""
+instance refused, a file that is not a socket left alone, socket activation, sd_notify messages, SIGTERM."""
 
 import grp
 import json
@@ -163,6 +163,34 @@ def check_second_instance(d):
     t.check(d.ctl("status")[0] == 0, "the first instance still answers")
 
 
+def check_not_a_socket():
+    """Issue #16: a regular file at the control socket path (-s and -f
+    swapped, or control.socket naming a file) is left alone, and the daemon
+    refuses to start with a message that says why."""
+    def start(sock):
+        try:
+            return subprocess.run([CELLSOCKD, "-d", "-f", d.conf, "-s", sock], capture_output=True, timeout=5)
+        except subprocess.TimeoutExpired as e:  # it started: the bug
+            return subprocess.CompletedProcess(e.cmd, 0, e.stdout or b"", e.stderr or b"")
+
+    d = Daemon()
+    try:
+        victim = os.path.join(d.dir, "precious.txt")
+        with open(victim, "w") as f:
+            f.write("keep me\n")
+        p = start(victim)
+        err = p.stderr.decode()
+        t.check(p.returncode != 0, "a regular file at the socket path: the daemon does not start")
+        t.check("is not a socket" in err and victim in err,
+                "a regular file at the socket path: the message names it (%s)" % err.strip().splitlines()[-1:])
+        with open(victim) as f:
+            t.check(f.read() == "keep me\n", "a regular file at the socket path is not deleted")
+        p = start(d.conf)
+        t.check(p.returncode != 0 and os.path.exists(d.conf), "-s naming the configuration file keeps the file")
+    finally:
+        d.cleanup()
+
+
 def check_permissions():
     if os.geteuid() != 0:
         print("# permission checks skipped: not root")
@@ -271,6 +299,7 @@ def main():
         check_second_instance(d)
         rc = d.stop()
         t.check(rc == 0, "SIGTERM stops the daemon cleanly (exit 0)")
+    check_not_a_socket()
     check_permissions()
     check_notify_and_stop()
     check_socket_activation()

@@ -1,4 +1,5 @@
-/* Command table: permissions decided from flags, usage checks, replies. */
+/* Command table: one handler per entry of the shared table, permissions
+ * decided from flags, usage checks, replies. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "cmdtab.h"
 #include "control/cmd.h"
 #include "conf/conf.h"
 #include "daemon/daemon.h"
@@ -91,8 +93,8 @@ test_every_reply_is_terminated(void **state)
 	static char buf[65536];
 	char line[128];
 
-	for (int i = 0; i < cmd_table_size; i++) {
-		const struct cmd_entry *e = &cmd_table[i];
+	for (int i = 0; i < CMDTAB_COUNT; i++) {
+		const struct cmdtab_entry *e = &cmdtab[i];
 		snprintf(line, sizeof(line), "%s%s", e->name, e->min_args > 0 ? " server x" : "");
 		if (e->max_args >= 0 && e->min_args == 1)
 			snprintf(line, sizeof(line), "%s server", e->name);
@@ -112,29 +114,77 @@ test_every_reply_is_terminated(void **state)
 static void
 test_permissions_from_flags(void **state)
 {
-	const struct cmd_peer nobody = { 0, 0 }, member = { 0, 1 }, root = { 1, 1 };
+	const struct cmdtab_peer nobody = { 0, 0 }, member = { 0, 1 }, root = { 1, 1 };
 
-	for (int i = 0; i < cmd_table_size; i++) {
-		const struct cmd_entry *e = &cmd_table[i];
-		assert_true(cmd_permitted(e, &root, 1));
-		if (e->flags & CMD_ROOT) {
-			assert_false(cmd_permitted(e, &member, 1));
-			assert_false(cmd_permitted(e, &nobody, 1));
-		} else if (e->flags & CMD_PRIV) {
-			assert_true(cmd_permitted(e, &member, 1));
-			assert_false(cmd_permitted(e, &nobody, 1));
-		} else if (e->flags & CMD_PRIV_ARGS) {
-			assert_true(cmd_permitted(e, &nobody, 0));
-			assert_false(cmd_permitted(e, &nobody, 1));
+	for (int i = 0; i < CMDTAB_COUNT; i++) {
+		const struct cmdtab_entry *e = &cmdtab[i];
+		assert_true(cmdtab_permitted(e, &root, 1));
+		if (e->flags & CMDTAB_ROOT) {
+			assert_false(cmdtab_permitted(e, &member, 1));
+			assert_false(cmdtab_permitted(e, &nobody, 1));
+		} else if (e->flags & CMDTAB_PRIV) {
+			assert_true(cmdtab_permitted(e, &member, 1));
+			assert_false(cmdtab_permitted(e, &nobody, 1));
+		} else if (e->flags & CMDTAB_PRIV_ARGS) {
+			assert_true(cmdtab_permitted(e, &nobody, 0));
+			assert_false(cmdtab_permitted(e, &nobody, 1));
 		} else
-			assert_true(cmd_permitted(e, &nobody, 1));
+			assert_true(cmdtab_permitted(e, &nobody, 1));
 	}
 	/* the contract of PRODUCT.md */
-	assert_true(cmd_find("at")->flags & CMD_ROOT);
-	assert_true(cmd_find("connect")->flags & CMD_PRIV);
-	assert_true(cmd_find("reload")->flags & CMD_PRIV);
-	assert_int_equal(cmd_find("status")->flags, CMD_READ);
-	assert_int_equal(cmd_find("monitor")->flags, CMD_READ);
+	assert_true(cmdtab_find("at")->flags & CMDTAB_ROOT);
+	assert_true(cmdtab_find("connect")->flags & CMDTAB_PRIV);
+	assert_true(cmdtab_find("reload")->flags & CMDTAB_PRIV);
+	assert_true(cmdtab_find("log-level")->flags & CMDTAB_PRIV_ARGS);
+	assert_int_equal(cmdtab_find("status")->flags, CMDTAB_READ);
+	assert_int_equal(cmdtab_find("monitor")->flags, CMDTAB_READ | CMDTAB_STREAM);
+	for (int i = 0; i < CMDTAB_COUNT; i++)
+		assert_int_equal(cmdtab[i].flags & (CMDTAB_PRIV | CMDTAB_PRIV_ARGS | CMDTAB_ROOT),
+		    !strcmp(cmdtab[i].name, "at") ? CMDTAB_ROOT :
+		    !strcmp(cmdtab[i].name, "log-level") ? CMDTAB_PRIV_ARGS :
+		    strstr(" connect disconnect reconnect send reset reload ", cmdtab[i].name) ?
+		    CMDTAB_PRIV : CMDTAB_READ);
+}
+
+/* Every entry of the shared table has its handler, and there is no other:
+ * the table is indexed by its ids and names are unique. */
+static void
+test_handlers_cover_table(void **state)
+{
+	for (int i = 0; i < CMDTAB_COUNT; i++) {
+		assert_int_equal(cmdtab[i].id, i);
+		assert_non_null(cmdtab[i].name);
+		assert_non_null(cmdtab[i].args);
+		assert_non_null(cmdtab[i].help);
+		assert_non_null(cmd_handler_of(cmdtab[i].id));
+		assert_ptr_equal(cmdtab_find(cmdtab[i].name), &cmdtab[i]);
+		for (int j = 0; j < i; j++)
+			assert_ptr_not_equal(cmd_handler_of(cmdtab[j].id), cmd_handler_of(cmdtab[i].id));
+	}
+	assert_null(cmd_handler_of(CMDTAB_COUNT));
+	assert_null(cmdtab_find("frobnicate"));
+}
+
+/* help answers one record per entry of the table, in its order. */
+static void
+test_help_is_the_table(void **state)
+{
+	struct fixture *f = *state;
+	static char buf[65536];
+	char want[256], args[128];
+	const char *p;
+
+	p = run(f, "help", 0, 0, buf, sizeof(buf));
+	for (int i = 0; i < CMDTAB_COUNT; i++) {
+		proto_value_encode(cmdtab[i].args, args, sizeof(args));
+		snprintf(want, sizeof(want), "command name=%s args=%s privileged=%s help=",
+		    cmdtab[i].name, args, cmdtab_privilege(&cmdtab[i]));
+		assert_true(strncmp(p, want, strlen(want)) == 0);
+		p = strchr(p, '\n') + 1;
+	}
+	assert_string_equal(p, "OK\n");
+	assert_non_null(strstr(buf, "command name=at args=COMMAND privileged=root help="));
+	assert_non_null(strstr(buf, "command name=links args= privileged=no help=one%20row%20per%20link\n"));
 }
 
 static void
@@ -223,6 +273,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_reply_is_terminated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_permissions_from_flags, setup, teardown),
+		cmocka_unit_test(test_handlers_cover_table),
+		cmocka_unit_test_setup_teardown(test_help_is_the_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unprivileged_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_usage_and_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links_and_status, setup, teardown),
