@@ -8,3 +8,10 @@ src_common_libcommon_a_SOURCES = \
 	src/common/notify.c src/common/notify.h \
 	src/common/cmdtab.c src/common/cmdtab.h \
 	src/common/sockpath.c src/common/sockpath.h
+
+# The shared stale-socket check (used by the control socket and the relay).
+check_PROGRAMS += tests/unit/test_sockpath
+TESTS += tests/unit/test_sockpath
+tests_unit_test_sockpath_SOURCES = tests/unit/test_sockpath.c
+tests_unit_test_sockpath_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_sockpath_LDADD = src/common/libcommon.a $(CMOCKA_LIBS)

@@ -378,7 +378,6 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 
 /* A raw AT command waiting for its answer on behalf of one client. */
 struct cmd_at_pending {
-	struct daemon *d;
 	struct control *control;
 	uint64_t client;
 };
@@ -388,7 +387,7 @@ cmd_at_done(const struct at_response *r, void *arg)
 {
 	struct cmd_at_pending *p = arg;
 	struct evbuffer *out = evbuffer_new();
-	struct cmd_ctx ctx = { .d = p->d, .out = out };
+	struct cmd_ctx ctx = { .control = p->control, .out = out };
 	char esc[1024];
 
 	for (size_t i = 0; i < r->n_lines; i++) {
@@ -416,19 +415,18 @@ static void
 cmd_at(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct at_command c = { .cmd = proto_rest(req, 1) };
-	struct modem *m = ctx->d->modem;
+	struct at *at = ctx->d->modem != NULL ? modem_at(ctx->d->modem) : NULL;
 	struct cmd_at_pending *p;
 
-	if (m == NULL || m->at == NULL) {
+	if (at == NULL) {
 		cmd_err(ctx, ERR_NOT_AVAILABLE, "the modem port is not open");
 		return;
 	}
 	p = xcalloc(1, sizeof(*p));
-	p->d = ctx->d;
 	p->control = ctx->control;
 	p->client = ctx->client;
 	log_info("raw AT command from the control socket");
-	if (at_submit(m->at, &c, cmd_at_done, p, free) == 0) {
+	if (at_submit(at, &c, cmd_at_done, p, free) == 0) {
 		free(p);
 		cmd_err(ctx, ERR_BUSY, "the AT queue refused the command (full, or not a valid command line)");
 		return;
