@@ -234,6 +234,7 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 	}
 }
 
+/* Feed one event to the FSM: run the row's action, then enter its state. */
 void
 link_event(struct link *l, enum link_event ev)
 {
@@ -250,6 +251,7 @@ link_event(struct link *l, enum link_event ev)
 		link_enter(l, (enum link_state)next, ev);
 }
 
+/* A new link in idle, with its timers and its relay (data path). */
 void
 link_init(struct link *l, const struct link_env *env, int index,
     const struct conf_link *conf)
@@ -274,6 +276,7 @@ link_init(struct link *l, const struct link_env *env, int index,
 	l->relay = relay_new(l);
 }
 
+/* Free the timers and the relay; the struct itself is the caller's. */
 void
 link_free(struct link *l)
 {
@@ -463,6 +466,8 @@ act_close_step(struct link *l)
 
 /* ---- reload ---- */
 
+/* Reload: a moved socket is closed on the modem, a changed server or
+ * socket takes effect through a reconnect. */
 void
 link_reconfigure(struct link *l, const struct link_env *env, const struct conf_link *conf)
 {
@@ -495,6 +500,8 @@ link_drained(void *owner)
 	free(l);
 }
 
+/* The link left the configuration: close its socket, free it once the
+ * last reply for it has come. */
 void
 link_forget(struct link *l)
 {

@@ -20,6 +20,7 @@
 #define IDLE_GROW 1.25
 #define IDLE_MARGIN 0.8
 
+/* The idle period in force, and how it is being learned. */
 double
 link_idle_period(const struct link *l)
 {
@@ -87,6 +88,7 @@ link_idle_load(struct link *l)
 	fclose(f);
 }
 
+/* Keep the period within idle_min..idle_max. */
 static void
 link_idle_clamp(struct link *l)
 {
@@ -98,6 +100,7 @@ link_idle_clamp(struct link *l)
 		l->idle.cur = k->idle_max;
 }
 
+/* Fixed, or learning from idle_min or what an earlier run kept. */
 void
 link_idle_init(struct link *l)
 {

@@ -33,6 +33,7 @@ static void link_on_reply_timeout(evutil_socket_t fd, short what, void *arg);
 static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
 static void link_check_start(struct link *l);
 
+/* The timers of the idle period, the probe reply and the connect check. */
 void
 link_keepalive_init(struct link *l, struct event_base *base)
 {
@@ -59,6 +60,7 @@ link_keepalive_arm(struct link *l)
 	evtimer_add(l->ka.ev_idle, &tv);
 }
 
+/* Entering up: nothing sent or missed yet; check, then the idle period. */
 void
 link_keepalive_start(struct link *l)
 {
@@ -94,6 +96,7 @@ link_dead_quiet(struct link *l, enum dead_cause cause, const char *why)
 	    dead_cause_names[cause], (double)quiet / 1000.0);
 }
 
+/* The connection died: record it and feed LEV_DEAD (up or connecting). */
 void
 link_dead(struct link *l, enum dead_cause cause, const char *why)
 {
@@ -105,6 +108,7 @@ link_dead(struct link *l, enum dead_cause cause, const char *why)
 
 /* ---- data: the relay reads it ---- */
 
+/* SRING: a sign of life; the relay reads the data. */
 void
 link_data(struct link *l, long pending)
 {
@@ -178,6 +182,7 @@ link_on_send_failed_check(void *owner, const struct dialect_reply *r)
 	link_dead(l, CAUSE_MODEM_ERROR, "the module refused to send on an open socket");
 }
 
+/* A send was refused: read the socket status to learn why. */
 void
 link_send_failed(struct link *l)
 {
@@ -185,6 +190,8 @@ link_send_failed(struct link *l)
 		LINK_OP(l, link_on_send_failed_check, sock_status, l->conf->socket);
 }
 
+/* NO CARRIER: named sockets with a known cause die at once; otherwise ask
+ * the module which socket closed and why. */
 void
 link_remote_closed(struct link *l, int named, enum sock_closure closure)
 {
@@ -200,6 +207,7 @@ link_remote_closed(struct link *l, int named, enum sock_closure closure)
 
 /* ---- probes ---- */
 
+/* The probe went out: count it and wait keepalive.timeout for a reply. */
 static void
 link_on_probe_sent(void *owner, const struct dialect_reply *r)
 {
@@ -215,6 +223,7 @@ link_on_probe_sent(void *owner, const struct dialect_reply *r)
 	evtimer_add(l->ka.ev_reply, &tv);
 }
 
+/* Send the configured probe over a quiet link. */
 static void
 link_probe_send(struct link *l)
 {
@@ -300,6 +309,7 @@ link_probe_answered(struct link *l, int matched)
 	evtimer_del(l->ka.ev_reply);
 }
 
+/* Inbound bytes: a sign of life; strip a probe's reply (see link.h). */
 size_t
 link_inbound(struct link *l, const uint8_t *data, size_t len)
 {
@@ -381,6 +391,7 @@ link_on_check_timer(evutil_socket_t fd, short what, void *arg)
 		LINK_OP(l, link_on_check_info, sock_info, l->conf->socket);
 }
 
+/* The check's probe went out: poll #SI for its acknowledgement. */
 static void
 link_on_check_sent(void *owner, const struct dialect_reply *r)
 {
@@ -414,6 +425,7 @@ link_check_start(struct link *l)
 
 /* ---- bounds and cost ---- */
 
+/* Detection bounds (cellsockd.conf(5)) and the #SI poll interval. */
 double
 link_bound_idle(const struct link *l)
 {
@@ -436,6 +448,7 @@ link_ack_poll_interval(const struct link *l)
 	return p < 0.25 ? 0.25 : p > 2.0 ? 2.0 : p;
 }
 
+/* Probe cost: bytes on air per day at the current idle period. */
 double
 link_probe_bytes_per_day(const struct link *l)
 {

@@ -65,6 +65,7 @@ link_on_verify(void *owner, const struct dialect_reply *r)
 	link_dial_failed(l, DIAL_ERR_OTHER, r);
 }
 
+/* The dial answered: on success verify the socket's state. */
 static void
 link_on_dial(void *owner, const struct dialect_reply *r)
 {
@@ -98,6 +99,7 @@ link_on_stale_check(void *owner, const struct dialect_reply *r)
 	l->fire(l, LEV_TIMER);
 }
 
+/* The socket is configured: check that it is not open already. */
 static void
 link_on_configured(void *owner, const struct dialect_reply *r)
 {
@@ -125,6 +127,7 @@ link_wait_before_dial_ms(const struct link *l)
 	return quiet;
 }
 
+/* Run the connecting sub-step in l->step (the FSM's LEV_TIMER). */
 void
 link_steps_connect(struct link *l)
 {
@@ -192,6 +195,7 @@ link_on_close_poll(void *owner, const struct dialect_reply *r)
 	link_timer_ms(l, LINK_POLL_MS);
 }
 
+/* #SH answered (whatever it said): poll until the socket reads closed. */
 static void
 link_on_close(void *owner, const struct dialect_reply *r)
 {
@@ -203,6 +207,7 @@ link_on_close(void *owner, const struct dialect_reply *r)
 	l->fire(l, LEV_TIMER);
 }
 
+/* Run the closing sub-step in l->step, once the modem has an engine. */
 void
 link_steps_close(struct link *l)
 {
@@ -230,6 +235,7 @@ link_on_forgotten(const struct dialect_reply *r, void *arg)
 	(void)arg;
 }
 
+/* Close a socket no link follows any more; the quiet time applies. */
 void
 link_close_orphan(struct link *l, int connid)
 {
