@@ -163,10 +163,10 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	    cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent",
 	    l->attempts, link_backoff_left(l), (unsigned long long)l->connects,
 	    (unsigned long long)l->failures, link_deaths(l) ? dead_cause_names[l->cause] : "",
-	    link_idle_period(l), link_idle_mode_name(l), link_bound_idle(l), link_bound_busy(l), (unsigned long long)l->probes_sent,
-	    (unsigned long long)l->probes_answered, (unsigned long long)l->rtt_last_ms,
-	    (unsigned long long)(l->probes_answered ? l->rtt_sum_ms / l->probes_answered : 0),
-	    (unsigned long long)l->probe_bytes, link_probe_bytes_per_day(l), err);
+	    link_idle_period(l), link_idle_mode_name(l), link_bound_idle(l), link_bound_busy(l), (unsigned long long)l->ka.probes_sent,
+	    (unsigned long long)l->ka.probes_answered, (unsigned long long)l->ka.rtt_last_ms,
+	    (unsigned long long)(l->ka.probes_answered ? l->ka.rtt_sum_ms / l->ka.probes_answered : 0),
+	    (unsigned long long)l->ka.probe_bytes, link_probe_bytes_per_day(l), err);
 }
 
 /* The "modem ..." record: identity, SIM, registration, signal, escalation. */

@@ -301,19 +301,19 @@ metrics_render_link_probes(struct daemon *d, struct evbuffer *out)
 
 	metrics_family(out, "cellsock_link_probes_sent_total", "counter",
 	    "Keepalive probes sent (the connect check included).");
-	METRICS_PER_LINK(d, out, "cellsock_link_probes_sent_total", lk->probes_sent);
+	METRICS_PER_LINK(d, out, "cellsock_link_probes_sent_total", lk->ka.probes_sent);
 	metrics_family(out, "cellsock_link_probes_answered_total", "counter",
 	    "Keepalive probes answered by the configured reply.");
-	METRICS_PER_LINK(d, out, "cellsock_link_probes_answered_total", lk->probes_answered);
+	METRICS_PER_LINK(d, out, "cellsock_link_probes_answered_total", lk->ka.probes_answered);
 	metrics_family(out, "cellsock_link_probe_bytes_total", "counter",
 	    "Probe and reply payload bytes.");
-	METRICS_PER_LINK(d, out, "cellsock_link_probe_bytes_total", lk->probe_bytes);
+	METRICS_PER_LINK(d, out, "cellsock_link_probe_bytes_total", lk->ka.probe_bytes);
 	metrics_family(out, "cellsock_link_probe_rtt_seconds", "gauge",
 	    "Round-trip time of the last answered probe.");
 	for (i = 0; i < d->n_links; i++) {
 		l = (struct metrics_label){ "link", d->link[i]->name };
 		metrics_f64(out, "cellsock_link_probe_rtt_seconds", &l, 1,
-		    (double)d->link[i]->rtt_last_ms / 1000.0);
+		    (double)d->link[i]->ka.rtt_last_ms / 1000.0);
 	}
 	metrics_family(out, "cellsock_link_probe_bytes_per_day", "gauge",
 	    "Estimated bytes on air per day for probes at the current interval.");

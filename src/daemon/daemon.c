@@ -26,6 +26,11 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 {
 	struct link *old[CONF_MAX_LINKS] = { 0 };
 	int n_old = d->n_links;
+	const struct link_env env = {
+		.base = d->base, .modem = d->modem, .news = &d->news,
+		.state_dir = d->state_dir, .rng = &d->rng, .cid = conf->network.cid,
+		.conf = &d->conf, .stopping = &d->stopping,
+	};
 
 	memcpy(old, d->link, sizeof(old));
 	memset(d->link, 0, sizeof(d->link));
@@ -39,9 +44,9 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 			}
 		if (l == NULL) {
 			l = xcalloc(1, sizeof(*l));
-			link_init(l, d, i, c, &d->rng);
+			link_init(l, &env, i, c);
 		} else
-			link_reconfigure(l, c);
+			link_reconfigure(l, &env, c);
 		l->index = i;
 		d->link[i] = l;
 	}
@@ -109,8 +114,8 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	backoff_rng_seed(&d->rng, daemon_seed());
 	d->state_dir = xstrdup(getenv("STATE_DIRECTORY") && *getenv("STATE_DIRECTORY") ?
 	    getenv("STATE_DIRECTORY") : LOCALSTATEDIR "/lib/cellsock");
+	d->modem = modem_new(d);	/* before the links: they hold it */
 	daemon_links_from_conf(d, conf);
-	d->modem = modem_new(d);
 	return d;
 }
 

@@ -4,6 +4,7 @@
 #ifndef CELLSOCK_LINK_H
 #define CELLSOCK_LINK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -13,8 +14,10 @@
 #include "dialect/opslot.h"
 #include "proto.h"
 
-struct daemon;
+struct conf;
 struct event;
+struct event_base;
+struct modem;
 struct conf_link;
 struct relay;
 
@@ -37,9 +40,52 @@ enum link_event {
 
 extern const char *const link_event_names[LEV_COUNT];
 
+/* What a link needs from its owner, handed in at link_init and renewed by
+ * link_reconfigure: the link never names the daemon. */
+struct link_env {
+	struct event_base *base;
+	struct modem *modem;		/* socket commands, quiet time, escalation */
+	const struct notify *news;	/* link-state and link-dead events, STATUS= */
+	const char *state_dir;		/* where idle = "auto" keeps what it learned */
+	struct backoff_rng *rng;	/* jitter for the reconnect backoff */
+	int cid;			/* network.cid: the context sockets use */
+	/* For the relay this link creates (relay.c reads them through the link). */
+	struct conf *const *conf;	/* the running configuration (control.mode/group) */
+	const int *stopping;		/* the daemon is stopping */
+};
+
+/* Keepalive (link_keepalive.c): the idle wake-up, probes, the connect check. */
+struct link_keepalive {
+	struct event *ev_check;		/* connect check: #SI polls after the probe */
+	struct event *ev_idle;		/* keepalive.idle without inbound data */
+	struct event *ev_reply;		/* keepalive.timeout for a probe's reply */
+	uint64_t own_sent;		/* bytes the link itself sent on this
+					 * connection (probes): #SI counts them */
+	int probe_out;			/* a probe waits for its reply */
+	unsigned missed;		/* probes unanswered in a row */
+	uint64_t probe_sent_ms;
+	double probe_idle;		/* the idle period before the probe in flight */
+	uint64_t check_deadline_ms;
+	uint64_t check_acked;		/* ack_waiting seen at the last poll */
+	/* accounting */
+	uint64_t probes_sent, probes_answered, probe_bytes;
+	uint64_t rtt_last_ms, rtt_sum_ms;
+};
+
+/* idle = "auto" (link_idle.c): the idle period in use and how it is learned. */
+enum link_idle_mode { IDLE_FIXED, IDLE_LEARNING, IDLE_SETTLED };
+
+struct link_idle {
+	double cur;
+	enum link_idle_mode mode;
+};
+
 struct link {
-	struct daemon *d;
-	const struct notify *news;	/* link-state and link-dead events */
+	struct link_env env;
+	const struct notify *news;	/* link-state and link-dead events (env.news) */
+	/* How the lower link files (steps, keepalive) feed the FSM without
+	 * naming link.c: link_event. */
+	void (*fire)(struct link *l, enum link_event ev);
 	int index;
 	const struct conf_link *conf;
 	char name[64];
@@ -49,7 +95,7 @@ struct link {
 	int want_up;			/* should be connected */
 	int stopped;			/* the operator disconnected it: stays idle */
 	int after_close;		/* what LEV_CLOSED leads to: enum link_state */
-	int step;			/* sub-step of connecting/closing */
+	int step;			/* sub-step of connecting/closing (link_steps.c) */
 	struct opslots ops;		/* replies from an older state are dropped */
 	struct event *ev_timer;		/* backoff, quiet time, status polls */
 	struct event *ev_stable;	/* up for reconnect.stable seconds */
@@ -64,33 +110,20 @@ struct link {
 	enum dead_cause cause;		/* of the last death */
 	enum dial_error dial_error;
 	uint64_t last_alive_ms;		/* last sign of life */
-	struct relay *relay;		/* the data path (relay.c) */
-	uint64_t own_sent;		/* bytes the link itself sent on this
-					 * connection (probes): #SI counts them */
-	struct event *ev_check;		/* connect check: #SI polls after the probe */
-	struct event *ev_idle;		/* keepalive.idle without inbound data */
-	struct event *ev_reply;		/* keepalive.timeout for a probe's reply */
-	int probe_out;			/* a probe waits for its reply */
-	unsigned missed;		/* probes unanswered in a row */
-	uint64_t probe_sent_ms;
-	/* keepalive accounting */
-	uint64_t probes_sent, probes_answered, probe_bytes;
-	uint64_t rtt_last_ms, rtt_sum_ms;
-	/* idle = "auto": the idle period in use and how it is being learned */
-	double idle_cur;
-	enum { IDLE_FIXED, IDLE_LEARNING, IDLE_SETTLED } idle_mode;
-	double probe_idle;		/* the idle period before the probe in flight */
-	uint64_t check_deadline_ms;
-	uint64_t check_acked;		/* ack_waiting seen at the last poll */
 	int verified;			/* something sent on this connection was acked */
+	struct relay *relay;		/* the data path (relay.c) */
+	struct link_keepalive ka;
+	struct link_idle idle;
 	char last_error[256];
 };
 
-void link_init(struct link *l, struct daemon *d, int index, const struct conf_link *conf,
-    struct backoff_rng *rng);
+/* Set up a link (state idle) with what it needs from its owner. */
+void link_init(struct link *l, const struct link_env *env, int index,
+    const struct conf_link *conf);
 void link_free(struct link *l);
-/* A reload kept this link: follow its new configuration. */
-void link_reconfigure(struct link *l, const struct conf_link *conf);
+/* A reload kept this link: follow its new configuration and environment. */
+void link_reconfigure(struct link *l, const struct link_env *env,
+    const struct conf_link *conf);
 /* The link left the configuration: close its modem socket, free timers. */
 void link_forget(struct link *l);
 /* Feed one event to the FSM. */

@@ -142,7 +142,7 @@ relay_keeps_window(const struct relay *r)
 static struct modem *
 relay_modem(const struct relay *r)
 {
-	struct modem *m = r->l->d->modem;
+	struct modem *m = r->l->env.modem;
 
 	if (m == NULL || m->state != MODEM_READY || m->at == NULL)
 		return NULL;
@@ -618,7 +618,7 @@ static void
 relay_recv_issue(struct relay *r, struct modem *m)
 {
 	struct opslot *slot;
-	size_t space = relay_rx_space(r), max = r->l->d->modem->ops->max_read;
+	size_t space = relay_rx_space(r), max = r->l->env.modem->ops->max_read;
 
 	if (space == 0)
 		return;		/* paused: the client's reads resume it */
@@ -831,7 +831,7 @@ relay_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr 
 		relay_refuse(r, fd);
 		return;
 	}
-	r->client = bufferevent_socket_new(r->l->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	r->client = bufferevent_socket_new(r->l->env.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (r->client == NULL) {
 		log_warnx("link %s: cannot set up the local client", r->l->name);
 		evutil_closesocket(fd);
@@ -925,7 +925,7 @@ relay_unix_stale(const char *path)
 static void
 relay_unix_perms(const struct relay *r, const char *path)
 {
-	const struct conf_control *cc = &r->l->d->conf->control;
+	const struct conf_control *cc = &(*r->l->env.conf)->control;
 	struct group *gr;
 
 	if (chmod(path, cc->mode) == -1)
@@ -974,7 +974,7 @@ relay_tcp_listener(struct relay *r, const char *addr, int port)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE;
-	struct event_base *base = r->l->d->base;
+	struct event_base *base = r->l->env.base;
 
 	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
 		sin.sin_port = htons((uint16_t)port);
@@ -1006,7 +1006,7 @@ relay_listen(struct relay *r)
 	if (c->local_kind == CONF_LOCAL_TCP)
 		r->listener = relay_tcp_listener(r, c->local_addr, c->local_port);
 	else if ((fd = relay_unix_bind(r, c->local_path)) != -1 &&
-	    (r->listener = evconnlistener_new(r->l->d->base, relay_on_accept, r, flags,
+	    (r->listener = evconnlistener_new(r->l->env.base, relay_on_accept, r, flags,
 	    RELAY_BACKLOG, fd)) == NULL)
 		close(fd);
 	if (r->listener == NULL) {
@@ -1054,7 +1054,7 @@ relay_engine_gone(struct relay *r)
 static void
 relay_engine_check(struct relay *r)
 {
-	struct modem *m = r->l->d->modem;
+	struct modem *m = r->l->env.modem;
 
 	if (!relay_busy(r))
 		return;
@@ -1232,7 +1232,7 @@ struct relay *
 relay_new(struct link *l)
 {
 	struct relay *r = xcalloc(1, sizeof(*r));
-	struct event_base *base = l->d->base;
+	struct event_base *base = l->env.base;
 
 	r->l = l;
 	r->news = l->news;
@@ -1290,8 +1290,8 @@ relay_free(struct relay *r)
 	evbuffer_free(r->window);
 	evbuffer_free(r->rxq);
 	free(r->local);
-	m = r->l->d->modem;
-	if (relay_busy(r) && !r->l->d->stopping && m != NULL && m->at != NULL &&
+	m = r->l->env.modem;
+	if (relay_busy(r) && !*r->l->env.stopping && m != NULL && m->at != NULL &&
 	    m->opens == r->engine) {
 		r->zombie = 1;	/* the engine will still answer: free with the last */
 		return;

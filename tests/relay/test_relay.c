@@ -364,7 +364,10 @@ env_start(const char *local, const char *extra)
 	env.m.at = (struct at *)&env.any;
 	env.m.state = MODEM_READY;
 	env.m.opens = 1;
-	env.l.d = &env.d;
+	env.l.env.base = env.base;
+	env.l.env.modem = &env.m;
+	env.l.env.conf = &env.d.conf;
+	env.l.env.stopping = &env.d.stopping;
 	env.l.news = &rec_news;
 	env.l.conf = &env.conf->links[0];
 	snprintf(env.l.name, sizeof(env.l.name), "a");

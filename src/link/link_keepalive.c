@@ -1,0 +1,463 @@
+/* Keepalive of an up link.
+ * Idle: after keepalive.idle seconds without inbound data the socket's
+ * status is read: data the module holds without having announced it (a lost
+ * SRING) is read, a socket the module closed without a NO CARRIER is
+ * noticed, and a probe is sent. One wake-up per idle period, none while data
+ * flows.
+ * Probes (seed 001), three outcomes: the send fails: the module says the
+ * socket is gone -> dead at once. No reply within keepalive.timeout,
+ * retries + 1 times in a row -> dead (probe-timeout). A reply (or, with
+ * reply = "any", any inbound data) -> healthy, RTT recorded. Any inbound
+ * data is a sign of life and restarts the idle period, so probes go only
+ * over a quiet link.
+ * The connect check: a connection that carries nothing is jammed (below).
+ * Deaths are recorded here and fed to the FSM as LEV_DEAD through l->fire. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "conf/conf.h"
+#include "link/link.h"
+#include "link/link_idle.h"
+#include "link/link_int.h"
+#include "link/link_keepalive.h"
+#include "log.h"
+#include "relay/relay.h"
+#include "util.h"
+
+static void link_on_idle(evutil_socket_t fd, short what, void *arg);
+static void link_on_reply_timeout(evutil_socket_t fd, short what, void *arg);
+static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
+static void link_check_start(struct link *l);
+
+/* The timers of the idle period, the probe reply and the connect check. */
+void
+link_keepalive_init(struct link *l, struct event_base *base)
+{
+	l->ka.ev_check = evtimer_new(base, link_on_check_timer, l);
+	l->ka.ev_idle = evtimer_new(base, link_on_idle, l);
+	l->ka.ev_reply = evtimer_new(base, link_on_reply_timeout, l);
+}
+
+void
+link_keepalive_free(struct link *l)
+{
+	event_free(l->ka.ev_check);
+	event_free(l->ka.ev_idle);
+	event_free(l->ka.ev_reply);
+	l->ka.ev_check = l->ka.ev_idle = l->ka.ev_reply = NULL;
+}
+
+/* (Re)start the idle period. */
+static void
+link_keepalive_arm(struct link *l)
+{
+	struct timeval tv = util_tv_from_sec(link_idle_period(l));
+
+	evtimer_add(l->ka.ev_idle, &tv);
+}
+
+/* Entering up: nothing sent or missed yet; check, then the idle period. */
+void
+link_keepalive_start(struct link *l)
+{
+	l->ka.own_sent = 0;
+	l->ka.probe_out = 0;
+	l->ka.missed = 0;
+	l->verified = 0;
+	link_check_start(l);
+	link_keepalive_arm(l);
+}
+
+void
+link_keepalive_stop(struct link *l)
+{
+	evtimer_del(l->ka.ev_check);
+	evtimer_del(l->ka.ev_idle);
+	evtimer_del(l->ka.ev_reply);
+}
+
+/* ---- deaths ---- */
+
+void
+link_dead_quiet(struct link *l, enum dead_cause cause, const char *why)
+{
+	uint64_t quiet = util_now_ms() - l->last_alive_ms;
+
+	l->cause = cause;
+	l->dead_by_cause[cause]++;
+	snprintf(l->last_error, sizeof(l->last_error), "%s: %s", dead_cause_names[cause], why);
+	log_warnx("link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
+	    dead_cause_names[cause], why, (double)quiet / 1000.0);
+	notify_event(l->news, EV_LINK_DEAD, "name=%s cause=%s silent=%.1f", l->name,
+	    dead_cause_names[cause], (double)quiet / 1000.0);
+}
+
+/* The connection died: record it and feed LEV_DEAD (up or connecting). */
+void
+link_dead(struct link *l, enum dead_cause cause, const char *why)
+{
+	if (l->state != LINK_UP && l->state != LINK_CONNECTING)
+		return;
+	link_dead_quiet(l, cause, why);
+	l->fire(l, LEV_DEAD);
+}
+
+/* ---- data: the relay reads it ---- */
+
+/* SRING: a sign of life; the relay reads the data. */
+void
+link_data(struct link *l, long pending)
+{
+	if (l->state != LINK_UP)
+		return;
+	l->last_alive_ms = util_now_ms();
+	link_keepalive_arm(l);
+	relay_data(l->relay, pending);
+}
+
+/* ---- the module says a socket closed ---- */
+
+static enum dead_cause
+link_cause_of(enum sock_closure c)
+{
+	switch (c) {
+	case CLOSURE_RST: return CAUSE_REMOTE_RESET;
+	case CLOSURE_PDP: return CAUSE_PDP_LOST;
+	case CLOSURE_FIN:
+	case CLOSURE_INACTIVITY:
+	case CLOSURE_UNKNOWN:
+		break;
+	}
+	return CAUSE_REMOTE_CLOSE;
+}
+
+static const char *
+link_closure_text(enum sock_closure c)
+{
+	switch (c) {
+	case CLOSURE_FIN: return "the server closed the connection (FIN)";
+	case CLOSURE_RST: return "the connection was reset (RST or abort)";
+	case CLOSURE_INACTIVITY: return "the module's inactivity timer closed it";
+	case CLOSURE_PDP: return "the network deactivated the PDP context";
+	case CLOSURE_UNKNOWN: break;
+	}
+	return "the module reports the socket closed";
+}
+
+/* The module's closure cause for our socket: the link is dead. */
+static void
+link_on_closure(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	enum sock_closure c = r->status == DIALECT_OK ? r->u.closure : CLOSURE_UNKNOWN;
+
+	link_dead(l, link_cause_of(c), link_closure_text(c));
+}
+
+/* After a NO CARRIER that names no socket: is ours the one that closed? */
+static void
+link_on_alive_check(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED)
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+}
+
+/* A send was refused: a closed socket is the remote's doing, anything else
+ * the module's (seed 001's first outcome: the send fails -> dead at once). */
+static void
+link_on_send_failed_check(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED) {
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+		return;
+	}
+	link_dead(l, CAUSE_MODEM_ERROR, "the module refused to send on an open socket");
+}
+
+/* A send was refused: read the socket status to learn why. */
+void
+link_send_failed(struct link *l)
+{
+	if (l->state == LINK_UP)
+		LINK_OP(l, link_on_send_failed_check, sock_status, l->conf->socket);
+}
+
+/* NO CARRIER: named sockets with a known cause die at once; otherwise ask
+ * the module which socket closed and why. */
+void
+link_remote_closed(struct link *l, int named, enum sock_closure closure)
+{
+	if (l->state != LINK_UP)
+		return;
+	if (!named)
+		LINK_OP(l, link_on_alive_check, sock_status, l->conf->socket);
+	else if (closure == CLOSURE_UNKNOWN)
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+	else
+		link_dead(l, link_cause_of(closure), link_closure_text(closure));
+}
+
+/* ---- probes ---- */
+
+/* The probe went out: count it and wait keepalive.timeout for a reply. */
+static void
+link_on_probe_sent(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	struct timeval tv = util_tv_from_sec(l->conf->keepalive.timeout);
+
+	if (r->status != DIALECT_OK) {
+		link_send_failed(l);
+		return;
+	}
+	l->ka.own_sent += l->conf->keepalive.probe_len;
+	l->ka.probe_bytes += l->conf->keepalive.probe_len;
+	evtimer_add(l->ka.ev_reply, &tv);
+}
+
+/* Send the configured probe over a quiet link. */
+static void
+link_probe_send(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	l->ka.probe_out = 1;
+	l->ka.probes_sent++;
+	l->ka.probe_sent_ms = util_now_ms();
+	log_debug("link %s: probe %llu (missed %u)", l->name,
+	    (unsigned long long)l->ka.probes_sent, l->ka.missed);
+	LINK_OP(l, link_on_probe_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+}
+
+/* The idle period passed: read the socket's status, then probe. */
+static void
+link_on_idle_status(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CLOSED) {
+		LINK_OP(l, link_on_closure, sock_closure, l->conf->socket);
+		return;
+	}
+	if (r->status == DIALECT_OK && r->u.sock == SOCK_CONNECTED_DATA) {
+		log_info("link %s: the module holds unannounced data (lost SRING); reading it",
+		    l->name);
+		relay_data(l->relay, -1);
+	}
+	if (l->conf->keepalive.probe_len > 0) {
+		l->ka.probe_idle = (double)(util_now_ms() - l->last_alive_ms) / 1000.0;
+		link_probe_send(l);
+	} else
+		link_keepalive_arm(l);
+}
+
+static void
+link_on_idle(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	if (l->state == LINK_UP)
+		LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
+}
+
+/* No reply within keepalive.timeout: probe again, or the link is dead. */
+static void
+link_on_reply_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+	const struct conf_keepalive *k = &l->conf->keepalive;
+	char why[128];
+
+	if (l->state != LINK_UP || !l->ka.probe_out)
+		return;
+	l->ka.missed++;
+	if (l->ka.missed <= (unsigned)k->retries) {
+		log_info("link %s: probe unanswered after %.1f s (%u of %d); probing again",
+		    l->name, k->timeout, l->ka.missed, k->retries + 1);
+		link_probe_send(l);
+		return;
+	}
+	snprintf(why, sizeof(why), "%u probes in a row unanswered (%.1f s each)", l->ka.missed,
+	    k->timeout);
+	link_idle_settle(l, l->ka.probe_idle);
+	link_dead(l, CAUSE_PROBE_TIMEOUT, why);
+}
+
+/* The probe was answered: record the RTT, back to the idle period. */
+static void
+link_probe_answered(struct link *l, int matched)
+{
+	link_idle_grow(l, l->ka.probe_idle);
+	l->verified = 1;	/* the connection carries data both ways */
+	if (matched) {
+		l->ka.rtt_last_ms = util_now_ms() - l->ka.probe_sent_ms;
+		l->ka.rtt_sum_ms += l->ka.rtt_last_ms;
+		l->ka.probes_answered++;
+		log_debug("link %s: probe answered in %llu ms", l->name,
+		    (unsigned long long)l->ka.rtt_last_ms);
+	}
+	l->ka.probe_out = 0;
+	l->ka.missed = 0;
+	evtimer_del(l->ka.ev_reply);
+}
+
+/* Inbound bytes: a sign of life; strip a probe's reply (see link.h). */
+size_t
+link_inbound(struct link *l, const uint8_t *data, size_t len)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	l->last_alive_ms = util_now_ms();
+	l->verified = 1;
+	if (l->state == LINK_UP)
+		link_keepalive_arm(l);
+	if (!l->ka.probe_out)
+		return 0;
+	if (k->reply_any || k->reply_len == 0) {
+		link_probe_answered(l, 1);
+		return 0;
+	}
+	/* The reply is stripped only when it arrives whole at the start of the
+	 * first read after the probe; anything else is application data and is
+	 * delivered as it is (it still proves the link alive). */
+	if (len >= k->reply_len && memcmp(data, k->reply, k->reply_len) == 0) {
+		l->ka.probe_bytes += k->reply_len;
+		link_probe_answered(l, 1);
+		return k->reply_len;
+	}
+	link_probe_answered(l, 0);
+	return 0;
+}
+
+/* ---- connect check: a connection that carries nothing is jammed ----
+ * On entering up, the configured probe is sent at once and #SI is polled
+ * until the module reports it acknowledged (ack_waiting 0). If nothing is
+ * acknowledged within keepalive.ack_timeout, the link is dead (ack-stall)
+ * and the connect counts as jammed for the escalation ladder (seed 000: a
+ * jammed stack completes connects but never moves payload). */
+
+#define LINK_CHECK_POLLS 8	/* #SI polls per ack_timeout */
+
+static void
+link_check_timer(struct link *l)
+{
+	struct timeval tv = util_tv_from_sec(l->conf->keepalive.ack_timeout / LINK_CHECK_POLLS);
+
+	evtimer_add(l->ka.ev_check, &tv);
+}
+
+/* One #SI answer: acknowledged, progress (deadline moves), or stalled. */
+static void
+link_on_check_info(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+	char why[128];
+
+	if (r->status == DIALECT_OK && r->u.info.ack_waiting == 0) {
+		l->verified = 1;
+		evtimer_del(l->ka.ev_check);
+		l->last_alive_ms = util_now_ms();
+		log_info("link %s: connect check passed: the server acknowledged the probe", l->name);
+		return;
+	}
+	if (r->status == DIALECT_OK && r->u.info.ack_waiting < l->ka.check_acked)
+		l->ka.check_deadline_ms = util_now_ms() +
+		    (uint64_t)(l->conf->keepalive.ack_timeout * 1000);
+	if (r->status == DIALECT_OK)
+		l->ka.check_acked = r->u.info.ack_waiting;
+	if (util_now_ms() < l->ka.check_deadline_ms) {
+		link_check_timer(l);
+		return;
+	}
+	snprintf(why, sizeof(why), "%llu bytes sent after connecting were not acknowledged "
+	    "within %.1f s", (unsigned long long)l->ka.check_acked, l->conf->keepalive.ack_timeout);
+	link_dead(l, CAUSE_ACK_STALL, why);
+}
+
+static void
+link_on_check_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+
+	if (l->state == LINK_UP)
+		LINK_OP(l, link_on_check_info, sock_info, l->conf->socket);
+}
+
+/* The check's probe went out: poll #SI for its acknowledgement. */
+static void
+link_on_check_sent(void *owner, const struct dialect_reply *r)
+{
+	struct link *l = owner;
+
+	if (r->status != DIALECT_OK) {
+		link_send_failed(l);
+		return;
+	}
+	l->ka.check_acked = l->conf->keepalive.probe_len;
+	l->ka.own_sent += l->conf->keepalive.probe_len;
+	l->ka.probe_bytes += l->conf->keepalive.probe_len;
+	link_check_timer(l);
+}
+
+/* Send the probe at once and watch for its acknowledgement. */
+static void
+link_check_start(struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	if (k->probe_len == 0)
+		return;
+	l->ka.check_deadline_ms = util_now_ms() + (uint64_t)(k->ack_timeout * 1000);
+	l->ka.probe_idle = 0;		/* not after an idle period: learns nothing */
+	l->ka.probe_out = 1;		/* its reply is stripped like any probe's */
+	l->ka.probes_sent++;
+	l->ka.probe_sent_ms = util_now_ms();
+	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+}
+
+/* ---- bounds and cost ---- */
+
+/* Detection bounds (cellsockd.conf(5)) and the #SI poll interval. */
+double
+link_bound_idle(const struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	return link_idle_period(l) + (k->retries + 1) * k->timeout + 1.0;
+}
+
+double
+link_bound_busy(const struct link *l)
+{
+	return l->conf->keepalive.ack_timeout + link_ack_poll_interval(l) + 1.0;
+}
+
+double
+link_ack_poll_interval(const struct link *l)
+{
+	double p = l->conf->keepalive.ack_timeout / 8.0;
+
+	return p < 0.25 ? 0.25 : p > 2.0 ? 2.0 : p;
+}
+
+/* Probe cost: bytes on air per day at the current idle period. */
+double
+link_probe_bytes_per_day(const struct link *l)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+	double idle = link_idle_period(l);
+
+	if (k->probe_len == 0)
+		return 0;
+	/* probe and reply payload, 40 bytes of IP and TCP headers on each
+	 * segment, and one ACK (40 bytes) for each */
+	return 86400.0 / idle * (double)(k->probe_len + k->reply_len + 4 * 40);
+}
