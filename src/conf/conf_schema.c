@@ -37,175 +37,186 @@ static const char *const conf_session_words[] = {
 };
 static const char *const conf_pdp_words[] = { "IP", "IPV6", "IPV4V6" };
 
-#define KEY_STRING(st, f, fl, chk) \
+/* One line per key: name, parser, range, unit and default. */
+#define KEY_STRING(st, f, fl, chk, d) \
 	.name = #f, .parse = conf_parse_string, .off = offsetof(st, f), \
-	.flags = (fl), .check = (chk)
-#define KEY_SECONDS(st, f, fl, lo, hi) \
+	.flags = (fl), .check = (chk), .store = CONF_STORE_STRING, \
+	.def_str = (d)
+#define KEY_SECONDS(st, f, fl, lo, hi, d) \
 	.name = #f, .parse = conf_parse_seconds, .off = offsetof(st, f), \
-	.flags = (fl), .min = (lo), .max = (hi), .unit = "seconds"
-#define KEY_INT(st, f, lo, hi, u) \
+	.flags = (fl), .min = (lo), .max = (hi), .unit = "seconds", \
+	.store = CONF_STORE_DOUBLE, .def = (d)
+#define KEY_INT(st, f, lo, hi, u, d) \
 	.name = #f, .parse = conf_parse_int, .off = offsetof(st, f), \
-	.min = (lo), .max = (hi), .unit = (u)
-#define FAILS "failures"
-#define KEY_ENUM(st, f, w) \
+	.min = (lo), .max = (hi), .unit = (u), .store = CONF_STORE_INT, \
+	.def = (d)
+#define KEY_SIZE(st, f, lo, hi, u, d) \
+	.name = #f, .parse = conf_parse_size, .off = offsetof(st, f), \
+	.min = (lo), .max = (hi), .unit = (u), .store = CONF_STORE_SIZE, \
+	.def = (d)
+#define KEY_ENUM(st, f, w, d) \
 	.name = #f, .parse = conf_parse_enum, .off = offsetof(st, f), \
-	.words = (w), .n_words = nitems(w)
+	.words = (w), .n_words = nitems(w), .store = CONF_STORE_INT, \
+	.def = (d)
+#define KEY_BOOL(st, f, d) \
+	.name = #f, .parse = conf_parse_bool, .off = offsetof(st, f), \
+	.store = CONF_STORE_INT, .def = (d)
+#define KEY_GROUP(st, f, fl, keys) \
+	.name = #f, .parse = conf_parse_group, .off = offsetof(st, f), \
+	.flags = (fl), .sub = (keys), .store = CONF_STORE_GROUP
+#define FAILS "failures"
 
 static const struct conf_key conf_modem_keys[] = {
 	{ KEY_STRING(struct conf_modem, device, CONF_REQUIRED,
-	    conf_check_path) },
+	    conf_check_path, NULL) },
 	{ .name = "baudrate", .parse = conf_parse_baudrate,
-	    .off = offsetof(struct conf_modem, baudrate) },
-	{ KEY_ENUM(struct conf_modem, flow_control, conf_flow_words) },
-	{ KEY_ENUM(struct conf_modem, dialect, conf_dialect_words) },
+	    .off = offsetof(struct conf_modem, baudrate),
+	    .store = CONF_STORE_INT, .def = 115200 },
+	{ KEY_ENUM(struct conf_modem, flow_control, conf_flow_words,
+	    CONF_FLOW_NONE) },
+	{ KEY_ENUM(struct conf_modem, dialect, conf_dialect_words,
+	    CONF_DIALECT_TELIT) },
 	{ .name = "init", .parse = conf_parse_init },
 	{ KEY_SECONDS(struct conf_modem, command_timeout, CONF_MIN_EXCL,
-	    0, 600) },
+	    0, 600, 5.0) },
+	/* default "auto": see conf_defaults() */
 	{ .name = "command_gap", .parse = conf_parse_gap, .min = 0, .max = 1,
 	    .unit = "seconds" },
-	{ KEY_STRING(struct conf_modem, pin, CONF_SECRET, conf_check_pin) },
+	{ KEY_STRING(struct conf_modem, pin, CONF_SECRET, conf_check_pin,
+	    "") },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_network_keys[] = {
-	{ KEY_STRING(struct conf_network, apn, 0, conf_check_apn) },
-	{ KEY_INT(struct conf_network, cid, 1, 5, NULL) },
+	{ KEY_STRING(struct conf_network, apn, 0, conf_check_apn,
+	    "internet") },
+	{ KEY_INT(struct conf_network, cid, 1, 5, NULL, 1) },
 	{ .name = "pdp_type", .parse = conf_parse_word,
 	    .off = offsetof(struct conf_network, pdp_type),
-	    .words = conf_pdp_words, .n_words = nitems(conf_pdp_words) },
-	{ KEY_STRING(struct conf_network, user, 0, conf_check_user) },
+	    .words = conf_pdp_words, .n_words = nitems(conf_pdp_words),
+	    .store = CONF_STORE_STRING, .def_str = "IP" },
+	{ KEY_STRING(struct conf_network, user, 0, conf_check_user, "") },
 	{ KEY_STRING(struct conf_network, password, CONF_SECRET,
-	    conf_check_user) },
+	    conf_check_user, "") },
 	{ KEY_SECONDS(struct conf_network, registration_timeout, CONF_MIN_EXCL,
-	    0, 86400) },
+	    0, 86400, 180.0) },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_keepalive_keys[] = {
 	{ .name = "idle", .parse = conf_parse_idle, .min = 1, .max = 86400,
-	    .unit = "seconds" },
-	{ KEY_SECONDS(struct conf_keepalive, idle_min, 0, 1, 86400) },
-	{ KEY_SECONDS(struct conf_keepalive, idle_max, 0, 1, 86400) },
-	{ KEY_SECONDS(struct conf_keepalive, timeout, CONF_MIN_EXCL, 0, 3600) },
-	{ KEY_INT(struct conf_keepalive, retries, 0, 100, NULL) },
+	    .unit = "seconds", .off = offsetof(struct conf_keepalive, idle),
+	    .store = CONF_STORE_DOUBLE, .def = 300.0 },
+	{ KEY_SECONDS(struct conf_keepalive, idle_min, 0, 1, 86400, 30.0) },
+	{ KEY_SECONDS(struct conf_keepalive, idle_max, 0, 1, 86400, 1800.0) },
+	{ KEY_SECONDS(struct conf_keepalive, timeout, CONF_MIN_EXCL, 0, 3600,
+	    20.0) },
+	{ KEY_INT(struct conf_keepalive, retries, 0, 100, NULL, 2) },
+	/* probe "FF" and reply "FE" by default: see conf_link_defaults() */
 	{ .name = "probe", .parse = conf_parse_probe },
 	{ .name = "reply", .parse = conf_parse_reply },
 	{ KEY_SECONDS(struct conf_keepalive, ack_timeout, CONF_MIN_EXCL,
-	    0, 3600) },
-	{ KEY_INT(struct conf_keepalive, modem_keepalive, 0, 240, "minutes") },
+	    0, 3600, 60.0) },
+	{ KEY_INT(struct conf_keepalive, modem_keepalive, 0, 240, "minutes",
+	    0) },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_reconnect_keys[] = {
-	{ KEY_SECONDS(struct conf_reconnect, min, CONF_MIN_EXCL, 0, 86400) },
-	{ KEY_SECONDS(struct conf_reconnect, max, CONF_MIN_EXCL, 0, 86400) },
-	{ KEY_SECONDS(struct conf_reconnect, stable, 0, 0, 86400) },
+	{ KEY_SECONDS(struct conf_reconnect, min, CONF_MIN_EXCL, 0, 86400,
+	    1.0) },
+	{ KEY_SECONDS(struct conf_reconnect, max, CONF_MIN_EXCL, 0, 86400,
+	    300.0) },
+	{ KEY_SECONDS(struct conf_reconnect, stable, 0, 0, 86400, 60.0) },
 	{ KEY_SECONDS(struct conf_reconnect, teardown_timeout, CONF_MIN_EXCL,
-	    0, 600) },
-	{ KEY_SECONDS(struct conf_reconnect, quiet_time, 0, 0, 600) },
+	    0, 600, 20.0) },
+	{ KEY_SECONDS(struct conf_reconnect, quiet_time, 0, 0, 600, 2.0) },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_link_keys[] = {
 	{ KEY_STRING(struct conf_link, name, CONF_REQUIRED,
-	    conf_check_linkname) },
-	{ KEY_STRING(struct conf_link, host, CONF_REQUIRED, conf_check_host) },
-	{ KEY_INT(struct conf_link, port, 1, 65535, NULL),
+	    conf_check_linkname, NULL) },
+	{ KEY_STRING(struct conf_link, host, CONF_REQUIRED, conf_check_host,
+	    NULL) },
+	{ KEY_INT(struct conf_link, port, 1, 65535, NULL, 0),
 	    .flags = CONF_REQUIRED },
-	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL),
+	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, 0),
 	    .flags = CONF_REQUIRED },
 	{ .name = "local", .parse = conf_parse_local },
-	{ KEY_ENUM(struct conf_link, session, conf_session_words) },
-	{ .name = "resend_unacked", .parse = conf_parse_bool,
-	    .off = offsetof(struct conf_link, resend_unacked) },
-	{ .name = "tx_buffer", .parse = conf_parse_size,
-	    .off = offsetof(struct conf_link, tx_buffer), .min = 1024,
-	    .max = 16777216, .unit = "bytes" },
-	{ .name = "rx_buffer", .parse = conf_parse_size,
-	    .off = offsetof(struct conf_link, rx_buffer), .min = 1024,
-	    .max = 16777216, .unit = "bytes" },
-	{ .name = "keepalive", .parse = conf_parse_group,
-	    .off = offsetof(struct conf_link, keepalive),
-	    .sub = conf_keepalive_keys },
-	{ .name = "reconnect", .parse = conf_parse_group,
-	    .off = offsetof(struct conf_link, reconnect),
-	    .sub = conf_reconnect_keys },
+	{ KEY_ENUM(struct conf_link, session, conf_session_words,
+	    CONF_SESSION_TRANSPARENT) },
+	{ KEY_BOOL(struct conf_link, resend_unacked, 0) },
+	{ KEY_SIZE(struct conf_link, tx_buffer, 1024, 16777216, "bytes",
+	    65536) },
+	{ KEY_SIZE(struct conf_link, rx_buffer, 1024, 16777216, "bytes",
+	    65536) },
+	{ KEY_GROUP(struct conf_link, keepalive, 0, conf_keepalive_keys) },
+	{ KEY_GROUP(struct conf_link, reconnect, 0, conf_reconnect_keys) },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_recovery_keys[] = {
-	{ KEY_INT(struct conf_recovery, pdp_cycle_after, 1, 100, FAILS) },
-	{ KEY_INT(struct conf_recovery, radio_cycle_after, 1, 100, FAILS) },
-	{ KEY_INT(struct conf_recovery, modem_reboot_after, 1, 100, FAILS) },
-	{ KEY_STRING(struct conf_recovery, hook, 0, conf_check_hook) },
+	{ KEY_INT(struct conf_recovery, pdp_cycle_after, 1, 100, FAILS, 3) },
+	{ KEY_INT(struct conf_recovery, radio_cycle_after, 1, 100, FAILS, 5) },
+	{ KEY_INT(struct conf_recovery, modem_reboot_after, 1, 100, FAILS,
+	    7) },
+	{ KEY_STRING(struct conf_recovery, hook, 0, conf_check_hook, "") },
 	{ KEY_SECONDS(struct conf_recovery, hook_timeout, CONF_MIN_EXCL,
-	    0, 3600) },
-	{ KEY_SECONDS(struct conf_recovery, cooldown, 0, 0, 86400) },
+	    0, 3600, 60.0) },
+	{ KEY_SECONDS(struct conf_recovery, cooldown, 0, 0, 86400, 300.0) },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_control_keys[] = {
-	{ KEY_STRING(struct conf_control, socket, 0, conf_check_socket) },
-	{ KEY_STRING(struct conf_control, group, 0, conf_check_group) },
+	{ KEY_STRING(struct conf_control, socket, 0, conf_check_socket,
+	    PROTO_DEFAULT_SOCKET) },
+	{ KEY_STRING(struct conf_control, group, 0, conf_check_group,
+	    "cellsock") },
 	{ .name = "mode", .parse = conf_parse_mode,
-	    .off = offsetof(struct conf_control, mode) },
+	    .off = offsetof(struct conf_control, mode),
+	    .store = CONF_STORE_MODE, .def = 0660 },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_log_keys[] = {
 	{ .name = "level", .parse = conf_parse_level,
-	    .off = offsetof(struct conf_log, level) },
-	{ .name = "at_trace", .parse = conf_parse_bool,
-	    .off = offsetof(struct conf_log, at_trace) },
+	    .off = offsetof(struct conf_log, level),
+	    .store = CONF_STORE_INT, .def = LOG_LEVEL_INFO },
+	{ KEY_BOOL(struct conf_log, at_trace, 0) },
 	{ .name = NULL }
 };
 
 static const struct conf_key conf_metrics_keys[] = {
-	{ KEY_STRING(struct conf_metrics, textfile, 0, conf_check_textfile) },
-	{ KEY_SECONDS(struct conf_metrics, interval, 0, 1, 86400) },
+	{ KEY_STRING(struct conf_metrics, textfile, 0, conf_check_textfile,
+	    "") },
+	{ KEY_SECONDS(struct conf_metrics, interval, 0, 1, 86400, 60.0) },
 	{ .name = NULL }
 };
 
 static conf_parse_fn conf_parse_links;
 
 const struct conf_key conf_top_keys[] = {
-	{ .name = "modem", .parse = conf_parse_group, .flags = CONF_REQUIRED,
-	    .off = offsetof(struct conf, modem), .sub = conf_modem_keys },
-	{ .name = "network", .parse = conf_parse_group,
-	    .off = offsetof(struct conf, network), .sub = conf_network_keys },
+	{ KEY_GROUP(struct conf, modem, CONF_REQUIRED, conf_modem_keys) },
+	{ KEY_GROUP(struct conf, network, 0, conf_network_keys) },
 	{ .name = "links", .parse = conf_parse_links },
-	{ .name = "recovery", .parse = conf_parse_group,
-	    .off = offsetof(struct conf, recovery), .sub = conf_recovery_keys },
-	{ .name = "control", .parse = conf_parse_group,
-	    .off = offsetof(struct conf, control), .sub = conf_control_keys },
-	{ .name = "log", .parse = conf_parse_group,
-	    .off = offsetof(struct conf, log), .sub = conf_log_keys },
-	{ .name = "metrics", .parse = conf_parse_group,
-	    .off = offsetof(struct conf, metrics), .sub = conf_metrics_keys },
+	{ KEY_GROUP(struct conf, recovery, 0, conf_recovery_keys) },
+	{ KEY_GROUP(struct conf, control, 0, conf_control_keys) },
+	{ KEY_GROUP(struct conf, log, 0, conf_log_keys) },
+	{ KEY_GROUP(struct conf, metrics, 0, conf_metrics_keys) },
 	{ .name = NULL }
 };
 
+/* A fresh link: the table's defaults, and the probe and reply bytes. */
 static void
 conf_link_defaults(struct conf_link *l)
 {
 	memset(l, 0, sizeof(*l));
-	l->session = CONF_SESSION_TRANSPARENT;
-	l->tx_buffer = l->rx_buffer = 65536;
-	l->keepalive.idle = 300.0;
-	l->keepalive.idle_min = 30.0;
-	l->keepalive.idle_max = 1800.0;
-	l->keepalive.timeout = 20.0;
-	l->keepalive.retries = 2;
+	conf_walk_defaults(conf_link_keys, l);
 	l->keepalive.probe[0] = 0xff;
 	l->keepalive.probe_len = 1;
 	l->keepalive.reply[0] = 0xfe;
 	l->keepalive.reply_len = 1;
-	l->keepalive.ack_timeout = 60.0;
-	l->reconnect.min = 1.0;
-	l->reconnect.max = 300.0;
-	l->reconnect.stable = 60.0;
-	l->reconnect.teardown_timeout = 20.0;
-	l->reconnect.quiet_time = 2.0;
 }
 
 void
@@ -265,35 +276,13 @@ conf_parse_links(struct conf_ctx *ctx, const struct conf_key *key,
 		    config_setting_get_elem(s, (unsigned int)i), i);
 }
 
+/* Defaults of every key outside links: the tables', and command_gap "auto". */
 void
 conf_defaults(struct conf *conf, const char *path)
 {
 	conf->path = xstrdup(path);
-	conf->modem.baudrate = 115200;
-	conf->modem.flow_control = CONF_FLOW_NONE;
-	conf->modem.dialect = CONF_DIALECT_TELIT;
-	conf->modem.command_timeout = 5.0;
+	conf_walk_defaults(conf_top_keys, conf);
 	conf->modem.command_gap_auto = 1;
-	conf->modem.pin = xstrdup("");
-	conf->network.apn = xstrdup("internet");
-	conf->network.cid = 1;
-	conf->network.pdp_type = xstrdup("IP");
-	conf->network.user = xstrdup("");
-	conf->network.password = xstrdup("");
-	conf->network.registration_timeout = 180.0;
-	conf->recovery.pdp_cycle_after = 3;
-	conf->recovery.radio_cycle_after = 5;
-	conf->recovery.modem_reboot_after = 7;
-	conf->recovery.hook = xstrdup("");
-	conf->recovery.hook_timeout = 60.0;
-	conf->recovery.cooldown = 300.0;
-	conf->control.socket = xstrdup(PROTO_DEFAULT_SOCKET);
-	conf->control.group = xstrdup("cellsock");
-	conf->control.mode = 0660;
-	conf->log.level = LOG_LEVEL_INFO;
-	conf->log.at_trace = 0;
-	conf->metrics.textfile = xstrdup("");
-	conf->metrics.interval = 60.0;
 }
 
 const char *

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+
 #include <libconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,41 @@ void *
 conf_field(void *base, const struct conf_key *key)
 {
 	return (char *)base + key->off;
+}
+
+/* Set the defaults of every key of the table, nested groups included. */
+void
+conf_walk_defaults(const struct conf_key *keys, void *base)
+{
+	const struct conf_key *k;
+	void *f;
+
+	for (k = keys; k->name != NULL; k++) {
+		f = conf_field(base, k);
+		switch (k->store) {
+		case CONF_STORE_NONE:
+			break;
+		case CONF_STORE_INT:
+			*(int *)f = (int)k->def;
+			break;
+		case CONF_STORE_SIZE:
+			*(size_t *)f = (size_t)k->def;
+			break;
+		case CONF_STORE_DOUBLE:
+			*(double *)f = k->def;
+			break;
+		case CONF_STORE_MODE:
+			*(mode_t *)f = (mode_t)k->def;
+			break;
+		case CONF_STORE_STRING:
+			*(char **)f = k->def_str != NULL ?
+			    xstrdup(k->def_str) : NULL;
+			break;
+		case CONF_STORE_GROUP:
+			conf_walk_defaults(k->sub, f);
+			break;
+		}
+	}
 }
 
 /* Report a bad value: "PATH: WHY (got VALUE)", no value for secrets. */

@@ -17,11 +17,26 @@ struct conf_key;
 typedef void conf_parse_fn(struct conf_ctx *, const struct conf_key *,
     const config_setting_t *, const char *, void *);
 
-/* One key of a group: how to parse it and where it goes in the struct. */
+/* How a key's value is stored, so its default can be set without a parse. */
+enum conf_store {
+	CONF_STORE_NONE,		/* set by the group's own defaults code */
+	CONF_STORE_INT,			/* int: numbers, words, booleans */
+	CONF_STORE_SIZE,		/* size_t */
+	CONF_STORE_DOUBLE,		/* double: seconds */
+	CONF_STORE_MODE,		/* mode_t */
+	CONF_STORE_STRING,		/* char *, a copy of def_str or NULL */
+	CONF_STORE_GROUP,		/* a nested struct, keys in sub */
+};
+
+/* One key of a group: how to parse it, where it goes in the struct and what
+ * it is when absent. */
 struct conf_key {
 	const char *name;
 	conf_parse_fn *parse;
 	size_t off;			/* in the group's struct */
+	enum conf_store store;
+	double def;			/* default of a number, word index or bool */
+	const char *def_str;		/* default of a string; NULL: none */
 	int flags;
 #define CONF_REQUIRED	0x1
 #define CONF_SECRET	0x2		/* never echo the value */
@@ -38,6 +53,9 @@ struct conf_key {
  * name) into base; report unknown members and missing required keys. */
 void conf_walk(struct conf_ctx *ctx, const config_setting_t *g,
     const char *path, const struct conf_key *keys, void *base);
+
+/* Set the defaults of every key of the table, nested groups included. */
+void conf_walk_defaults(const struct conf_key *keys, void *base);
 
 /* Where a key's value goes in its group's struct. */
 void *conf_field(void *base, const struct conf_key *key);
