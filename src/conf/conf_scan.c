@@ -1,25 +1,26 @@
 /*
- * The two checks libconfig 1.5 cannot answer through its API, done on the
- * text before libconfig reads it (this is the only code that looks at the
- * text itself; everything else goes through config_setting_*()):
+ * The two checks libconfig 1.5 (the oldest release configure accepts) cannot
+ * answer through its API, done on the text before libconfig reads it. This
+ * is the only code that looks at the text itself; everything else goes
+ * through config_setting_*() and config_error_*():
  *
- * - @include. libconfig 1.5 opens, during config_read_string(), any file an
+ * - @include. libconfig 1.5 opens, inside config_read_string(), any file an
  *   @include line names; it has no option or hook to refuse the directive
- *   (config_set_include_func() only exists from 1.7 on, and
- *   config_set_include_dir() only prefixes the name). So the directive must
- *   be found before libconfig sees the text. A line scan suffices: any line
- *   starting with @include is refused, even inside a string or a comment.
+ *   (config_set_include_dir() only prefixes the name; an include hook came
+ *   with later releases). So the directive must be found before libconfig
+ *   sees the text. A line scan suffices: any line starting with @include is
+ *   refused, even inside a string or a comment.
  *
  * - Integer literals that do not fit. libconfig 1.5 converts a plain integer
- *   with atoi() and a hex one with strtoul() into an int, and throws the
- *   literal away: "port = 4294967297;" is the setting 1 of type
+ *   with atoi() and a hex one with strtoul() into an int and throws the
+ *   literal away: "port = 4294967297;" becomes the setting 1 of type
  *   CONFIG_TYPE_INT, indistinguishable through config_setting_get_int(),
- *   config_setting_type() or config_setting_get_format() from "port = 1;"
- *   (1.7 would return an int64 or a syntax error instead). Settings carry a
- *   line but no column or text. So this scan tokenizes just enough (comments,
- *   strings, names, numbers) to find each integer literal and its line, and
- *   reports those that libconfig wrapped; the walker then skips integer
- *   settings on those lines (conf_line_wrapped()).
+ *   config_setting_type() or config_setting_get_format() from "port = 1;".
+ *   A setting carries its line (config_setting_source_line()) but no column
+ *   and no text. So this scan tokenizes just enough (comments, strings,
+ *   names, numbers) to find each integer literal and its line, reports those
+ *   libconfig wrapped, and marks their lines; the walker then leaves integer
+ *   settings on those lines alone (conf_wrapped() in conf_walk.c).
  */
 #include "config.h"
 
