@@ -16,19 +16,6 @@ DAEMON_TEST_LIBS = src/daemon/libdaemon.a src/dialect/libdialect.a src/at/libat.
 	$(CMOCKA_LIBS) $(LIBEVENT_LIBS) $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSERIALPORT_LIBS)
 DAEMON_TEST_CPPFLAGS = $(src_daemon_libdaemon_a_CPPFLAGS) $(CMOCKA_CFLAGS)
 
-check_PROGRAMS += tests/unit/test_conf
-TESTS += tests/unit/test_conf
-tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
-tests_unit_test_conf_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS) -DTEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_conf_LDADD = $(DAEMON_TEST_LIBS)
-
-FUZZ_TARGETS += tests/fuzz/fuzz_conf
-tests/fuzz/fuzz_conf: $(srcdir)/tests/fuzz/fuzz_conf.c $(srcdir)/src/conf/conf.c $(srcdir)/src/common/log.c \
-		$(srcdir)/src/common/xmalloc.c $(srcdir)/src/common/util.c
-	@mkdir -p tests/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
-EXTRA_DIST += tests/fuzz/fuzz_conf.c
-
 check_PROGRAMS += tests/unit/test_backoff
 TESTS += tests/unit/test_backoff
 tests_unit_test_backoff_SOURCES = tests/unit/test_backoff.c
