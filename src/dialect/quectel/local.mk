@@ -1,0 +1,24 @@
+# src/dialect/quectel: everything Quectel (BG95, BG96, EC2x, EG25). So far the
+# pure parsers of its TCP/IP answers and URCs; linked into libdialect.a.
+# Included by Makefile.am after src/dialect/local.mk.
+src_dialect_libdialect_a_SOURCES += \
+	src/dialect/quectel/quectel_parse.c src/dialect/quectel/quectel_parse.h
+
+QUECTEL_TEST_LIBS = src/dialect/libdialect.a src/at/libat.a \
+	src/common/libcommon.a $(CMOCKA_LIBS)
+QUECTEL_TESTS = tests/dialect/test_quectel_parse
+check_PROGRAMS += $(QUECTEL_TESTS)
+TESTS += $(QUECTEL_TESTS)
+
+tests_dialect_test_quectel_parse_SOURCES = tests/dialect/test_quectel_parse.c
+tests_dialect_test_quectel_parse_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+tests_dialect_test_quectel_parse_LDADD = $(QUECTEL_TEST_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_quectel_parse
+tests/fuzz/fuzz_quectel_parse: $(srcdir)/tests/fuzz/fuzz_quectel_parse.c \
+		$(srcdir)/src/dialect/quectel/quectel_parse.c \
+		$(srcdir)/src/at/result.c
+	@mkdir -p tests/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
+EXTRA_DIST += tests/fuzz/fuzz_quectel_parse.c \
+	tests/fuzz/corpus/fuzz_quectel_parse
