@@ -148,7 +148,7 @@ at_trace_masked(struct at *at, const char *dir, const char *line, int all,
 
 	if (!at->p.trace || log_current_level < LOG_LEVEL_DEBUG)
 		return;
-	masked = at_mask_dup(line, all);
+	masked = at_mask_dup(at->p.dialect, line, all);
 	xasprintf(&full, "%s%s", masked, suffix);
 	at_trace(at, dir, full, strlen(full));
 	free(full);
@@ -605,7 +605,7 @@ at_on_deadline(evutil_socket_t fd, short what, void *arg)
 		at_leave(at);
 		return;
 	}
-	masked = at_mask_dup(c->cmd, (c->flags & AT_CMD_SECRET) != 0);
+	masked = at_mask_dup(at->p.dialect, c->cmd, (c->flags & AT_CMD_SECRET) != 0);
 	log_warnx("%s: no answer to %s within %d ms%s", at->name, masked,
 	    c->timeout_ms, c->payload != NULL && !c->prompted ? " (no prompt)" : "");
 	free(masked);

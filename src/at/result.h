@@ -36,13 +36,18 @@ struct at_cme_def {
 	const char *text;		/* the +CMEE=2 wording */
 };
 
-/* What a dialect adds: its rows are looked at before the standard ones. */
+struct at_mask_rule;
+
+/* What a dialect adds: its rows are looked at before the standard ones
+ * (its secret-bearing commands after the standard ones, see at/mask.h). */
 struct at_dialect {
 	const char *name;
 	const struct at_final_def *finals;
 	size_t n_finals;
 	const struct at_cme_def *cme;
 	size_t n_cme;
+	const struct at_mask_rule *masks;
+	size_t n_masks;
 };
 
 /* A parsed final result. text points into the caller's line. */

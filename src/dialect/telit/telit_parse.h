@@ -3,8 +3,8 @@
  * fills a caller-owned struct and returns 0, or -1 for malformed input
  * (the struct is then unspecified). Absent optional numbers are -1, absent
  * strings "". */
-#ifndef CELLSOCK_AT_TELIT_PARSE_H
-#define CELLSOCK_AT_TELIT_PARSE_H
+#ifndef CELLSOCK_DIALECT_TELIT_PARSE_H
+#define CELLSOCK_DIALECT_TELIT_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
