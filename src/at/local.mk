@@ -8,7 +8,9 @@ src_at_libat_a_SOURCES = \
 	src/at/result.c src/at/result.h \
 	src/at/urc.c src/at/urc.h \
 	src/at/mask.c src/at/mask.h \
-	src/at/atq.c src/at/atq.h
+	src/at/atq.c src/at/atq.h src/at/atq_int.h \
+	src/at/atq_cmd.c src/at/atq_write.c src/at/atq_resync.c \
+	src/at/atq_deadline.c src/at/atq_read.c
 
 AT_TEST_LIBS = src/dialect/libdialect.a src/at/libat.a src/common/libcommon.a $(CMOCKA_LIBS) \
 	$(LIBEVENT_LIBS) $(LIBSERIALPORT_LIBS)
@@ -63,7 +65,9 @@ tests/fuzz/fuzz_telit_parse: $(srcdir)/tests/fuzz/fuzz_telit_parse.c \
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 # The whole engine on a socketpair, driven by a program read from the input.
 AT_FUZZ_ENGINE_SRC = $(srcdir)/tests/fuzz/fuzz_at_engine.c \
-	$(srcdir)/src/at/atq.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
+	$(srcdir)/src/at/atq.c $(srcdir)/src/at/atq_cmd.c $(srcdir)/src/at/atq_write.c \
+	$(srcdir)/src/at/atq_resync.c $(srcdir)/src/at/atq_deadline.c \
+	$(srcdir)/src/at/atq_read.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
 	$(srcdir)/src/at/result.c $(srcdir)/src/at/serial.c $(srcdir)/src/dialect/telit/telit.c \
 	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/urc.c \
 	$(srcdir)/src/common/log.c $(srcdir)/src/common/util.c \
