@@ -224,20 +224,15 @@ at_free_now(struct at *at)
 {
 	struct at_cmd *c;
 
-	if (at->current != NULL) {
-		at_cmd_cancel(at->current);
-		at_cmd_free(at->current);
-		at->current = NULL;
-	}
-	if (at->late != NULL) {
-		at_cmd_cancel(at->late);
-		at_cmd_free(at->late);
-		at->late = NULL;
-	}
+	if (at->current != NULL)
+		at_cmd_drop(at->current);
+	at->current = NULL;
+	if (at->late != NULL)
+		at_cmd_drop(at->late);
+	at->late = NULL;
 	while ((c = TAILQ_FIRST(&at->queue)) != NULL) {
 		TAILQ_REMOVE(&at->queue, c, entry);
-		at_cmd_cancel(c);
-		at_cmd_free(c);
+		at_cmd_drop(c);
 	}
 	event_free(at->ev_deadline);
 	event_free(at->ev_next);

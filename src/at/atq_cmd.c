@@ -116,6 +116,14 @@ at_cmd_cancel(struct at_cmd *c)
 		c->destroy(c->arg);
 }
 
+/* A command that will not complete: destroy runs once, then it is freed. */
+void
+at_cmd_drop(struct at_cmd *c)
+{
+	at_cmd_cancel(c);
+	at_cmd_free(c);
+}
+
 /* Does an answer line belong to the command in flight? */
 int
 at_cmd_owns(struct at *at, struct at_cmd *c, const char *line)

@@ -92,6 +92,7 @@ int at_cmd_valid(const char *cmd);
 struct at_cmd *at_cmd_new(struct at *, const struct at_command *);
 void at_cmd_free(struct at_cmd *);
 void at_cmd_cancel(struct at_cmd *);
+void at_cmd_drop(struct at_cmd *);
 int at_cmd_owns(struct at *, struct at_cmd *, const char *line);
 void at_cmd_add_line(struct at *, struct at_cmd *, const char *line);
 void at_deliver(struct at *, struct at_cmd *, const struct at_result *);

@@ -6,6 +6,7 @@ src_at_libat_a_SOURCES = \
 	src/at/serial.c src/at/serial.h \
 	src/at/framer.c src/at/framer.h \
 	src/at/result.c src/at/result.h \
+	src/at/field.c src/at/field.h \
 	src/at/urc.c src/at/urc.h \
 	src/at/mask.c src/at/mask.h \
 	src/at/atq.c src/at/atq.h src/at/atq_int.h \
@@ -58,7 +59,9 @@ tests/fuzz/fuzz_framer: $(srcdir)/tests/fuzz/fuzz_framer.c $(srcdir)/src/at/fram
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 tests/fuzz/fuzz_telit_parse: $(srcdir)/tests/fuzz/fuzz_telit_parse.c \
-		$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/result.c \
+		$(srcdir)/src/dialect/telit/telit_parse.c \
+		$(srcdir)/src/dialect/telit/telit_parse_sock.c $(srcdir)/src/at/result.c \
+		$(srcdir)/src/at/field.c \
 		$(srcdir)/src/dialect/telit/telit.c $(srcdir)/src/at/mask.c \
 		$(srcdir)/src/common/xmalloc.c $(srcdir)/src/common/log.c
 	@mkdir -p tests/fuzz
@@ -69,7 +72,8 @@ AT_FUZZ_ENGINE_SRC = $(srcdir)/tests/fuzz/fuzz_at_engine.c \
 	$(srcdir)/src/at/atq_resync.c $(srcdir)/src/at/atq_deadline.c \
 	$(srcdir)/src/at/atq_read.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
 	$(srcdir)/src/at/result.c $(srcdir)/src/at/serial.c $(srcdir)/src/dialect/telit/telit.c \
-	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/urc.c \
+	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/dialect/telit/telit_parse_sock.c \
+	$(srcdir)/src/at/field.c $(srcdir)/src/at/urc.c \
 	$(srcdir)/src/common/log.c $(srcdir)/src/common/util.c \
 	$(srcdir)/src/common/xmalloc.c
 tests/fuzz/fuzz_at_engine: $(AT_FUZZ_ENGINE_SRC)

@@ -8,6 +8,7 @@ src_dialect_libdialect_a_SOURCES = \
 	src/dialect/opslot.c src/dialect/opslot.h \
 	src/dialect/telit/telit.c src/dialect/telit/telit.h \
 	src/dialect/telit/telit_parse.c src/dialect/telit/telit_parse.h \
+	src/dialect/telit/telit_parse_sock.c \
 	src/dialect/telit/telit_answer.c src/dialect/telit/telit_answer.h \
 	src/dialect/telit/telit_batch.c src/dialect/telit/telit_batch.h \
 	src/dialect/telit/dialect_telit.c
