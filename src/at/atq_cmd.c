@@ -12,7 +12,7 @@
 #include "at/result.h"
 #include "at/urc.h"
 
-/* "AT+CSQ" -> "+CSQ:", "AT#SS=1" -> "#SS:"; NULL for basic commands. */
+/* "AT+CSQ" -> "+CSQ:", "AT$X=1" -> "$X:"; NULL for basic commands. */
 static char *
 at_derive_prefix(const char *cmd)
 {

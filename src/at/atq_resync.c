@@ -90,7 +90,7 @@ at_late_finish(struct at *at, enum at_final_kind kind)
 	at_deliver(at, c, &res);
 }
 
-/* A read (a command with a raw payload, #SRECV) went unanswered. The module
+/* A read (a command with a raw payload) went unanswered. The module
  * may still answer it with data it has already taken from its buffer, so
  * it is kept aside during the resync instead of failing now. */
 int

@@ -72,7 +72,7 @@ int at_cme_code(const struct at_dialect *, const char *text);
 /* The wording of an error number, or NULL. */
 const char *at_cme_text(const struct at_dialect *, int code);
 /* Does line start with prefix? A prefix ending in ':' also matches with
- * spaces before the colon ("SRING :"); a prefix without one matches the
+ * spaces before the colon ("+X :"); a prefix without one matches the
  * whole line or the line followed by [spaces] ':'. On a match, *args (if not
  * NULL) points past the prefix, the colon and any spaces. */
 int at_prefix_match(const char *prefix, const char *line, const char **args);
