@@ -1,8 +1,9 @@
 /* AT command engine (oFono gatchat's role, with per-command deadlines): a
  * bounded queue with one command in flight on a serial port, answer lines
  * routed by declared prefixes, everything else to the URC registry, prompt
- * commands with payload (#SSENDEXT), raw payload reads (#SRECV), a gap after
- * each final result, resynchronisation (AT, ATE0, AT+CMEE?) at start and
+ * commands with a payload written after "> ", reads whose header line
+ * announces raw payload bytes, a gap after each final result,
+ * resynchronisation (AT, ATE0, AT+CMEE?) at start and
  * after a timeout or a stray final result, and escaped, secret-masked
  * tracing. */
 #ifndef CELLSOCK_AT_ATQ_H
@@ -44,12 +45,12 @@ typedef long (*at_raw_len_fn)(const char *args);
 
 #define AT_CMD_SECRET		0x01	/* mask all arguments in the trace */
 #define AT_CMD_NO_CARRIER	0x02	/* NO CARRIER is this command's final
-					 * result (online #SD, #SO, #SA) */
+					 * result (a dial or accept that goes online) */
 
 /* A command to submit; at_submit() copies everything it needs. */
 struct at_command {
-	const char *cmd;		/* e.g. "AT#SS=1", without CR */
-	/* NULL-terminated prefixes of the answer lines (e.g. "#SS:"). NULL:
+	const char *cmd;		/* e.g. "AT+CGREG?", without CR */
+	/* NULL-terminated prefixes of the answer lines (e.g. "+CGREG:"). NULL:
 	 * lines with the prefix derived from the command name (AT+CSQ ->
 	 * "+CSQ:") and lines no URC handler claims belong to the command. */
 	const char *const *prefixes;
@@ -57,7 +58,7 @@ struct at_command {
 	unsigned flags;			/* AT_CMD_* */
 	const void *payload;		/* prompt command: written after "> " */
 	size_t payload_len;
-	const char *raw_prefix;		/* "#SRECV:": announces raw bytes */
+	const char *raw_prefix;		/* a line with it announces raw bytes */
 	at_raw_len_fn raw_len;
 };
 

@@ -1,7 +1,8 @@
 /* AT byte framer: a pure function over the bytes read from the modem (no
  * I/O). It yields lines, the echo of the command just sent, the "> " prompt
  * of a prompt command and exactly N raw payload bytes when told to expect
- * them (#SRECV). Feeding the same bytes in any split gives the same events. */
+ * them (a read's payload). Feeding the same bytes in any split gives the
+ * same events. */
 #ifndef CELLSOCK_AT_FRAMER_H
 #define CELLSOCK_AT_FRAMER_H
 

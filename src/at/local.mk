@@ -6,15 +6,18 @@ src_at_libat_a_SOURCES = \
 	src/at/serial.c src/at/serial.h \
 	src/at/framer.c src/at/framer.h \
 	src/at/result.c src/at/result.h \
+	src/at/field.c src/at/field.h \
 	src/at/urc.c src/at/urc.h \
 	src/at/mask.c src/at/mask.h \
-	src/at/atq.c src/at/atq.h
+	src/at/atq.c src/at/atq.h src/at/atq_int.h \
+	src/at/atq_cmd.c src/at/atq_write.c src/at/atq_resync.c \
+	src/at/atq_deadline.c src/at/atq_read.c
 
 AT_TEST_LIBS = src/dialect/libdialect.a src/at/libat.a src/common/libcommon.a $(CMOCKA_LIBS) \
 	$(LIBEVENT_LIBS) $(LIBSERIALPORT_LIBS)
 AT_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(CMOCKA_CFLAGS)
 
-AT_TESTS = tests/at/test_framer tests/at/test_result tests/at/test_telit_parse \
+AT_TESTS = tests/at/test_framer tests/at/test_result \
 	tests/at/test_urc_mask tests/at/test_atq tests/at/test_serial
 check_PROGRAMS += $(AT_TESTS) tests/at/at_drive
 TESTS += $(AT_TESTS) tests/at/sim_integration.py
@@ -27,10 +30,6 @@ tests_at_test_framer_LDADD = $(AT_TEST_LIBS)
 tests_at_test_result_SOURCES = tests/at/test_result.c
 tests_at_test_result_CPPFLAGS = $(AT_TEST_CPPFLAGS)
 tests_at_test_result_LDADD = $(AT_TEST_LIBS)
-
-tests_at_test_telit_parse_SOURCES = tests/at/test_telit_parse.c
-tests_at_test_telit_parse_CPPFLAGS = $(AT_TEST_CPPFLAGS)
-tests_at_test_telit_parse_LDADD = $(AT_TEST_LIBS)
 
 tests_at_test_urc_mask_SOURCES = tests/at/test_urc_mask.c
 tests_at_test_urc_mask_CPPFLAGS = $(AT_TEST_CPPFLAGS)
@@ -50,28 +49,23 @@ tests_at_at_drive_SOURCES = tests/at/at_drive.c
 tests_at_at_drive_CPPFLAGS = $(AT_TEST_CPPFLAGS)
 tests_at_at_drive_LDADD = $(AT_TEST_LIBS)
 
-FUZZ_TARGETS += tests/fuzz/fuzz_framer tests/fuzz/fuzz_telit_parse \
-	tests/fuzz/fuzz_at_engine
+FUZZ_TARGETS += tests/fuzz/fuzz_framer tests/fuzz/fuzz_at_engine
 tests/fuzz/fuzz_framer: $(srcdir)/tests/fuzz/fuzz_framer.c $(srcdir)/src/at/framer.c
-	@mkdir -p tests/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
-tests/fuzz/fuzz_telit_parse: $(srcdir)/tests/fuzz/fuzz_telit_parse.c \
-		$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/result.c \
-		$(srcdir)/src/dialect/telit/telit.c $(srcdir)/src/at/mask.c \
-		$(srcdir)/src/common/xmalloc.c $(srcdir)/src/common/log.c
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 # The whole engine on a socketpair, driven by a program read from the input.
 AT_FUZZ_ENGINE_SRC = $(srcdir)/tests/fuzz/fuzz_at_engine.c \
-	$(srcdir)/src/at/atq.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
+	$(srcdir)/src/at/atq.c $(srcdir)/src/at/atq_cmd.c $(srcdir)/src/at/atq_write.c \
+	$(srcdir)/src/at/atq_resync.c $(srcdir)/src/at/atq_deadline.c \
+	$(srcdir)/src/at/atq_read.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
 	$(srcdir)/src/at/result.c $(srcdir)/src/at/serial.c $(srcdir)/src/dialect/telit/telit.c \
-	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/at/urc.c \
+	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/dialect/telit/telit_parse_sock.c \
+	$(srcdir)/src/at/field.c $(srcdir)/src/at/urc.c \
 	$(srcdir)/src/common/log.c $(srcdir)/src/common/util.c \
 	$(srcdir)/src/common/xmalloc.c
 tests/fuzz/fuzz_at_engine: $(AT_FUZZ_ENGINE_SRC)
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(LIBSERIALPORT_CFLAGS) -o $@ $^ $(FUZZ_LIBS) \
 	    $(LIBSERIALPORT_LIBS)
-EXTRA_DIST += tests/fuzz/fuzz_framer.c tests/fuzz/fuzz_telit_parse.c \
-	tests/fuzz/fuzz_at_engine.c tests/fuzz/corpus/fuzz_framer \
-	tests/fuzz/corpus/fuzz_telit_parse tests/fuzz/corpus/fuzz_at_engine
+EXTRA_DIST += tests/fuzz/fuzz_framer.c tests/fuzz/fuzz_at_engine.c \
+	tests/fuzz/corpus/fuzz_framer tests/fuzz/corpus/fuzz_at_engine

@@ -6,42 +6,40 @@
 
 #include "xmalloc.h"
 #include "at/mask.h"
+#include "at/result.h"
 
-#define MASK_ALL	0xffffffffu
-#define MASK_ARG(n)	(1u << ((n) - 1))
-
-/* A command name (with its '=') and which of its arguments are secret. */
-struct mask_rule {
-	const char *name;
-	unsigned args;
+/* 3GPP TS 27.007 commands with secrets; a dialect adds its own. */
+static const struct at_mask_rule mask_rules[] = {
+	{ "+CPIN=", AT_MASK_ALL },
+	{ "+CPIN2=", AT_MASK_ALL },
+	{ "+CPWD=", AT_MASK_ARG(2) | AT_MASK_ARG(3) },
+	{ "+CLCK=", AT_MASK_ARG(3) },
+	{ "+CGAUTH=", AT_MASK_ARG(4) },
 };
 
-static const struct mask_rule mask_rules[] = {
-	{ "+CPIN=", MASK_ALL },
-	{ "+CPIN2=", MASK_ALL },
-	{ "+CPWD=", MASK_ARG(2) | MASK_ARG(3) },
-	{ "+CLCK=", MASK_ARG(3) },
-	{ "#SGACT=", MASK_ARG(4) },
-	{ "+CGAUTH=", MASK_ARG(4) },
-	{ "#PDPAUTH=", MASK_ARG(4) },
-	{ "+QICSGP=", MASK_ARG(5) },
-};
+/* The rule of the n rules whose name starts at p, or NULL. */
+static const struct at_mask_rule *
+mask_match(const char *p, const struct at_mask_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncasecmp(p, rules[i].name, strlen(rules[i].name)) == 0)
+			return &rules[i];
+	return NULL;
+}
 
 /* Find the first rule whose name occurs in cmd; *at is where its args start. */
-static const struct mask_rule *
-mask_find(const char *cmd, const char **at)
+static const struct at_mask_rule *
+mask_find(const struct at_dialect *d, const char *cmd, const char **at)
 {
-	const size_t nrules = sizeof(mask_rules) / sizeof(mask_rules[0]);
-	const char *p;
-	size_t nl;
+	const struct at_mask_rule *r;
 
-	for (p = cmd; *p != '\0'; p++) {
-		for (size_t i = 0; i < nrules; i++) {
-			nl = strlen(mask_rules[i].name);
-			if (strncasecmp(p, mask_rules[i].name, nl) == 0) {
-				*at = p + nl;
-				return &mask_rules[i];
-			}
+	for (const char *p = cmd; *p != '\0'; p++) {
+		r = mask_match(p, mask_rules, sizeof(mask_rules) / sizeof(mask_rules[0]));
+		if (r == NULL && d != NULL)
+			r = mask_match(p, d->masks, d->n_masks);
+		if (r != NULL) {
+			*at = p + strlen(r->name);
+			return r;
 		}
 	}
 	return NULL;
@@ -84,12 +82,12 @@ mask_args(const char *src, unsigned args, char *dst, const char **rest)
 }
 
 char *
-at_mask_dup(const char *cmd, int all)
+at_mask_dup(const struct at_dialect *dialect, const char *cmd, int all)
 {
 	/* Each argument may grow by "***"; bound the copy generously. */
 	char *out = xmalloc(strlen(cmd) * 4 + 8), *dst = out;
-	const struct mask_rule *rule;
-	struct mask_rule everything = { "=", MASK_ALL };
+	const struct at_mask_rule *rule;
+	struct at_mask_rule everything = { "=", AT_MASK_ALL };
 	const char *p = cmd, *args;
 
 	for (;;) {
@@ -99,7 +97,7 @@ at_mask_dup(const char *cmd, int all)
 			if (args != NULL)
 				args++;
 		} else
-			rule = mask_find(p, &args);
+			rule = mask_find(dialect, p, &args);
 		if (rule == NULL)
 			break;
 		memcpy(dst, p, (size_t)(args - p));

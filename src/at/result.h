@@ -36,13 +36,18 @@ struct at_cme_def {
 	const char *text;		/* the +CMEE=2 wording */
 };
 
-/* What a dialect adds: its rows are looked at before the standard ones. */
+struct at_mask_rule;
+
+/* What a dialect adds: its rows are looked at before the standard ones
+ * (its secret-bearing commands after the standard ones, see at/mask.h). */
 struct at_dialect {
 	const char *name;
 	const struct at_final_def *finals;
 	size_t n_finals;
 	const struct at_cme_def *cme;
 	size_t n_cme;
+	const struct at_mask_rule *masks;
+	size_t n_masks;
 };
 
 /* A parsed final result. text points into the caller's line. */
@@ -67,7 +72,7 @@ int at_cme_code(const struct at_dialect *, const char *text);
 /* The wording of an error number, or NULL. */
 const char *at_cme_text(const struct at_dialect *, int code);
 /* Does line start with prefix? A prefix ending in ':' also matches with
- * spaces before the colon ("SRING :"); a prefix without one matches the
+ * spaces before the colon ("+X :"); a prefix without one matches the
  * whole line or the line followed by [spaces] ':'. On a match, *args (if not
  * NULL) points past the prefix, the colon and any spaces. */
 int at_prefix_match(const char *prefix, const char *line, const char **args);

@@ -25,7 +25,7 @@ enum serial_kind {
 };
 
 struct serial_config {
-	const char *path;	/* e.g. /dev/serial/by-id/usb-Telit_...-if00 */
+	const char *path;	/* e.g. /dev/serial/by-id/usb-..._...-if00 */
 	int baudrate;
 	enum serial_flow flow;
 };

@@ -1,5 +1,5 @@
 /* Unsolicited result code registry: line prefix -> handler. Prefixes match
- * with at_prefix_match(), so "SRING:" also takes "SRING : 1". */
+ * with at_prefix_match(), so "+X:" also takes "+X : 1". */
 #ifndef CELLSOCK_AT_URC_H
 #define CELLSOCK_AT_URC_H
 

@@ -1,6 +1,6 @@
 /* The dialect interface: every modem-specific AT command the supervisor
  * needs, as an ops table of asynchronous operations over the AT engine.
- * Nothing outside a dialect's own file knows command syntax, so a Quectel
+ * Nothing outside a dialect's own folder knows command syntax, so a Quectel
  * dialect can be added without touching the supervisor.
  *
  * Every operation queues its command(s) on the engine and calls cb once with

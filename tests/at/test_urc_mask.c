@@ -12,6 +12,7 @@
 
 #include "at/mask.h"
 #include "at/urc.h"
+#include "dialect/telit/telit.h"
 
 struct seen {
 	int calls;
@@ -99,7 +100,7 @@ test_remove_in_handler(void **state)
 static void
 expect_mask(const char *in, int all, const char *want)
 {
-	char *out = at_mask_dup(in, all);
+	char *out = at_mask_dup(&telit_dialect, in, all);
 
 	assert_string_equal(out, want);
 	free(out);

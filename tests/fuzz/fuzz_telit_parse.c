@@ -60,8 +60,8 @@ parse_all(char *line)
 	at_prefix_match("SRING:", line, &args);
 	at_prefix_match("NO CARRIER", line, &args);
 	at_cme_code(&telit_dialect, line);
-	free(at_mask_dup(line, 0));
-	free(at_mask_dup(line, 1));
+	free(at_mask_dup(&telit_dialect, line, 0));
+	free(at_mask_dup(&telit_dialect, line, 1));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);

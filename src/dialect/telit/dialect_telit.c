@@ -1,6 +1,8 @@
 /* The Telit "IP Easy" dialect (HE910, UC864, LE910, ME910): the supervisor's
- * operations as AT commands, answers read with the parsers of
- * at/telit_parse.h. Formats: shared/reference/at-commands.md. */
+ * operations as AT commands (which answer each one expects: telit_answer.h,
+ * how they are queued and answered together: telit_batch.h), its URCs as
+ * dialect events, and its known-bad firmware. Formats:
+ * shared/reference/at-commands.md. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,336 +10,20 @@
 #include <string.h>
 
 #include "at/atq.h"
-#include "dialect/telit/telit.h"
-#include "dialect/telit/telit_parse.h"
 #include "at/urc.h"
 #include "conf/conf.h"
 #include "dialect/dialect.h"
-#include "log.h"
-#include "xmalloc.h"
+#include "dialect/telit/telit.h"
+#include "dialect/telit/telit_answer.h"
+#include "dialect/telit/telit_batch.h"
+#include "dialect/telit/telit_parse.h"
 
 #define TELIT_SGACT_TIMEOUT_MS 155000	/* activation may take 150 s */
 #define TELIT_DEACT_TIMEOUT_MS 45000
 #define TELIT_CFUN_TIMEOUT_MS 20000
 #define TELIT_SEND_TIMEOUT_MS 20000
+#define TELIT_CPIN_TIMEOUT_MS 20000
 #define TELIT_MAX_SEND 1024		/* safe on old firmware (1500 on newer) */
-
-/* What to do with a command's answer. */
-enum telit_kind {
-	TK_PLAIN, TK_IDENT_MANUF, TK_IDENT_MODEL, TK_IDENT_FW, TK_IDENT_IMEI, TK_SSENDEXT_TEST,
-	TK_SEND, TK_CPIN,
-	TK_REG, TK_CSQ, TK_COPS, TK_SGACT_READ, TK_SGACT_IP, TK_DIAL, TK_SS, TK_SI,
-	TK_SRECV, TK_SLASTCLOSURE,
-};
-
-/* Commands that belong together answer once, when the last one is done. */
-struct telit_batch {
-	dialect_cb *cb;
-	void *arg;
-	int pending;		/* commands not yet answered */
-	int refs;		/* commands not yet destroyed */
-	int failed;		/* first failure recorded in reply */
-	struct dialect_reply reply;
-};
-
-struct telit_req {
-	struct telit_batch *batch;
-	enum telit_kind kind;
-	int id;			/* connId or cid the answer must match */
-	int optional;		/* a failure does not fail the batch */
-};
-
-static struct telit_batch *
-telit_batch_new(dialect_cb *cb, void *arg)
-{
-	struct telit_batch *b = xcalloc(1, sizeof(*b));
-
-	b->cb = cb;
-	b->arg = arg;
-	b->reply.status = DIALECT_OK;
-	b->reply.cme = -1;
-	return b;
-}
-
-static void
-telit_req_destroy(void *arg)
-{
-	struct telit_req *r = arg;
-
-	if (--r->batch->refs == 0)
-		free(r->batch);
-	free(r);
-}
-
-static enum dialect_status
-telit_status(const struct at_result *res)
-{
-	switch (res->kind) {
-	case AT_FINAL_OK: return DIALECT_OK;
-	case AT_FINAL_TIMEOUT: return DIALECT_TIMEOUT;
-	case AT_FINAL_GONE: return DIALECT_GONE;
-	case AT_FINAL_ERROR: case AT_FINAL_CME_ERROR: case AT_FINAL_CMS_ERROR:
-	case AT_FINAL_NO_CARRIER: case AT_FINAL_CONNECT: case AT_FINAL_NO_ANSWER:
-	case AT_FINAL_BUSY: case AT_FINAL_NO_DIALTONE: case AT_FINAL_DIALECT:
-		break;
-	}
-	return res->success ? DIALECT_OK : DIALECT_ERROR;
-}
-
-static enum dial_error
-telit_dial_error(int cme)
-{
-	switch (cme) {
-	case TELIT_CME_RESOLVE_DN: return DIAL_ERR_DNS;
-	case TELIT_CME_OPEN_TIMEOUT: return DIAL_ERR_TIMEOUT;
-	case TELIT_CME_OPEN_SOCKET: case TELIT_CME_CONNECTION_FAILED:
-	case TELIT_CME_SETUP_SOCKET: case TELIT_CME_REMOTE_DISCONNECTED:
-		return DIAL_ERR_REFUSED;
-	case TELIT_CME_CONTEXT_NOT_OPENED: return DIAL_ERR_NO_CONTEXT;
-	default: return DIAL_ERR_OTHER;
-	}
-}
-
-static enum sock_state
-telit_sock_state(enum telit_ss_state s)
-{
-	switch (s) {
-	case TELIT_SS_CLOSED: return SOCK_CLOSED;
-	case TELIT_SS_ACTIVE: case TELIT_SS_SUSPENDED: return SOCK_CONNECTED;
-	case TELIT_SS_SUSPENDED_DATA: return SOCK_CONNECTED_DATA;
-	case TELIT_SS_RESOLVING: case TELIT_SS_CONNECTING: return SOCK_OPENING;
-	case TELIT_SS_LISTENING: case TELIT_SS_INCOMING: return SOCK_OTHER;
-	}
-	return SOCK_OTHER;
-}
-
-static enum sock_closure
-telit_closure(int cause)
-{
-	switch (cause) {
-	case TELIT_CLOSURE_FIN: return CLOSURE_FIN;
-	case TELIT_CLOSURE_RST: return CLOSURE_RST;
-	case TELIT_CLOSURE_INACTIVITY: return CLOSURE_INACTIVITY;
-	case TELIT_CLOSURE_PDP: return CLOSURE_PDP;
-	default: return CLOSURE_UNKNOWN;
-	}
-}
-
-/* The answer line of a one-line query, by prefix and (if id > 0) by id. */
-static int
-telit_find_ss(const struct at_response *r, int id, struct telit_ss *ss)
-{
-	for (size_t i = 0; i < r->n_lines; i++)
-		if (telit_parse_ss(r->lines[i], ss) == 0 && ss->conn_id == id)
-			return 0;
-	return -1;
-}
-
-static void
-telit_parse_identity(const struct telit_req *q, const struct at_response *r, struct dialect_reply *out)
-{
-	struct modem_ident *id = &out->u.ident;
-
-	for (size_t i = 0; i < r->n_lines; i++) {
-		switch (q->kind) {
-		case TK_IDENT_MANUF:
-			telit_parse_ident(r->lines[i], id->manufacturer, sizeof(id->manufacturer));
-			break;
-		case TK_IDENT_MODEL:
-			telit_parse_ident(r->lines[i], id->model, sizeof(id->model));
-			break;
-		case TK_IDENT_FW:
-			telit_parse_ident(r->lines[i], id->firmware, sizeof(id->firmware));
-			break;
-		case TK_IDENT_IMEI:
-			telit_parse_imei(r->lines[i], id->imei, sizeof(id->imei));
-			break;
-		case TK_SSENDEXT_TEST:
-			telit_parse_ssendext_test(r->lines[i], &id->max_send);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/* Fill out from a successful answer; -1 if the answer is malformed. */
-static int
-telit_interpret(const struct telit_req *q, const struct at_response *r, struct dialect_reply *out)
-{
-	struct telit_ss ss;
-	struct telit_si si;
-	struct telit_reg reg;
-	struct telit_csq csq;
-	struct telit_cops cops;
-	struct telit_sgact sg;
-	struct telit_slastclosure lc;
-	enum telit_pin pin;
-
-	switch (q->kind) {
-	case TK_PLAIN: case TK_DIAL: case TK_SEND:
-		return 0;
-	case TK_IDENT_MANUF: case TK_IDENT_MODEL: case TK_IDENT_FW: case TK_IDENT_IMEI:
-	case TK_SSENDEXT_TEST:
-		telit_parse_identity(q, r, out);
-		return 0;
-	case TK_CPIN:
-		if (r->n_lines < 1 || telit_parse_cpin(r->lines[0], &pin) != 0)
-			return -1;
-		out->u.sim = pin == TELIT_PIN_READY ? SIM_READY : pin == TELIT_PIN_SIM_PIN ?
-		    SIM_PIN : pin == TELIT_PIN_SIM_PUK ? SIM_PUK : SIM_OTHER;
-		return 0;
-	case TK_REG:
-		for (size_t i = 0; i < r->n_lines; i++)
-			if (telit_parse_reg(r->lines[i], TELIT_REG_READ, &reg) == 0 &&
-			    (out->u.reg_stat < 0 || telit_reg_registered(&reg)))
-				out->u.reg_stat = reg.stat;
-		return 0;
-	case TK_CSQ:
-		if (r->n_lines < 1 || telit_parse_csq(r->lines[0], &csq) != 0)
-			return -1;
-		out->u.signal.rssi = csq.rssi;
-		out->u.signal.dbm = telit_csq_dbm(&csq);
-		return 0;
-	case TK_COPS:
-		if (r->n_lines >= 1 && telit_parse_cops(r->lines[0], &cops) == 0)
-			snprintf(out->u.signal.oper, sizeof(out->u.signal.oper), "%s", cops.oper);
-		return 0;
-	case TK_SGACT_READ:
-		for (size_t i = 0; i < r->n_lines; i++)
-			if (telit_parse_sgact_read(r->lines[i], &sg) == 0 && sg.cid == q->id)
-				out->u.pdp.active = sg.stat == 1;
-		return 0;
-	case TK_SGACT_IP:
-		out->u.pdp.active = 1;
-		if (r->n_lines >= 1)
-			telit_parse_sgact_ip(r->lines[0], out->u.pdp.ip, sizeof(out->u.pdp.ip));
-		return 0;
-	case TK_SS:
-		if (telit_find_ss(r, q->id, &ss) != 0)
-			return -1;
-		out->u.sock = telit_sock_state(ss.state);
-		return 0;
-	case TK_SI:
-		for (size_t i = 0; i < r->n_lines; i++)
-			if (telit_parse_si(r->lines[i], &si) == 0 && si.conn_id == q->id) {
-				out->u.info.sent = si.sent;
-				out->u.info.received = si.received;
-				out->u.info.buff_in = si.buff_in;
-				out->u.info.ack_waiting = si.ack_waiting;
-				return 0;
-			}
-		return -1;
-	case TK_SRECV:
-		out->u.recv.data = r->payload;
-		out->u.recv.len = r->payload_len;
-		return 0;
-	case TK_SLASTCLOSURE:
-		if (r->n_lines < 1 || telit_parse_slastclosure(r->lines[0], &lc) != 0)
-			return -1;
-		out->u.closure = telit_closure(lc.cause);
-		return 0;
-	}
-	return -1;
-}
-
-/* One command of a batch answered. */
-static void
-telit_done(const struct at_response *r, void *arg)
-{
-	struct telit_req *q = arg;
-	struct telit_batch *b = q->batch;
-	enum dialect_status st = telit_status(&r->result);
-
-	if (st == DIALECT_TIMEOUT && q->kind == TK_SEND && !r->payload_written &&
-	    !r->fill_taken) {
-		st = DIALECT_ERROR;	/* no prompt: nothing left; the caller may retry */
-		snprintf(b->reply.text, sizeof(b->reply.text), "no prompt");
-	}
-	if (q->kind == TK_SEND && r->fill_taken)
-		b->reply.filler = r->fill_len;
-	if (st == DIALECT_OK && telit_interpret(q, r, &b->reply) != 0) {
-		st = DIALECT_ERROR;
-		log_debug("telit: unexpected answer to %s", r->cmd);
-	}
-	if (st == DIALECT_OK && q->kind == TK_SGACT_IP)
-		b->reply.u.pdp.active = 1;
-	if (st != DIALECT_OK && !q->optional && !b->failed) {
-		b->failed = 1;
-		b->reply.status = st;
-		b->reply.cme = r->result.kind == AT_FINAL_CME_ERROR ? r->result.code : -1;
-		if (q->kind == TK_DIAL)
-			b->reply.u.dial = telit_dial_error(b->reply.cme);
-	}
-	if (!b->failed || b->reply.text[0] == '\0')
-		snprintf(b->reply.text, sizeof(b->reply.text), "%s",
-		    r->result.text ? r->result.text : at_final_name(r->result.kind));
-	if (--b->pending == 0)
-		b->cb(&b->reply, b->arg);
-}
-
-/* Queue one command of batch b. 0, or -1 if the engine refused it. */
-static int
-telit_submit(struct at *at, struct telit_batch *b, const struct at_command *c,
-    enum telit_kind kind, int id, int optional)
-{
-	struct telit_req *q = xcalloc(1, sizeof(*q));
-
-	q->batch = b;
-	q->kind = kind;
-	q->id = id;
-	q->optional = optional;
-	b->pending++;
-	b->refs++;
-	if (at_submit(at, c, telit_done, q, telit_req_destroy) != 0)
-		return 0;
-	b->pending--;
-	b->refs--;
-	free(q);
-	return -1;
-}
-
-/* After queueing a batch: if nothing was queued, answer GONE at once. */
-static void
-telit_finish(struct telit_batch *b, int refused)
-{
-	if (!refused)
-		return;
-	b->failed = 1;
-	b->reply.status = DIALECT_GONE;
-	snprintf(b->reply.text, sizeof(b->reply.text), "refused by the AT engine");
-	if (b->pending == 0) {
-		b->cb(&b->reply, b->arg);
-		if (b->refs == 0)
-			free(b);
-	}
-}
-
-/* One simple command: a batch of one. */
-static void
-telit_one(struct at *at, const char *cmd, const char *const *prefixes, int timeout_ms,
-    enum telit_kind kind, int id, dialect_cb *cb, void *arg)
-{
-	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .cmd = cmd, .prefixes = prefixes, .timeout_ms = timeout_ms };
-
-	if (kind == TK_SRECV) {
-		c.raw_prefix = "#SRECV:";
-		c.raw_len = telit_srecv_len;
-	}
-	telit_finish(b, telit_submit(at, b, &c, kind, id, 0) != 0);
-}
-
-static const char *const P_CPIN[] = { "+CPIN:", NULL };
-static const char *const P_REG[] = { "+CGREG:", "+CEREG:", "+CREG:", NULL };
-static const char *const P_CSQ[] = { "+CSQ:", NULL };
-static const char *const P_COPS[] = { "+COPS:", NULL };
-static const char *const P_SGACT[] = { "#SGACT:", NULL };
-static const char *const P_SS[] = { "#SS:", NULL };
-static const char *const P_SI[] = { "#SI:", NULL };
-static const char *const P_SRECV[] = { "#SRECV:", NULL };
-static const char *const P_SLC[] = { "#SLASTCLOSURE:", NULL };
-static const char *const P_NONE[] = { NULL };
 
 /* ---- URCs ---- */
 
@@ -391,19 +77,17 @@ telit_init(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void *a
 {
 	static const char *const flow[] = { "AT&K0", "AT&K3", "AT&K4" };
 	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .prefixes = P_NONE };
+	struct at_command c = { .cmd = "AT+CMEE=2" };
 	int refused = 0;
 
-	c.cmd = "AT+CMEE=2";
-	refused |= telit_submit(at, b, &c, TK_PLAIN, 0, 0);
+	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	c.cmd = flow[conf->flow_control];
-	refused |= telit_submit(at, b, &c, TK_PLAIN, 0, 1);
+	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 1);
 	c.cmd = "AT#SELINT=2";		/* old modules; newer ones may refuse it */
-	refused |= telit_submit(at, b, &c, TK_PLAIN, 0, 1);
-	c.prefixes = NULL;
+	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 1);
 	for (int i = 0; i < conf->n_init; i++) {
 		c.cmd = conf->init[i];
-		refused |= telit_submit(at, b, &c, TK_PLAIN, 0, 0);
+		refused |= telit_submit(at, b, &c, &telit_ans_user, 0, 0);
 	}
 	telit_finish(b, refused);
 }
@@ -411,17 +95,17 @@ telit_init(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void *a
 static void
 telit_identify(struct at *at, dialect_cb *cb, void *arg)
 {
-	static const struct { const char *cmd; enum telit_kind kind; } q[] = {
-		{ "AT+CGMI", TK_IDENT_MANUF }, { "AT+CGMM", TK_IDENT_MODEL },
-		{ "AT+CGMR", TK_IDENT_FW }, { "AT+CGSN", TK_IDENT_IMEI },
-		{ "AT#SSENDEXT=?", TK_SSENDEXT_TEST },
+	static const struct { const char *cmd; const struct telit_answer *ans; } q[] = {
+		{ "AT+CGMI", &telit_ans_manufacturer }, { "AT+CGMM", &telit_ans_model },
+		{ "AT+CGMR", &telit_ans_firmware }, { "AT+CGSN", &telit_ans_imei },
+		{ "AT#SSENDEXT=?", &telit_ans_ssendext_test },
 	};
 	struct telit_batch *b = telit_batch_new(cb, arg);
 	int refused = 0;
 
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
 		struct at_command c = { .cmd = q[i].cmd };
-		refused |= telit_submit(at, b, &c, q[i].kind, 0, 1);
+		refused |= telit_submit(at, b, &c, q[i].ans, 0, 1);
 	}
 	telit_finish(b, refused);
 }
@@ -429,19 +113,19 @@ telit_identify(struct at *at, dialect_cb *cb, void *arg)
 static void
 telit_sim_status(struct at *at, dialect_cb *cb, void *arg)
 {
-	telit_one(at, "AT+CPIN?", P_CPIN, 0, TK_CPIN, 0, cb, arg);
+	telit_one(at, "AT+CPIN?", &telit_ans_cpin, 0, 0, cb, arg);
 }
 
 static void
 telit_sim_unlock(struct at *at, const char *pin, dialect_cb *cb, void *arg)
 {
 	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .prefixes = P_NONE, .flags = AT_CMD_SECRET, .timeout_ms = 20000 };
+	struct at_command c = { .flags = AT_CMD_SECRET, .timeout_ms = TELIT_CPIN_TIMEOUT_MS };
 	char cmd[64];
 
 	snprintf(cmd, sizeof(cmd), "AT+CPIN=\"%.16s\"", pin);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, TK_PLAIN, 0, 0) != 0);
+	telit_finish(b, telit_submit(at, b, &c, &telit_ans_plain, 0, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
 }
 
@@ -453,8 +137,8 @@ telit_reg_enable(struct at *at, dialect_cb *cb, void *arg)
 	int refused = 0;
 
 	for (size_t i = 0; i < 3; i++) {
-		struct at_command c = { .cmd = cmds[i], .prefixes = P_NONE };
-		refused |= telit_submit(at, b, &c, TK_PLAIN, 0, i == 2);	/* +CEREG: LTE only */
+		struct at_command c = { .cmd = cmds[i] };
+		refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, i == 2);	/* +CEREG: LTE only */
 	}
 	telit_finish(b, refused);
 }
@@ -463,14 +147,13 @@ static void
 telit_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .prefixes = P_REG };
+	struct at_command c = { .cmd = "AT+CGREG?" };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
-	c.cmd = "AT+CGREG?";
-	refused |= telit_submit(at, b, &c, TK_REG, 0, 0);
+	refused |= telit_submit(at, b, &c, &telit_ans_reg, 0, 0);
 	c.cmd = "AT+CEREG?";
-	refused |= telit_submit(at, b, &c, TK_REG, 0, 1);
+	refused |= telit_submit(at, b, &c, &telit_ans_reg, 0, 1);
 	telit_finish(b, refused);
 }
 
@@ -478,12 +161,11 @@ static void
 telit_signal(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CSQ", .prefixes = P_CSQ };
-	int refused = telit_submit(at, b, &c, TK_CSQ, 0, 0);
+	struct at_command c = { .cmd = "AT+CSQ" };
+	int refused = telit_submit(at, b, &c, &telit_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
-	c.prefixes = P_COPS;
-	refused |= telit_submit(at, b, &c, TK_COPS, 0, 1);
+	refused |= telit_submit(at, b, &c, &telit_ans_cops, 0, 1);
 	telit_finish(b, refused);
 }
 
@@ -494,13 +176,13 @@ telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, dial
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "AT+CGDCONT=%d,\"%s\",\"%.200s\"", cid, type, apn);
-	telit_one(at, cmd, P_NONE, 0, TK_PLAIN, 0, cb, arg);
+	telit_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
 }
 
 static void
 telit_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	telit_one(at, "AT#SGACT?", P_SGACT, 0, TK_SGACT_READ, cid, cb, arg);
+	telit_one(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, cb, arg);
 }
 
 /* "Already active" (553) is success. */
@@ -524,7 +206,7 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 {
 	struct telit_batch *outer = telit_batch_new(cb, arg);
 	struct telit_batch *b = telit_batch_new(telit_on_activate, outer);
-	struct at_command c = { .prefixes = P_SGACT, .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
+	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
 	char cmd[320];
 
 	if (user[0] || password[0]) {
@@ -533,7 +215,7 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 	} else
 		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1", cid);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, TK_SGACT_IP, cid, 0) != 0);
+	telit_finish(b, telit_submit(at, b, &c, &telit_ans_sgact_ip, cid, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
 }
 
@@ -543,7 +225,7 @@ telit_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,0", cid);
-	telit_one(at, cmd, P_NONE, TELIT_DEACT_TIMEOUT_MS, TK_PLAIN, 0, cb, arg);
+	telit_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
 }
 
 /* Context, no inactivity timeout (maxTo 0: the module must never close our
@@ -553,15 +235,14 @@ telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dial
     void *arg)
 {
 	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .prefixes = P_NONE };
 	char cmd[96];
+	struct at_command c = { .cmd = cmd };
 	int refused;
 
 	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,600,50", connid, cid);
-	c.cmd = cmd;
-	refused = telit_submit(at, b, &c, TK_PLAIN, 0, 0);
+	refused = telit_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	snprintf(cmd, sizeof(cmd), "AT#SCFGEXT=%d,1,0,%d", connid, keepalive_min);
-	refused |= telit_submit(at, b, &c, TK_PLAIN, 0, 0);
+	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	telit_finish(b, refused);
 }
 
@@ -572,34 +253,42 @@ telit_sock_dial(struct at *at, int connid, const char *host, int port, int timeo
 	char cmd[320];
 
 	snprintf(cmd, sizeof(cmd), "AT#SD=%d,0,%d,\"%.255s\",0,0,1", connid, port, host);
-	telit_one(at, cmd, P_NONE, timeout_ms, TK_DIAL, connid, cb, arg);
+	telit_one(at, cmd, &telit_ans_dial, timeout_ms, connid, cb, arg);
+}
+
+/* A one-argument socket command "AT<name>=<connId>". */
+static void
+telit_sock_cmd(struct at *at, const char *name, int connid, const struct telit_answer *ans,
+    int timeout_ms, dialect_cb *cb, void *arg)
+{
+	char cmd[48];
+
+	snprintf(cmd, sizeof(cmd), "AT%s=%d", name, connid);
+	telit_one(at, cmd, ans, timeout_ms, connid, cb, arg);
 }
 
 static void
 telit_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void *arg)
 {
-	char cmd[32];
-
-	snprintf(cmd, sizeof(cmd), "AT#SH=%d", connid);
-	telit_one(at, cmd, P_NONE, timeout_ms, TK_PLAIN, connid, cb, arg);
+	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, cb, arg);
 }
 
 static void
 telit_sock_status(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	char cmd[32];
-
-	snprintf(cmd, sizeof(cmd), "AT#SS=%d", connid);
-	telit_one(at, cmd, P_SS, 0, TK_SS, connid, cb, arg);
+	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, cb, arg);
 }
 
 static void
 telit_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	char cmd[32];
+	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, cb, arg);
+}
 
-	snprintf(cmd, sizeof(cmd), "AT#SI=%d", connid);
-	telit_one(at, cmd, P_SI, 0, TK_SI, connid, cb, arg);
+static void
+telit_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
+{
+	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, cb, arg);
 }
 
 static void
@@ -607,13 +296,13 @@ telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect
     void *arg)
 {
 	struct telit_batch *b = telit_batch_new(cb, arg);
-	struct at_command c = { .prefixes = P_NONE, .payload = data, .payload_len = len,
+	struct at_command c = { .payload = data, .payload_len = len,
 		.timeout_ms = TELIT_SEND_TIMEOUT_MS };
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SSENDEXT=%d,%zu", connid, len);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, TK_SEND, connid, 0) != 0);
+	telit_finish(b, telit_submit(at, b, &c, &telit_ans_send, connid, 0) != 0);
 }
 
 static void
@@ -622,29 +311,20 @@ telit_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SRECV=%d,%zu", connid, max);
-	telit_one(at, cmd, P_SRECV, 0, TK_SRECV, connid, cb, arg);
-}
-
-static void
-telit_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
-{
-	char cmd[48];
-
-	snprintf(cmd, sizeof(cmd), "AT#SLASTCLOSURE=%d", connid);
-	telit_one(at, cmd, P_SLC, 0, TK_SLASTCLOSURE, connid, cb, arg);
+	telit_one(at, cmd, &telit_ans_srecv, 0, connid, cb, arg);
 }
 
 static void
 telit_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	telit_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", P_NONE, TELIT_CFUN_TIMEOUT_MS, TK_PLAIN, 0,
+	telit_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS, 0,
 	    cb, arg);
 }
 
 static void
 telit_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	telit_one(at, "AT#REBOOT", P_NONE, 0, TK_PLAIN, 0, cb, arg);
+	telit_one(at, "AT#REBOOT", &telit_ans_plain, 0, 0, cb, arg);
 }
 
 const struct dialect_ops dialect_telit = {

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "at/mask.h"
 #include "dialect/telit/telit.h"
 
 /* +CMEE=2 wording. Matching ignores case, spaces and punctuation, so
@@ -29,12 +30,23 @@ static const struct at_cme_def telit_cme[] = {
 	{ TELIT_CME_IPV6_DISABLED, "ipv6 not enabled" },
 };
 
+/* Commands with secrets beyond the 3GPP ones the engine knows. +QICSGP is
+ * Quectel's: masked here too, as it always was, in case one is configured
+ * as an init command. */
+static const struct at_mask_rule telit_masks[] = {
+	{ "#SGACT=", AT_MASK_ARG(4) },
+	{ "#PDPAUTH=", AT_MASK_ARG(4) },
+	{ "+QICSGP=", AT_MASK_ARG(5) },
+};
+
 const struct at_dialect telit_dialect = {
 	.name = "telit",
 	.finals = NULL,
 	.n_finals = 0,
 	.cme = telit_cme,
 	.n_cme = sizeof(telit_cme) / sizeof(telit_cme[0]),
+	.masks = telit_masks,
+	.n_masks = sizeof(telit_masks) / sizeof(telit_masks[0]),
 };
 
 const char *const telit_urc_prefixes[] = {

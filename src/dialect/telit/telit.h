@@ -1,8 +1,9 @@
 /* The Telit dialect of the AT engine: its +CME ERROR table (IP stack codes
  * 550..568, never shared with Quectel's different meanings of the same
- * numbers) and the URC prefixes a Telit module sends. */
-#ifndef CELLSOCK_AT_TELIT_H
-#define CELLSOCK_AT_TELIT_H
+ * numbers), its commands with secrets and the URC prefixes a Telit module
+ * sends. */
+#ifndef CELLSOCK_DIALECT_TELIT_H
+#define CELLSOCK_DIALECT_TELIT_H
 
 #include "at/result.h"
 

@@ -1,10 +1,11 @@
 /* Pure parsers for the Telit responses and URCs the daemon needs (formats in
- * shared/reference/at-commands.md). Each takes the whole line as received,
- * fills a caller-owned struct and returns 0, or -1 for malformed input
- * (the struct is then unspecified). Absent optional numbers are -1, absent
- * strings "". */
-#ifndef CELLSOCK_AT_TELIT_PARSE_H
-#define CELLSOCK_AT_TELIT_PARSE_H
+ * shared/reference/at-commands.md): network, SIM and identification in
+ * telit_parse.c, sockets in telit_parse_sock.c, both over at/field.h.
+ * Each takes the whole line as received, fills a caller-owned struct and
+ * returns 0, or -1 for malformed input (the struct is then unspecified).
+ * Absent optional numbers are -1, absent strings "". */
+#ifndef CELLSOCK_DIALECT_TELIT_PARSE_H
+#define CELLSOCK_DIALECT_TELIT_PARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
