@@ -14,6 +14,7 @@
 #include "control/control.h"
 #include "daemon/daemon.h"
 #include "link/link.h"
+#include "link/link_modem.h"
 #include "control/metrics.h"
 #include "modem/modem.h"
 #include "log.h"
@@ -44,6 +45,7 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 			link_init(l, d, i, c, &d->rng);
 		} else
 			link_reconfigure(l, c);
+		link_modem_attach(l, d->modem);	/* again: configuration order */
 		l->index = i;
 		d->link[i] = l;
 	}
@@ -52,6 +54,7 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 		if (old[j] == NULL)
 			continue;
 		log_info("link %s: removed from the configuration", old[j]->name);
+		link_modem_detach(old[j]);
 		link_forget(old[j]);	/* frees it, now or when its last reply arrives */
 	}
 }
@@ -60,6 +63,7 @@ static void
 daemon_free_links(struct daemon *d)
 {
 	for (int i = 0; i < d->n_links; i++) {
+		link_modem_detach(d->link[i]);
 		link_free(d->link[i]);
 		free(d->link[i]);
 		d->link[i] = NULL;
@@ -111,8 +115,8 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	backoff_rng_seed(&d->rng, daemon_seed());
 	d->state_dir = xstrdup(getenv("STATE_DIRECTORY") && *getenv("STATE_DIRECTORY") ?
 	    getenv("STATE_DIRECTORY") : LOCALSTATEDIR "/lib/cellsock");
+	d->modem = modem_new(base, conf, &d->news, &d->rng);
 	daemon_links_from_conf(d, conf);
-	d->modem = modem_new(d);
 	d->metrics = metrics_new(d);
 	return d;
 }
@@ -210,6 +214,7 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 		log_warnx("modem or network settings changed; they take effect at the next "
 		    "modem bring-up ('cellsockctl reset modem') or restart");
 	daemon_links_from_conf(d, conf);
+	modem_set_conf(d->modem, conf);
 	conf_free(d->conf);
 	d->conf = conf;
 	d->reloads++;
