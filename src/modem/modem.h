@@ -79,7 +79,10 @@ struct modem {
 	const struct dialect_ops *ops;
 	struct at *at;
 	enum modem_state state;
-	int step;			/* enum modem_step awaiting its reply */
+	int step;			/* enum modem_step awaiting its reply: within
+					 * a state only one step waits (or the same one
+					 * twice: the PDP check); a state change drops
+					 * older replies */
 	struct event *ev_timer;		/* the state's deadline or retry */
 	struct backoff reopen;		/* port reopen retries */
 	struct backoff_rng *rng;
