@@ -187,11 +187,11 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	    modem_state_names[m->state], dev, model, fw, m->ident.imei,
 	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
 	    m->quiet_time, modem_max_send(m), m->at != NULL ? at_gap_ms(m->at) : m->gap_ms,
-	    m->failures,
+	    m->esc.failures,
 	    m->step_running >= 0 ? escalation_step_names[m->step_running] : "",
-	    m->steps_total[STEP_PDP_CYCLE],
-	    m->steps_total[STEP_RADIO_CYCLE], m->steps_total[STEP_MODEM_REBOOT],
-	    m->steps_total[STEP_HOOK], err);
+	    m->esc.steps_total[STEP_PDP_CYCLE],
+	    m->esc.steps_total[STEP_RADIO_CYCLE], m->esc.steps_total[STEP_MODEM_REBOOT],
+	    m->esc.steps_total[STEP_HOOK], err);
 }
 
 static void

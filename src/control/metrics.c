@@ -188,13 +188,13 @@ metrics_render_modem_recovery(const struct modem *m, struct evbuffer *out)
 
 	metrics_one(out, "cellsock_modem_failures", "gauge",
 	    "Consecutive failed or jammed connects counted towards the next "
-	    "escalation step.", m->failures);
+	    "escalation step.", m->esc.failures);
 	metrics_family(out, "cellsock_escalations_total", "counter",
 	    "Escalation steps run, by step.");
 	for (i = 0; i < STEP_COUNT; i++) {
 		l = (struct metrics_label){ "step", escalation_step_names[i] };
 		metrics_u64(out, "cellsock_escalations_total", &l, 1,
-		    m->steps_total[i]);
+		    m->esc.steps_total[i]);
 	}
 	metrics_one(out, "cellsock_modem_port_opens_total", "counter",
 	    "Attempts to open the modem's serial port.", (int64_t)m->opens);

@@ -13,6 +13,7 @@
 
 #include "daemon/daemon.h"
 #include "link/link.h"
+#include "link/link_modem.h"
 #include "modem/modem.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -47,6 +48,7 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 			link_init(l, &env, i, c);
 		} else
 			link_reconfigure(l, &env, c);
+		link_modem_attach(l, d->modem);	/* again: configuration order */
 		l->index = i;
 		d->link[i] = l;
 	}
@@ -55,6 +57,7 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 		if (old[j] == NULL)
 			continue;
 		log_info("link %s: removed from the configuration", old[j]->name);
+		link_modem_detach(old[j]);
 		link_forget(old[j]);	/* frees it, now or when its last reply arrives */
 	}
 }
@@ -63,6 +66,7 @@ static void
 daemon_free_links(struct daemon *d)
 {
 	for (int i = 0; i < d->n_links; i++) {
+		link_modem_detach(d->link[i]);
 		link_free(d->link[i]);
 		free(d->link[i]);
 		d->link[i] = NULL;
@@ -114,7 +118,7 @@ daemon_new(struct event_base *base, struct conf *conf, const char *conf_path)
 	backoff_rng_seed(&d->rng, daemon_seed());
 	d->state_dir = xstrdup(getenv("STATE_DIRECTORY") && *getenv("STATE_DIRECTORY") ?
 	    getenv("STATE_DIRECTORY") : LOCALSTATEDIR "/lib/cellsock");
-	d->modem = modem_new(d);	/* before the links: they hold it */
+	d->modem = modem_new(base, conf, &d->news, &d->rng);	/* before the links: they hold it */
 	daemon_links_from_conf(d, conf);
 	return d;
 }
@@ -216,6 +220,7 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 		log_warnx("modem or network settings changed; they take effect at the next "
 		    "modem bring-up ('cellsockctl reset modem') or restart");
 	daemon_links_from_conf(d, conf);
+	modem_set_conf(d->modem, conf);
 	conf_free(d->conf);
 	d->conf = conf;
 	d->reloads++;

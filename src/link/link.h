@@ -12,6 +12,7 @@
 #include "notify.h"
 #include "dialect/dialect.h"
 #include "dialect/opslot.h"
+#include "modem/modem.h"
 #include "proto.h"
 
 struct conf;
@@ -97,6 +98,7 @@ struct link {
 	int after_close;		/* what LEV_CLOSED leads to: enum link_state */
 	int step;			/* sub-step of connecting/closing (link_steps.c) */
 	struct opslots ops;		/* replies from an older state are dropped */
+	struct modem_client modem_client;	/* attached by link_modem.c */
 	struct event *ev_timer;		/* backoff, quiet time, status polls */
 	struct event *ev_stable;	/* up for reconnect.stable seconds */
 	struct backoff backoff;

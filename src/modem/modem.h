@@ -2,10 +2,14 @@
  * identity, SIM, registration, PDP context), follows it afterwards, and runs
  * the escalation ladder (PDP cycle, radio cycle, module reboot, external
  * hook) when connects keep failing or the module stops answering.
- * States and transitions are listed in modem.c; one modem_enter() logs
- * "old -> new (why)", arms the state's timer and tells the links. */
+ * The bring-up is a step table (steps.c), run by modem.c; one modem_enter()
+ * logs "old -> new (why)", arms the state's timer and tells the clients.
+ * Escalation decisions live in escalate.c. Clients (the links) attach to
+ * hear the modem's state and the URCs of the socket they own (clients.c). */
 #ifndef CELLSOCK_MODEM_H
 #define CELLSOCK_MODEM_H
+
+#include <sys/queue.h>
 
 #include <stdint.h>
 #include <time.h>
@@ -15,10 +19,12 @@
 #include "notify.h"
 #include "dialect/dialect.h"
 #include "dialect/opslot.h"
+#include "modem/escalate.h"
 #include "proto.h"
 
-struct daemon;
+struct conf;
 struct event;
+struct event_base;
 struct at;
 
 enum modem_state {
@@ -36,21 +42,52 @@ enum modem_state {
 
 extern const char *const modem_state_names[MODEM_STATE_COUNT];
 
+/* What the modem tells its clients about its state. */
+enum modem_news {
+	MODEM_NEWS_READY,	/* sockets may be used */
+	MODEM_NEWS_DOWN,	/* sockets are gone */
+	MODEM_NEWS_RECOVERING,	/* an escalation step runs */
+};
+
+/* A client (a link) hears the modem's state changes and the URCs of the
+ * socket it owns. The client owns the storage; attach and detach it. */
+struct modem_client_ops {
+	void (*modem_state)(void *arg, enum modem_news news);
+	/* Data is waiting on the client's socket. */
+	void (*sock_data)(void *arg, long pending);
+	/* A socket closed: the client's own (named) or one without an id. */
+	void (*sock_closed)(void *arg, int named, enum sock_closure closure);
+	/* The AT engine was freed: requests in flight will never be answered. */
+	void (*engine_gone)(void *arg);
+};
+
+struct modem_client {
+	const struct modem_client_ops *ops;
+	void *arg;
+	int sock_id;			/* the modem socket it owns */
+	struct modem *modem;		/* attached to; NULL when detached */
+	TAILQ_ENTRY(modem_client) entry;
+};
+
+TAILQ_HEAD(modem_clients, modem_client);
+
 struct modem {
-	struct daemon *d;
+	struct event_base *base;
+	const struct conf *conf;	/* modem, network, recovery, links' quiet time */
 	const struct notify *news;	/* modem-state and escalation events */
+	struct modem_clients clients;	/* in attach order: configuration order */
 	const struct dialect_ops *ops;
 	struct at *at;
 	enum modem_state state;
+	int step;			/* enum modem_step awaiting its reply: within
+					 * a state only one step waits (or the same one
+					 * twice: the PDP check); a state change drops
+					 * older replies */
 	struct event *ev_timer;		/* the state's deadline or retry */
-	struct event *ev_hook;		/* hook process poll */
-	struct event *ev_escalate;	/* escalation decided from the loop */
-	uint64_t hook_deadline_ms;
 	struct backoff reopen;		/* port reopen retries */
 	struct backoff_rng *rng;
 	struct opslots ops_slots;	/* replies from an older state are dropped */
 	struct dialect_listener listener;	/* URC events for this modem */
-	unsigned unanswered;		/* not-answering reports since the last READY */
 
 	struct modem_ident ident;
 	enum sim_state sim;
@@ -65,19 +102,22 @@ struct modem {
 	uint64_t quiet_until_ms;	/* no socket/PDP command before this */
 
 	/* escalation, counted over consecutive failed or jammed connects */
-	unsigned failures;
-	int step_done[STEP_COUNT];	/* ran during this failure streak */
-	time_t step_last[STEP_COUNT];	/* for the cool-down */
+	struct escalate esc;
 	int step_running;		/* enum escalation_step, -1 none */
-	unsigned long steps_total[STEP_COUNT];
-	int hook_pid;
 
 	unsigned long opens, losses, timeouts_reported;
 	struct at_stats at_retired;	/* counters of engines already freed */
 };
 
-struct modem *modem_new(struct daemon *d);
+/* The modem reads conf until modem_set_conf() gives it another one. */
+struct modem *modem_new(struct event_base *base, const struct conf *conf,
+    const struct notify *news, struct backoff_rng *rng);
 void modem_free(struct modem *m);
+/* A reload: the configuration to read from now on (the old one is freed). */
+void modem_set_conf(struct modem *m, const struct conf *conf);
+/* Clients in attach order; a client attached again moves to the end. */
+void modem_attach(struct modem *m, struct modem_client *c);
+void modem_detach(struct modem *m, struct modem_client *c);
 /* Open the port and start the bring-up. */
 void modem_start(struct modem *m);
 /* Milliseconds until socket and PDP commands may be sent again (0: now). */

@@ -542,8 +542,8 @@ test_values(void **state)
 	m->state = MODEM_READY;
 	m->reg_stat = 5;
 	m->dbm = -71;
-	m->failures = 4;
-	m->steps_total[STEP_RADIO_CYCLE] = 9;
+	m->esc.failures = 4;
+	m->esc.steps_total[STEP_RADIO_CYCLE] = 9;
 	m->opens = 11;
 	snprintf(m->ident.model, sizeof(m->ident.model), "HE910 \"x\"");
 	snprintf(m->ident.firmware, sizeof(m->ident.firmware), "12.00.006");

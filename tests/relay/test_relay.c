@@ -359,7 +359,8 @@ env_start(const char *local, const char *extra)
 	env.d.base = env.base;
 	env.d.conf = env.conf;
 	env.d.modem = &env.m;
-	env.m.d = &env.d;
+	env.m.base = env.base;
+	env.m.conf = env.conf;
 	env.m.ops = &fake_ops;
 	env.m.at = (struct at *)&env.any;
 	env.m.state = MODEM_READY;
