@@ -100,15 +100,22 @@ cmd_setting(struct modem *m, const struct at_cmd *cmd, const struct at_args *a,
 	return RES_OK;
 }
 
-enum at_res
-cmd_echo(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+/* A basic command's value 0..max (absent: 0) into *field. */
+static enum at_res
+cmd_basic(const struct at_cmd *cmd, const struct at_args *a, long max, int *field)
 {
-	long v = cmd_value(cmd, a, 0, 1, 0);
+	long v = cmd_value(cmd, a, 0, max, 0);
 
 	if (v < 0)
 		return RES_ERROR;
-	m->echo = (int)v;
+	*field = (int)v;
 	return RES_OK;
+}
+
+enum at_res
+cmd_echo(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+{
+	return cmd_basic(cmd, a, 1, &m->echo);
 }
 
 /* Only verbose result codes (V1) are implemented. */
@@ -149,12 +156,7 @@ cmd_reset_profile(struct modem *m, const struct at_cmd *cmd, const struct at_arg
 enum at_res
 cmd_flow(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	long v = cmd_value(cmd, a, 0, 6, 0);
-
-	if (v < 0)
-		return RES_ERROR;
-	m->flowctl = (int)v;
-	return RES_OK;
+	return cmd_basic(cmd, a, 6, &m->flowctl);
 }
 
 /* ATSn? and ATSn=v; S12 is the escape guard time in fiftieths of a second. */

@@ -3,6 +3,7 @@
  * the socket helpers the other Telit files share. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include <event2/buffer.h>
@@ -25,117 +26,109 @@ telit_sock(struct modem *m, const struct at_args *a)
 	return &m->sock[id];
 }
 
+#define CFG(field) offsetof(struct sock_cfg, field)
+
+/* One parameter of a socket configuration command: where it goes in
+ * struct sock_cfg, its range, and whether it may be left out. */
+struct telit_cfg_param {
+	size_t off;
+	long min, max;
+	int opt;
+};
+
+/* #SCFG, #SCFGEXT, #SCFGEXT2, #SCFGEXT3: "<connId>,<params...>". */
+struct telit_cfg_cmd {
+	const char *name;
+	int minargs, maxargs;		/* with the connId */
+	struct telit_cfg_param p[5];	/* maxargs - 1 of them */
+};
+
+static const struct telit_cfg_cmd telit_scfg_cmd = { "#SCFG", 6, 6, {
+	{ CFG(cid), 0, PDP_COUNT, 0 }, { CFG(pktsz), 0, 1500, 0 }, { CFG(maxto), 0, 65535, 0 },
+	{ CFG(connto), 10, 1200, 0 }, { CFG(txto), 0, 256, 0 } } };
+/* srMode 0 (SRING: <id>) and 1 (SRING: <id>,<pending>); keepalive in minutes
+ * becomes TCP keepalive on the next connection. */
+static const struct telit_cfg_cmd telit_scfgext_cmd = { "#SCFGEXT", 4, 6, {
+	{ CFG(srmode), 0, 1, 0 }, { CFG(recv_hex), 0, 1, 0 }, { CFG(keepalive), 0, 240, 0 },
+	{ CFG(listen_auto), 0, 1, 1 }, { CFG(send_hex), 0, 1, 1 } } };
+/* The 6th parameter (noCarrierMode) exists on LE910 only. */
+static const struct telit_cfg_cmd telit_scfgext2_cmd = { "#SCFGEXT2", 2, 6, {
+	{ CFG(buffer_start), 0, 1, 0 }, { CFG(abort_conn), 0, 1, 1 }, { CFG(sring_len), 0, 1, 1 },
+	{ CFG(sring_to), 0, 10, 1 }, { CFG(nocarrier_mode), 0, 2, 1 } } };
+/* LE910 only: immRsp 1 makes a command-mode #SD answer OK at once. */
+static const struct telit_cfg_cmd telit_scfgext3_cmd = { "#SCFGEXT3", 2, 3, {
+	{ CFG(imm_rsp), 0, 1, 0 }, { CFG(closure_cmd), 0, 1, 1 } } };
+
+static int *
+telit_cfg_field(struct sock_cfg *c, const struct telit_cfg_param *p)
+{
+	return (int *)((char *)c + p->off);
+}
+
+/* One read line: "<name>: <id>,<v1>,...,<v(nparams)>". */
+static void
+telit_cfg_line(struct modem *m, const struct telit_cfg_cmd *d, struct sock *s, int nparams)
+{
+	char line[128];
+	size_t len;
+
+	len = (size_t)snprintf(line, sizeof(line), "%s: %d", d->name, s->id);
+	for (int i = 0; i < nparams && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, ",%d",
+		    *telit_cfg_field(&s->cfg, &d->p[i]));
+	modem_info(m, "%s", line);
+}
+
+/* Read every socket's values, or set one socket's (all or nothing);
+ * maxargs is d->maxargs or fewer where the firmware lacks the last. */
+static enum at_res
+telit_cfg(struct modem *m, const struct at_cmd *cmd, const struct at_args *a,
+    const struct telit_cfg_cmd *d, int maxargs)
+{
+	struct sock_cfg c;
+	struct sock *s;
+
+	if (cmd->type == AT_READ) {
+		for (int i = 1; i <= SOCK_COUNT; i++)
+			telit_cfg_line(m, d, &m->sock[i], maxargs - 1);
+		return RES_OK;
+	}
+	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc < d->minargs ||
+	    a->argc > maxargs)
+		return RES_ERROR;
+	c = s->cfg;
+	for (int i = 0; i < d->maxargs - 1; i++)
+		if (cmd_int(a, i + 1, d->p[i].min, d->p[i].max, d->p[i].opt,
+		    telit_cfg_field(&c, &d->p[i])) == -1)
+			return RES_ERROR;
+	s->cfg = c;
+	return RES_OK;
+}
+
 enum at_res
 telit_scfg(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	struct sock_cfg c;
-	struct sock *s;
-
-	if (cmd->type == AT_READ) {
-		for (int i = 1; i <= SOCK_COUNT; i++) {
-			c = m->sock[i].cfg;
-			modem_info(m, "#SCFG: %d,%d,%d,%d,%d,%d", i, c.cid, c.pktsz, c.maxto,
-			    c.connto, c.txto);
-		}
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc != 6)
-		return RES_ERROR;
-	c = s->cfg;
-	if (cmd_int(a, 1, 0, PDP_COUNT, 0, &c.cid) == -1 ||
-	    cmd_int(a, 2, 0, 1500, 0, &c.pktsz) == -1 ||
-	    cmd_int(a, 3, 0, 65535, 0, &c.maxto) == -1 ||
-	    cmd_int(a, 4, 10, 1200, 0, &c.connto) == -1 ||
-	    cmd_int(a, 5, 0, 256, 0, &c.txto) == -1)
-		return RES_ERROR;
-	s->cfg = c;
-	return RES_OK;
+	return telit_cfg(m, cmd, a, &telit_scfg_cmd, telit_scfg_cmd.maxargs);
 }
 
-/* srMode 0 (SRING: <id>) and 1 (SRING: <id>,<pending>); keepalive in minutes
- * becomes TCP keepalive on the next connection. */
 enum at_res
 telit_scfgext(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	struct sock_cfg c;
-	struct sock *s;
-
-	if (cmd->type == AT_READ) {
-		for (int i = 1; i <= SOCK_COUNT; i++) {
-			c = m->sock[i].cfg;
-			modem_info(m, "#SCFGEXT: %d,%d,%d,%d,%d,%d", i, c.srmode, c.recv_hex,
-			    c.keepalive, c.listen_auto, c.send_hex);
-		}
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc < 4 || a->argc > 6)
-		return RES_ERROR;
-	c = s->cfg;
-	if (cmd_int(a, 1, 0, 1, 0, &c.srmode) == -1 ||
-	    cmd_int(a, 2, 0, 1, 0, &c.recv_hex) == -1 ||
-	    cmd_int(a, 3, 0, 240, 0, &c.keepalive) == -1 ||
-	    cmd_int(a, 4, 0, 1, 1, &c.listen_auto) == -1 ||
-	    cmd_int(a, 5, 0, 1, 1, &c.send_hex) == -1)
-		return RES_ERROR;
-	s->cfg = c;
-	return RES_OK;
+	return telit_cfg(m, cmd, a, &telit_scfgext_cmd, telit_scfgext_cmd.maxargs);
 }
 
-/* The 6th parameter (noCarrierMode) exists on LE910 only. */
 enum at_res
 telit_scfgext2(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	int max = telit_fw(m)->has_nocarrier_mode ? 6 : 5;
-	struct sock_cfg c;
-	struct sock *s;
-
-	if (cmd->type == AT_READ) {
-		for (int i = 1; i <= SOCK_COUNT; i++) {
-			c = m->sock[i].cfg;
-			if (telit_fw(m)->has_nocarrier_mode)
-				modem_info(m, "#SCFGEXT2: %d,%d,%d,%d,%d,%d", i, c.buffer_start,
-				    c.abort_conn, c.sring_len, c.sring_to, c.nocarrier_mode);
-			else
-				modem_info(m, "#SCFGEXT2: %d,%d,%d,%d,%d", i, c.buffer_start,
-				    c.abort_conn, c.sring_len, c.sring_to);
-		}
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc < 2 || a->argc > max)
-		return RES_ERROR;
-	c = s->cfg;
-	if (cmd_int(a, 1, 0, 1, 0, &c.buffer_start) == -1 ||
-	    cmd_int(a, 2, 0, 1, 1, &c.abort_conn) == -1 ||
-	    cmd_int(a, 3, 0, 1, 1, &c.sring_len) == -1 ||
-	    cmd_int(a, 4, 0, 10, 1, &c.sring_to) == -1 ||
-	    cmd_int(a, 5, 0, 2, 1, &c.nocarrier_mode) == -1)
-		return RES_ERROR;
-	s->cfg = c;
-	return RES_OK;
+	return telit_cfg(m, cmd, a, &telit_scfgext2_cmd, telit_fw(m)->has_nocarrier_mode ? 6 : 5);
 }
 
-/* LE910 only: immRsp 1 makes a command-mode #SD answer OK at once. */
 enum at_res
 telit_scfgext3(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	struct sock_cfg c;
-	struct sock *s;
-
 	if (!telit_fw(m)->has_scfgext3)
 		return RES_ERROR;
-	if (cmd->type == AT_READ) {
-		for (int i = 1; i <= SOCK_COUNT; i++)
-			modem_info(m, "#SCFGEXT3: %d,%d,%d", i, m->sock[i].cfg.imm_rsp,
-			    m->sock[i].cfg.closure_cmd);
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc < 2 || a->argc > 3)
-		return RES_ERROR;
-	c = s->cfg;
-	if (cmd_int(a, 1, 0, 1, 0, &c.imm_rsp) == -1 || cmd_int(a, 2, 0, 1, 1, &c.closure_cmd) == -1)
-		return RES_ERROR;
-	s->cfg = c;
-	return RES_OK;
+	return telit_cfg(m, cmd, a, &telit_scfgext3_cmd, telit_scfgext3_cmd.maxargs);
 }
 
 /* --sgact-delay later: the context is up (if the network still is). */
@@ -198,19 +191,33 @@ telit_sgact(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	return RES_OK;
 }
 
+static void
+telit_slastclosure_line(struct modem *m, const struct sock *s)
+{
+	modem_info(m, "#SLASTCLOSURE: %d,%d", s->id, s->last_closure);
+}
+
 enum at_res
 telit_slastclosure(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+{
+	return telit_per_sock(m, cmd, a, telit_slastclosure_line);
+}
+
+/* Exec: one line per socket; "=<connId>": that socket's line. */
+enum at_res
+telit_per_sock(struct modem *m, const struct at_cmd *cmd, const struct at_args *a,
+    void (*line)(struct modem *, const struct sock *))
 {
 	struct sock *s;
 
 	if (cmd->type == AT_EXEC) {
 		for (int i = 1; i <= SOCK_COUNT; i++)
-			modem_info(m, "#SLASTCLOSURE: %d,%d", i, m->sock[i].last_closure);
+			line(m, &m->sock[i]);
 		return RES_OK;
 	}
 	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc != 1)
 		return RES_ERROR;
-	modem_info(m, "#SLASTCLOSURE: %d,%d", s->id, s->last_closure);
+	line(m, s);
 	return RES_OK;
 }
 

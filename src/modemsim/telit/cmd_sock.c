@@ -111,17 +111,7 @@ telit_ss_line(struct modem *m, const struct sock *s)
 enum at_res
 telit_ss(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	struct sock *s;
-
-	if (cmd->type == AT_EXEC) {
-		for (int i = 1; i <= SOCK_COUNT; i++)
-			telit_ss_line(m, &m->sock[i]);
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc != 1)
-		return RES_ERROR;
-	telit_ss_line(m, s);
-	return RES_OK;
+	return telit_per_sock(m, cmd, a, telit_ss_line);
 }
 
 static void
@@ -134,17 +124,7 @@ telit_si_line(struct modem *m, const struct sock *s)
 enum at_res
 telit_si(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	struct sock *s;
-
-	if (cmd->type == AT_EXEC) {
-		for (int i = 1; i <= SOCK_COUNT; i++)
-			telit_si_line(m, &m->sock[i]);
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc != 1)
-		return RES_ERROR;
-	telit_si_line(m, s);
-	return RES_OK;
+	return telit_per_sock(m, cmd, a, telit_si_line);
 }
 
 /* A socket that can take data from the host. */

@@ -33,6 +33,9 @@ extern const struct profile telit_profiles[TELIT_NPROFILES];
 /* cmd_ip.c: the connId in argument 0, or NULL; the #SS state number. */
 struct sock *telit_sock(struct modem *m, const struct at_args *a);
 int telit_ss_state(const struct modem *m, const struct sock *s, int online);
+/* Exec: line() for every socket; "=<connId>": for that one. */
+enum at_res telit_per_sock(struct modem *m, const struct at_cmd *cmd, const struct at_args *a,
+    void (*line)(struct modem *, const struct sock *));
 
 /* cmd_gen.c */
 cmd_fn telit_ati, telit_cgmi, telit_swpkgv, telit_ccid, telit_selint;
