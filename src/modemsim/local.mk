@@ -10,8 +10,9 @@ src_modemsim_cellsock_modemsim_SOURCES = \
 	src/modemsim/core/atparse.c src/modemsim/core/atparse.h \
 	src/modemsim/core/trace.c src/modemsim/core/trace.h \
 	src/modemsim/core/port.c src/modemsim/core/port.h \
+	src/modemsim/core/dial.c src/modemsim/core/dial.h \
 	src/modemsim/core/conn.c src/modemsim/core/conn.h \
-	src/modemsim/core/sock.c src/modemsim/core/sock.h \
+	src/modemsim/core/sock.c src/modemsim/core/sock.h src/modemsim/core/sock_net.c \
 	src/modemsim/core/modem.h src/modemsim/core/modem.c \
 	src/modemsim/core/modem_io.c src/modemsim/core/modem_arm.c \
 	src/modemsim/core/modem_online.c src/modemsim/core/modem_net.c \

@@ -124,7 +124,6 @@ modem_factory(struct modem *m)
 	m->echo = 1;
 	m->cmee = 0;
 	m->cfun = 1;
-	m->selint = 2;
 	m->flowctl = 3;
 	m->ipr = m->sim->opt.baud ? (int)m->sim->opt.baud : 115200;
 	memset(m->sreg, 0, sizeof(m->sreg));
@@ -146,6 +145,8 @@ modem_factory(struct modem *m)
 	}
 	for (int i = 1; i <= SOCK_COUNT; i++)
 		sock_reset(&m->sock[i]);
+	if (m->pers->factory != NULL)
+		m->pers->factory(m);
 	m->line_state = 0;
 	m->linelen = 0;
 	m->last_line[0] = '\0';
@@ -164,6 +165,7 @@ modem_new(struct sim *sim)
 
 	m->sim = sim;
 	m->pers = sim->pers;
+	m->vendor = xcalloc(1, m->pers->state_size > 0 ? m->pers->state_size : 1);
 	m->prof = sim->opt.profile;
 	m->line_max = sim->opt.line_max > 0 ? sim->opt.line_max : m->prof->line_max;
 	m->urcq = evbuffer_new();
@@ -209,6 +211,7 @@ modem_free(struct modem *m)
 	evbuffer_free(m->urcq);
 	evbuffer_free(m->prompt_buf);
 	free(m->urc_mid);
+	free(m->vendor);
 	free(m);
 }
 

@@ -65,6 +65,7 @@ struct modem {
 	struct sim *sim;
 	const struct sim_personality *pers;
 	const struct profile *prof;
+	void *vendor;		/* the personality's own state (state_size bytes) */
 	enum modem_mode mode;
 	int line_max;
 
@@ -85,12 +86,9 @@ struct modem {
 	struct event *ev_cmd;	/* command delays and asynchronous commands */
 	void (*cmd_cb)(struct modem *);
 	char last_line[AT_LINE_MAX + 1];	/* for A/ */
-	int pending_cid;	/* #SGACT waiting for --sgact-delay */
-	int ping_left, ping_seq, ping_reach, ping_timeout;
-	char ping_addr[64];
 
 	/* Settings (reset by a reboot). */
-	int echo, cmee, cfun, selint, flowctl, ipr;
+	int echo, cmee, cfun, flowctl, ipr;
 	int sreg[32];		/* S-registers; S12 is the escape guard time */
 	int creg_n, cgreg_n, cereg_n;
 	enum sim_card card;

@@ -27,6 +27,9 @@ struct sim_personality {
 	const struct profile *profiles;		/* --firmware choices */
 	int nprofiles;
 	const char *profile_default;
+	size_t state_size;			/* its per-module state, m->vendor */
+	/* Factory settings of that state (power on, reboot); NULL if none. */
+	void (*factory)(struct modem *m);
 	const struct cmd_def *cmds;		/* every command, for "commands" */
 	int ncmds;
 	/* The entry for a parsed command name, or NULL. */

@@ -3,24 +3,17 @@
  * the struct sock_listener it was attached with. */
 #include "config.h"
 
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/types.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/sockios.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "dial.h"
 #include "log.h"
 #include "profile.h"
 #include "sim.h"
@@ -40,7 +33,7 @@ sock_tv(unsigned ms)
 }
 
 /* The slot lets go of its connection: it is the caller's to dispose of. */
-static struct conn *
+struct conn *
 sock_take_conn(struct sock *s)
 {
 	struct conn *c = s->conn;
@@ -78,12 +71,6 @@ sock_maxto_cb(int fd, short what, void *arg)
 	sock_close_local(s, CLOSURE_INACTIVITY);
 }
 
-static void
-sock_idle_cb(int fd, short what, void *arg)
-{
-	sock_drop(arg, "nat-timeout");
-}
-
 /* The radio was down at #SD: nothing answers, so the connect times out. */
 static void
 sock_connto_cb(int fd, short what, void *arg)
@@ -106,9 +93,8 @@ sock_init(struct sock *s, struct sim *sim, struct stack *st, int id)
 	s->stack = st;
 	s->rxbuf = evbuffer_new();
 	s->ev_maxto = evtimer_new(sim->base, sock_maxto_cb, s);
-	s->ev_idle = evtimer_new(sim->base, sock_idle_cb, s);
 	s->ev_connto = evtimer_new(sim->base, sock_connto_cb, s);
-	if (s->rxbuf == NULL || s->ev_maxto == NULL || s->ev_idle == NULL || s->ev_connto == NULL)
+	if (s->rxbuf == NULL || s->ev_maxto == NULL || s->ev_connto == NULL)
 		fatalx("sock: out of memory");
 	sock_default_cfg(&s->cfg);
 	s->conn_mode = 1;
@@ -121,15 +107,17 @@ sock_free(struct sock *s)
 		sock_conn_free(s, 1);
 	evbuffer_free(s->rxbuf);
 	event_free(s->ev_maxto);
-	event_free(s->ev_idle);
+	if (s->ev_idle != NULL)
+		event_free(s->ev_idle);
 	event_free(s->ev_connto);
 }
 
-static void
+void
 sock_stop_timers(struct sock *s)
 {
 	evtimer_del(s->ev_maxto);
-	evtimer_del(s->ev_idle);
+	if (s->ev_idle != NULL)
+		evtimer_del(s->ev_idle);
 	evtimer_del(s->ev_connto);
 }
 
@@ -170,7 +158,7 @@ sock_stalled(const struct sock *s)
 }
 
 /* Bytes moved: restart the maxTo and nat-timeout clocks. */
-static void
+void
 sock_activity(struct sock *s)
 {
 	struct timeval tv;
@@ -188,47 +176,15 @@ sock_activity(struct sock *s)
 	}
 }
 
-/* Resolve host and start a non-blocking connect; a CME code on failure. */
+/* Start the connect; a CME code on failure. */
 static int
 sock_dial(struct sock *s, const char *host, int port)
 {
-	struct addrinfo hints, *res, *bres = NULL;
-	char portstr[16];
-	int fd, one = 1, rc;
+	int fd = -1, rc;
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_family = s->sim->opt.bind != NULL && strchr(s->sim->opt.bind, ':') == NULL ?
-	    AF_INET : AF_UNSPEC;
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	if (getaddrinfo(host, portstr, &hints, &res) != 0)
-		return 558;
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		freeaddrinfo(res);
-		return 557;
-	}
-	if (s->sim->opt.bind != NULL) {
-		hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
-		hints.ai_family = res->ai_family;
-		if (getaddrinfo(s->sim->opt.bind, "0", &hints, &bres) != 0 ||
-		    bind(fd, bres->ai_addr, bres->ai_addrlen) == -1)
-			log_warn("bind %s", s->sim->opt.bind);
-		if (bres != NULL)
-			freeaddrinfo(bres);
-	}
-	if (s->cfg.keepalive > 0) {
-		int idle = s->cfg.keepalive * 60;
-
-		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-	}
-	rc = connect(fd, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	if (rc == -1 && errno != EINPROGRESS) {
-		close(fd);
-		return errno == ETIMEDOUT ? 559 : 562;
-	}
+	rc = dial_start(host, port, s->sim->opt.bind, s->cfg.keepalive, &fd);
+	if (rc != 0)
+		return rc;
 	s->conn = conn_start(s->stack, s, fd, (unsigned)s->cfg.connto * 100);
 	return 0;
 }
@@ -265,14 +221,10 @@ static void
 sock_connected(struct sock *s)
 {
 	struct conn *c = s->conn;
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(int);
-	int err = 0;
+	int err;
 
 	evtimer_del(c->ev_timer);
-	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	if (err != 0) {
+	if ((err = dial_result(c->fd)) != 0) {
 		sim_event(s->sim, "event", "socket %d connect to %s:%d failed: %s", s->id,
 		    s->rhost, s->rport, strerror(err));
 		sock_conn_free(s, 0);
@@ -280,14 +232,7 @@ sock_connected(struct sock *s)
 		s->stack->ls->connected(s->stack->ls_arg, s, err == ETIMEDOUT ? 559 : 562);
 		return;
 	}
-	len = sizeof(ss);
-	if (getpeername(c->fd, (struct sockaddr *)&ss, &len) == 0)
-		getnameinfo((struct sockaddr *)&ss, len, s->raddr, sizeof(s->raddr), NULL, 0,
-		    NI_NUMERICHOST);
-	len = sizeof(ss);
-	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) == 0)
-		s->lport = ntohs(ss.ss_family == AF_INET6 ?
-		    ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+	dial_names(c->fd, s->raddr, sizeof(s->raddr), &s->lport);
 	c->phase = CONN_OPEN;
 	s->phase = SOCK_OPEN;
 	sim_event(s->sim, "event", "socket %d connected %s:%d -> %s:%d%s", s->id,
@@ -401,7 +346,7 @@ sock_close_local(struct sock *s, int cause)
 
 /* The connection is gone at once with cause 2 (reset); linger 1 sends the
  * peer a reset too (the rst fault), 0 closes after the peer's own abort. */
-static void
+void
 sock_reset_now(struct sock *s, int linger)
 {
 	sock_conn_free(s, linger);
@@ -468,78 +413,6 @@ sock_shutdown(struct sock *s)
 	return 0;
 }
 
-void
-sock_drop(struct sock *s, const char *why)
-{
-	if (s->phase != SOCK_OPEN || s->dropped)
-		return;
-	s->dropped = 1;
-	evtimer_del(s->ev_idle);
-	sim_event(s->sim, "event", "socket %d forgotten by the network (%s)", s->id, why);
-	sock_update_io(s);
-}
-
-void
-sock_rst(struct sock *s)
-{
-	if (s->conn == NULL || s->phase != SOCK_OPEN)
-		return;
-	sock_reset_now(s, 1);
-}
-
-void
-sock_fin(struct sock *s)
-{
-	if (s->conn == NULL || s->phase != SOCK_OPEN || s->remote_closed)
-		return;
-	shutdown(s->conn->fd, SHUT_WR);
-	s->conn->fin_sent = 1;
-	s->remote_closed = 1;
-	event_del(s->conn->ev_read);
-	if (evbuffer_get_length(s->rxbuf) > 0)
-		s->stack->ls->data(s->stack->ls_arg, s);
-	sock_consumed(s);
-}
-
-void
-sock_pdp_lost(struct sock *s, int notify)
-{
-	enum sock_phase was = s->phase;
-
-	if (was == SOCK_CLOSED)
-		return;
-	sock_stop_timers(s);
-	if (s->conn != NULL) {
-		struct conn *c = sock_take_conn(s);
-
-		if (c->phase == CONN_CONNECTING)
-			conn_free(c, 1);
-		else
-			conn_zombie(c, 0);
-		stack_trim(s->stack);
-	}
-	s->phase = SOCK_CLOSED;
-	s->remote_closed = 0;
-	evbuffer_drain(s->rxbuf, evbuffer_get_length(s->rxbuf));
-	if (was == SOCK_CONNECTING) {
-		s->stack->ls->connected(s->stack->ls_arg, s, 562);
-		return;
-	}
-	if (!notify)
-		return;
-	if (s->last_closure == CLOSURE_NONE)
-		s->last_closure = CLOSURE_PDP;
-	s->stack->ls->closed(s->stack->ls_arg, s, CLOSURE_PDP);
-}
-
-void
-sock_set_nat_timeout(struct sock *s, unsigned sec)
-{
-	s->nat_timeout_s = sec;
-	evtimer_del(s->ev_idle);
-	sock_activity(s);
-}
-
 size_t
 sock_buff_in(const struct sock *s)
 {
@@ -549,8 +422,7 @@ sock_buff_in(const struct sock *s)
 size_t
 sock_ack_waiting(const struct sock *s)
 {
-	int outq = 0;
-	size_t n = 0;
+	size_t n;
 
 	if (s->conn == NULL)
 		return 0;
@@ -560,8 +432,7 @@ sock_ack_waiting(const struct sock *s)
 	 * wire (SIOCOUTQ - SIOCOUTQNSD) would make a stream into a dead
 	 * connection look like progress, since under loss most of it waits
 	 * unsent behind the retransmissions. */
-	if (ioctl(s->conn->fd, SIOCOUTQ, &outq) == 0 && outq > 0)
-		n = (size_t)outq;
+	n = dial_outq(s->conn->fd);
 	n += evbuffer_get_length(s->conn->txq);
 	return n;
 }

@@ -120,4 +120,14 @@ size_t sock_buff_in(const struct sock *s);
 size_t sock_ack_waiting(const struct sock *s);
 int sock_stalled(const struct sock *s);
 
+
+/* Between sock.c and sock_net.c (which calls sock.c, never the reverse). */
+void sock_stop_timers(struct sock *s);
+/* Bytes moved: restart the maxTo and nat-timeout clocks. */
+void sock_activity(struct sock *s);
+/* Gone at once with cause 2; linger 1 resets the peer too. */
+void sock_reset_now(struct sock *s, int linger);
+/* The slot lets go of its connection: the caller disposes of it. */
+struct conn *sock_take_conn(struct sock *s);
+
 #endif

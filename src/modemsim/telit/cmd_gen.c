@@ -67,5 +67,5 @@ telit_ccid(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 enum at_res
 telit_selint(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	return cmd_setting(m, cmd, a, &m->selint, 0, 2);
+	return cmd_setting(m, cmd, a, &telit_st(m)->selint, 0, 2);
 }

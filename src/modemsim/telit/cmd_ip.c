@@ -135,7 +135,7 @@ telit_scfgext3(struct modem *m, const struct at_cmd *cmd, const struct at_args *
 static void
 telit_sgact_done(struct modem *m)
 {
-	int cid = m->pending_cid;
+	int cid = telit_st(m)->pending_cid;
 
 	if (!modem_data_path(m)) {
 		modem_finish(m, modem_cme(m, 555));
@@ -166,7 +166,7 @@ telit_sgact_on(struct modem *m, int cid)
 	if (!m->pdp[cid].defined || !modem_data_path(m))
 		return modem_cme(m, 555);
 	stack_flush_deferred(m->sim->stack);
-	m->pending_cid = cid;
+	telit_st(m)->pending_cid = cid;
 	modem_cmd_timer(m, m->sim->opt.sgact_delay_ms, telit_sgact_done);
 	return RES_PENDING;
 }

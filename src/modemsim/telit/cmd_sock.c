@@ -209,13 +209,15 @@ telit_route_exists(const struct sockaddr *sa, socklen_t len)
 static void
 telit_ping_next(struct modem *m)
 {
-	m->ping_seq++;
-	if (m->ping_reach)
-		modem_info(m, "#PING: %02d,\"%s\",1,64", m->ping_seq, m->ping_addr);
+	struct telit_state *t = telit_st(m);
+
+	t->ping_seq++;
+	if (t->ping_reach)
+		modem_info(m, "#PING: %02d,\"%s\",1,64", t->ping_seq, t->ping_addr);
 	else
-		modem_info(m, "#PING: %02d,\"%s\",600,255", m->ping_seq, m->ping_addr);
-	if (--m->ping_left > 0) {
-		modem_cmd_timer(m, m->ping_reach ? 100 : (unsigned)m->ping_timeout * 100, telit_ping_next);
+		modem_info(m, "#PING: %02d,\"%s\",600,255", t->ping_seq, t->ping_addr);
+	if (--t->ping_left > 0) {
+		modem_cmd_timer(m, t->ping_reach ? 100 : (unsigned)t->ping_timeout * 100, telit_ping_next);
 		return;
 	}
 	modem_finish(m, RES_OK);
@@ -226,6 +228,7 @@ telit_ping(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
 	int retry = 4, len = 32, timeout = 50, ttl = 128, active = 0;
 	const char *host = at_arg_str(a, 0);
+	struct telit_state *t = telit_st(m);
 	struct addrinfo hints, *res;
 
 	if (cmd->type != AT_SET || host == NULL || a->argc > 5 ||
@@ -243,14 +246,14 @@ telit_ping(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	hints.ai_socktype = SOCK_DGRAM;
 	if (getaddrinfo(host, "7", &hints, &res) != 0)
 		return modem_cme(m, 558);
-	getnameinfo(res->ai_addr, res->ai_addrlen, m->ping_addr, sizeof(m->ping_addr), NULL, 0,
+	getnameinfo(res->ai_addr, res->ai_addrlen, t->ping_addr, sizeof(t->ping_addr), NULL, 0,
 	    NI_NUMERICHOST);
-	m->ping_reach = modem_data_path(m) && !m->sim->stack->jammed &&
+	t->ping_reach = modem_data_path(m) && !m->sim->stack->jammed &&
 	    telit_route_exists(res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
-	m->ping_left = retry;
-	m->ping_seq = 0;
-	m->ping_timeout = timeout;
-	modem_cmd_timer(m, m->ping_reach ? 100 : (unsigned)timeout * 100, telit_ping_next);
+	t->ping_left = retry;
+	t->ping_seq = 0;
+	t->ping_timeout = timeout;
+	modem_cmd_timer(m, t->ping_reach ? 100 : (unsigned)timeout * 100, telit_ping_next);
 	return RES_PENDING;
 }

@@ -155,11 +155,20 @@ telit_closed_text(const struct sock *s, int cause, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "NO CARRIER");
 }
 
+/* Power on and reboot: #SELINT 2. */
+static void
+telit_factory(struct modem *m)
+{
+	telit_st(m)->selint = 2;
+}
+
 const struct sim_personality telit_personality = {
 	.name = "telit",
 	.profiles = telit_profiles,
 	.nprofiles = TELIT_NPROFILES,
 	.profile_default = TELIT_PROFILE_DEFAULT,
+	.state_size = sizeof(struct telit_state),
+	.factory = telit_factory,
 	.cmds = telit_cmds,
 	.ncmds = TELIT_NCMDS,
 	.cmd_find = telit_cmd_find,

@@ -19,6 +19,20 @@ struct telit_fw {
 	int sgact_needs_socket;		/* #SGACT: ERROR unless #SCFG ties a socket to the cid */
 };
 
+/* Telit state of one module (m->vendor). */
+struct telit_state {
+	int selint;			/* #SELINT */
+	int pending_cid;		/* #SGACT waiting for --sgact-delay */
+	int ping_left, ping_seq, ping_reach, ping_timeout;
+	char ping_addr[64];
+};
+
+static inline struct telit_state *
+telit_st(struct modem *m)
+{
+	return m->vendor;
+}
+
 static inline const struct telit_fw *
 telit_fw(const struct modem *m)
 {
