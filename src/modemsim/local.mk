@@ -19,6 +19,7 @@ src_modemsim_cellsock_modemsim_SOURCES = \
 	src/modemsim/core/modem_exec.c \
 	src/modemsim/core/cmd_std.c src/modemsim/core/cmd_std.h \
 	src/modemsim/core/fault.c src/modemsim/core/fault.h src/modemsim/core/script.c \
+	src/modemsim/core/fault_act.c src/modemsim/core/fault_act.h \
 	src/modemsim/core/ctl.c src/modemsim/core/ctl.h \
 	src/modemsim/telit/telit.h src/modemsim/telit/telit_cmd.h \
 	src/modemsim/telit/personality.c src/modemsim/telit/profile.c \
