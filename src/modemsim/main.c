@@ -10,15 +10,21 @@
 
 #include <event2/event.h>
 
-#include "ctl.h"
-#include "fault.h"
 #include "log.h"
-#include "modem.h"
-#include "port.h"
-#include "profile.h"
-#include "sim.h"
-#include "trace.h"
+#include "modemsim/core/conn.h"
+#include "modemsim/core/ctl.h"
+#include "modemsim/core/fault.h"
+#include "modemsim/core/modem.h"
+#include "modemsim/core/personality.h"
+#include "modemsim/core/port.h"
+#include "modemsim/core/profile.h"
+#include "modemsim/core/sim.h"
+#include "modemsim/core/trace.h"
+#include "modemsim/telit/telit.h"
 #include "util.h"
+
+/* The vendor the simulator plays. */
+static const struct sim_personality *const main_pers = &telit_personality;
 
 enum {
 	OPT_JAM_AFTER = 256, OPT_JAM_CLEAR, OPT_SGACT_DELAY, OPT_CLOSE_DEFER, OPT_REG_DELAY,
@@ -67,9 +73,10 @@ main_usage(FILE *fp)
 	    "           [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME] [--roaming]\n"
 	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
 	    "Prints the pseudo-terminal's path on stdout, then runs until SIGTERM/SIGINT.\n"
-	    "Firmware profiles (default %s):\n", PROFILE_DEFAULT);
-	for (int i = 0; i < profile_count; i++)
-		fprintf(fp, "  %-16s %s\n", profile_table[i].name, profile_table[i].description);
+	    "Firmware profiles (default %s):\n", main_pers->profile_default);
+	for (int i = 0; i < main_pers->nprofiles; i++)
+		fprintf(fp, "  %-16s %s\n", main_pers->profiles[i].name,
+		    main_pers->profiles[i].description);
 	fprintf(fp, "See cellsock-modemsim(1).\n");
 }
 
@@ -93,7 +100,7 @@ main_number(const char *opt, const char *s, unsigned long max)
 static void
 main_profile(struct sim_options *opt, const char *name)
 {
-	if ((opt->profile = profile_find(name)) == NULL) {
+	if ((opt->profile = sim_profile(main_pers, name)) == NULL) {
 		fprintf(stderr, "cellsock-modemsim: unknown firmware profile '%s'\n", name);
 		main_usage(stderr);
 		exit(2);
@@ -210,7 +217,8 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&sim, 0, sizeof(sim));
-	sim_options_init(&sim.opt);
+	sim.pers = main_pers;
+	sim_options_init(&sim.opt, main_pers);
 	main_parse(argc, argv, &sim.opt);
 	log_init("cellsock-modemsim", sim.opt.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "modemsim/atparse.h"
+#include "modemsim/core/atparse.h"
 
 static int
 parse(const char *line, struct at_line *out)

@@ -72,6 +72,28 @@ at_parse_ext_args(struct at_cursor *c, struct at_cmd *cmd)
 	return cmd->args == NULL ? -1 : 0;
 }
 
+/* What follows a name: "?" (read), "=?" (test), "=" (set: returns 1, the
+ * arguments come next) or nothing (exec). */
+static int
+at_parse_suffix(struct at_cursor *c, struct at_cmd *cmd)
+{
+	if (at_peek(c) == '?') {
+		c->p++;
+		cmd->type = AT_READ;
+		return 0;
+	}
+	if (at_peek(c) != '=')
+		return 0;
+	c->p++;
+	if (at_peek(c) == '?') {
+		c->p++;
+		cmd->type = AT_TEST;
+		return 0;
+	}
+	cmd->type = AT_SET;
+	return 1;
+}
+
 /* "+NAME", "#NAME": exec, "=args", "?" or "=?". */
 static int
 at_parse_extended(struct at_cursor *c, struct at_line *out)
@@ -83,19 +105,8 @@ at_parse_extended(struct at_cursor *c, struct at_line *out)
 		c->p++;
 	if (c->p - start < 2 || (cmd = at_new_cmd(out, start, (size_t)(c->p - start))) == NULL)
 		return -1;
-	if (at_peek(c) == '?') {
-		c->p++;
-		cmd->type = AT_READ;
-	} else if (at_peek(c) == '=') {
-		c->p++;
-		if (at_peek(c) == '?') {
-			c->p++;
-			cmd->type = AT_TEST;
-		} else {
-			cmd->type = AT_SET;
-			return at_parse_ext_args(c, cmd);
-		}
-	}
+	if (at_parse_suffix(c, cmd) == 1)
+		return at_parse_ext_args(c, cmd);
 	return 0;
 }
 
@@ -125,20 +136,8 @@ at_parse_sreg(struct at_cursor *c, struct at_line *out)
 		c->p++;
 	if (c->p - start < 2 || (cmd = at_new_cmd(out, start, (size_t)(c->p - start))) == NULL)
 		return -1;
-	if (at_peek(c) == '?') {
-		c->p++;
-		cmd->type = AT_READ;
+	if (at_parse_suffix(c, cmd) != 1)
 		return 0;
-	}
-	if (at_peek(c) != '=')
-		return 0;
-	c->p++;
-	if (at_peek(c) == '?') {
-		c->p++;
-		cmd->type = AT_TEST;
-		return 0;
-	}
-	cmd->type = AT_SET;
 	cmd->args = "";
 	return at_parse_digits(c, cmd);
 }

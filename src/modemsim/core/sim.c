@@ -4,21 +4,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/buffer.h>
 
 #include "log.h"
+#include "personality.h"
 #include "profile.h"
 #include "sim.h"
 #include "trace.h"
 #include "xmalloc.h"
 
+const struct profile *
+sim_profile(const struct sim_personality *pers, const char *name)
+{
+	for (int i = 0; i < pers->nprofiles; i++)
+		if (strcmp(pers->profiles[i].name, name) == 0)
+			return &pers->profiles[i];
+	return NULL;
+}
+
 void
-sim_options_init(struct sim_options *opt)
+sim_options_init(struct sim_options *opt, const struct sim_personality *pers)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->profile = profile_find(PROFILE_DEFAULT);
+	opt->profile = sim_profile(pers, pers->profile_default);
 	opt->jam_after = 4;
 	opt->jam_clear_ms = 2 * 3600 * 1000;
 	opt->sgact_delay_ms = 500;
@@ -34,19 +43,6 @@ sim_options_init(struct sim_options *opt)
 }
 
 void
-sim_timestamp(char *buf, size_t bufsz)
-{
-	struct timespec ts;
-	struct tm tm;
-	char day[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, bufsz, "%s.%03ldZ", day, ts.tv_nsec / 1000000);
-}
-
-void
 sim_event(struct sim *sim, const char *kind, const char *fmt, ...)
 {
 	char ts[40], text[512], *line;
@@ -55,7 +51,7 @@ sim_event(struct sim *sim, const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	sim_timestamp(ts, sizeof(ts));
+	trace_timestamp(ts, sizeof(ts));
 	xasprintf(&line, "%s %s %s", ts, kind, text);
 	log_info("%s", line);
 	trace_line(sim->trace, line);

@@ -15,6 +15,7 @@ struct stack;
 struct ctl;
 struct trace;
 struct script;
+struct sim_personality;
 
 /* Everything the command line sets; defaults in sim_options_init(). */
 struct sim_options {
@@ -49,6 +50,7 @@ struct sim_options {
 
 struct sim {
 	struct event_base *base;
+	const struct sim_personality *pers;	/* the vendor the module plays */
 	struct sim_options opt;
 	struct trace *trace;
 	struct port *port;
@@ -63,15 +65,16 @@ struct sim {
 	int hist_count;
 };
 
-void sim_options_init(struct sim_options *opt);
+/* Defaults, with the personality's default firmware profile. */
+void sim_options_init(struct sim_options *opt, const struct sim_personality *pers);
+/* The profile of pers named name, or NULL. */
+const struct profile *sim_profile(const struct sim_personality *pers, const char *name);
 /* Log one timestamped event line ("fault drop 1", "event overlap n=2") on
  * stderr, in the trace and in the history the control socket shows. */
 void sim_event(struct sim *sim, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Write the last n event lines (all when n <= 0) to out. */
 void sim_history(struct sim *sim, int n, struct evbuffer *out);
-/* Wall-clock UTC timestamp with milliseconds into buf. */
-void sim_timestamp(char *buf, size_t bufsz);
 /* The next number of the simulator's seeded generator. */
 uint32_t sim_random(struct sim *sim);
 

@@ -1,18 +1,22 @@
-/* General commands: V.25ter basics, identification, SIM, registration, power. */
+/* Standard commands any vendor's module answers the same way: V.25ter
+ * basics, 3GPP TS 27.007 identification, SIM, registration, power and PDP
+ * contexts. A personality lists the ones it has in its command table. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "cmd.h"
+#include "cmd_std.h"
+#include "conn.h"
 #include "modem.h"
 #include "profile.h"
 #include "sim.h"
 
 /* The single numeric parameter of a basic or set command: def when absent
  * (ATE = ATE0), -1 when invalid. */
-static long
+long
 cmd_value(const struct at_cmd *cmd, const struct at_args *a, long min, long max, long def)
 {
 	long v = def;
@@ -23,7 +27,7 @@ cmd_value(const struct at_cmd *cmd, const struct at_args *a, long min, long max,
 }
 
 /* Digits derived from --seed, so that IMEI, IMSI and ICCID are stable. */
-static void
+void
 cmd_digits(const struct modem *m, unsigned long salt, char *buf, size_t n)
 {
 	unsigned long long x = (m->sim->opt.seed + salt) * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -54,8 +58,9 @@ cmd_imei(const struct modem *m, char *buf)
 	buf[15] = '\0';
 }
 
-static enum at_res
-cmd_sim_required(struct modem *m)
+/* Commands that need the SIM unlocked: +CME ERROR 11 (PIN) or 12 (PUK). */
+enum at_res
+cmd_need_sim(struct modem *m)
 {
 	if (m->card == SIM_PIN)
 		return modem_cme(m, 11);
@@ -64,15 +69,53 @@ cmd_sim_required(struct modem *m)
 	return RES_OK;
 }
 
-enum at_res
-cmd_echo(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+/* Parse argument i into *v within [min, max]; required unless opt. */
+int
+cmd_int(const struct at_args *a, int i, long min, long max, int opt, int *v)
 {
-	long v = cmd_value(cmd, a, 0, 1, 0);
+	long x;
+	int rc = at_arg_int(a, i, min, max, &x);
+
+	if (rc == -1 || (rc == 0 && !opt))
+		return -1;
+	if (rc == 1)
+		*v = (int)x;
+	return 0;
+}
+
+/* A numeric setting: "<prefix>: <v>" on read, set within [min, max]. */
+enum at_res
+cmd_setting(struct modem *m, const struct at_cmd *cmd, const struct at_args *a,
+    int *field, long min, long max)
+{
+	long v;
+
+	if (cmd->type == AT_READ) {
+		modem_info(m, "%s: %d", cmd->name, *field);
+		return RES_OK;
+	}
+	if (cmd->type != AT_SET || at_arg_int(a, 0, min, max, &v) != 1)
+		return RES_ERROR;
+	*field = (int)v;
+	return RES_OK;
+}
+
+/* A basic command's value 0..max (absent: 0) into *field. */
+static enum at_res
+cmd_basic(const struct at_cmd *cmd, const struct at_args *a, long max, int *field)
+{
+	long v = cmd_value(cmd, a, 0, max, 0);
 
 	if (v < 0)
 		return RES_ERROR;
-	m->echo = (int)v;
+	*field = (int)v;
 	return RES_OK;
+}
+
+enum at_res
+cmd_echo(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+{
+	return cmd_basic(cmd, a, 1, &m->echo);
 }
 
 /* Only verbose result codes (V1) are implemented. */
@@ -113,36 +156,7 @@ cmd_reset_profile(struct modem *m, const struct at_cmd *cmd, const struct at_arg
 enum at_res
 cmd_flow(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	long v = cmd_value(cmd, a, 0, 6, 0);
-
-	if (v < 0)
-		return RES_ERROR;
-	m->flowctl = (int)v;
-	return RES_OK;
-}
-
-enum at_res
-cmd_ati(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
-{
-	switch (cmd_value(cmd, a, 0, 9, 0)) {
-	case 0:
-	case 4:
-		modem_info(m, "%s", m->prof->model);
-		return RES_OK;
-	case 1:
-		modem_info(m, "A5C3");
-		return RES_OK;
-	case 2:
-		return RES_OK;
-	case 3:
-		modem_info(m, "Telit");
-		return RES_OK;
-	case 5:
-		modem_info(m, "%s", m->prof->revision);
-		return RES_OK;
-	default:
-		return RES_ERROR;
-	}
+	return cmd_basic(cmd, a, 6, &m->flowctl);
 }
 
 /* ATSn? and ATSn=v; S12 is the escape guard time in fiftieths of a second. */
@@ -166,47 +180,23 @@ cmd_sreg(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 enum at_res
 cmd_ipr(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	long v;
-
-	if (cmd->type == AT_READ) {
-		modem_info(m, "+IPR: %d", m->ipr);
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || at_arg_int(a, 0, 0, 4000000, &v) != 1)
-		return RES_ERROR;
-	m->ipr = (int)v;
-	return RES_OK;
+	return cmd_setting(m, cmd, a, &m->ipr, 0, 4000000);
 }
 
 enum at_res
 cmd_cmee(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	long v;
-
-	if (cmd->type == AT_READ) {
-		modem_info(m, "+CMEE: %d", m->cmee);
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || at_arg_int(a, 0, 0, 2, &v) != 1)
-		return RES_ERROR;
-	m->cmee = (int)v;
-	return RES_OK;
+	return cmd_setting(m, cmd, a, &m->cmee, 0, 2);
 }
 
 /* +CGMI, +CGMM, +CGMR, +CGSN: a bare line, no prefix. */
-static enum at_res
+enum at_res
 cmd_ident(struct modem *m, const struct at_cmd *cmd, const char *text)
 {
 	if (cmd->type != AT_EXEC)
 		return RES_ERROR;
 	modem_info(m, "%s", text);
 	return RES_OK;
-}
-
-enum at_res
-cmd_cgmi(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
-{
-	return cmd_ident(m, cmd, "Telit");
 }
 
 enum at_res
@@ -230,19 +220,6 @@ cmd_cgsn(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	return cmd_ident(m, cmd, imei);
 }
 
-/* Four lines without a prefix: package-params, modem FW, params, app FW. */
-enum at_res
-cmd_swpkgv(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
-{
-	if (cmd->type != AT_EXEC)
-		return RES_ERROR;
-	modem_info(m, "%s-%s", m->prof->package, m->prof->params);
-	modem_info(m, "%s", m->prof->revision);
-	modem_info(m, "%s", m->prof->params);
-	modem_info(m, "%s", m->prof->appfw);
-	return RES_OK;
-}
-
 enum at_res
 cmd_cimi(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
@@ -250,39 +227,11 @@ cmd_cimi(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 
 	if (cmd->type != AT_EXEC)
 		return RES_ERROR;
-	if (cmd_sim_required(m) != RES_OK)
+	if (cmd_need_sim(m) != RES_OK)
 		return RES_CME;
 	memcpy(imsi, "00101", 5);
 	cmd_digits(m, 2, imsi + 5, 10);
 	modem_info(m, "%s", imsi);
-	return RES_OK;
-}
-
-enum at_res
-cmd_ccid(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
-{
-	char iccid[21];
-
-	if (cmd->type != AT_EXEC)
-		return RES_ERROR;
-	memcpy(iccid, "8900101", 7);
-	cmd_digits(m, 3, iccid + 7, 12);
-	modem_info(m, "#CCID: %s", iccid);
-	return RES_OK;
-}
-
-enum at_res
-cmd_selint(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
-{
-	long v;
-
-	if (cmd->type == AT_READ) {
-		modem_info(m, "#SELINT: %d", m->selint);
-		return RES_OK;
-	}
-	if (cmd->type != AT_SET || at_arg_int(a, 0, 0, 2, &v) != 1)
-		return RES_ERROR;
-	m->selint = (int)v;
 	return RES_OK;
 }
 
@@ -355,7 +304,7 @@ cmd_cops(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	}
 	if (cmd->type != AT_SET || at_arg_int(a, 0, 0, 4, &mode) != 1)
 		return RES_ERROR;
-	if (cmd_sim_required(m) != RES_OK)
+	if (cmd_need_sim(m) != RES_OK)
 		return RES_CME;
 	if (mode == 2)
 		modem_deregister(m, 0);
@@ -444,7 +393,7 @@ cmd_cgatt(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	}
 	if (cmd->type != AT_SET || at_arg_int(a, 0, 0, 1, &v) != 1)
 		return RES_ERROR;
-	if (cmd_sim_required(m) != RES_OK)
+	if (cmd_need_sim(m) != RES_OK)
 		return RES_CME;
 	if (v == 0) {
 		stack_flush_deferred(m->sim->stack);
@@ -453,5 +402,58 @@ cmd_cgatt(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	}
 	m->attached = (int)v;
 	modem_update_io(m);
+	return RES_OK;
+}
+
+enum at_res
+cmd_cgdcont(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+{
+	const char *type, *apn;
+	long cid, comp;
+
+	if (cmd->type == AT_READ) {
+		for (cid = 1; cid <= PDP_COUNT; cid++)
+			if (m->pdp[cid].defined)
+				modem_info(m, "+CGDCONT: %ld,\"%s\",\"%s\",\"\",0,0", cid,
+				    m->pdp[cid].type, m->pdp[cid].apn);
+		return RES_OK;
+	}
+	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, PDP_COUNT, &cid) != 1 || a->argc > 6)
+		return RES_ERROR;
+	if (a->argc == 1) {
+		m->pdp[cid].defined = 0;
+		return RES_OK;
+	}
+	type = at_arg_str(a, 1);
+	apn = at_arg_str(a, 2);
+	if (type == NULL || !a->argv[1].quoted || (strcasecmp(type, "IP") != 0 &&
+	    strcasecmp(type, "IPV6") != 0 && strcasecmp(type, "IPV4V6") != 0) ||
+	    (apn != NULL && strlen(apn) >= sizeof(m->pdp[cid].apn)) ||
+	    at_arg_int(a, 4, 0, 1, &comp) == -1 || at_arg_int(a, 5, 0, 1, &comp) == -1)
+		return RES_ERROR;
+	m->pdp[cid].defined = 1;
+	snprintf(m->pdp[cid].type, sizeof(m->pdp[cid].type), "%s", type);
+	for (char *p = m->pdp[cid].type; *p != '\0'; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	snprintf(m->pdp[cid].apn, sizeof(m->pdp[cid].apn), "%s", apn != NULL ? apn : "");
+	return RES_OK;
+}
+
+enum at_res
+cmd_cgpaddr(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+{
+	long cid;
+
+	if (cmd->type == AT_EXEC) {
+		for (cid = 1; cid <= PDP_COUNT; cid++)
+			if (m->pdp[cid].defined)
+				modem_info(m, "+CGPADDR: %ld,\"%s\"", cid,
+				    m->pdp[cid].active ? modem_local_ip(m, (int)cid) : "");
+		return RES_OK;
+	}
+	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, PDP_COUNT, &cid) != 1)
+		return RES_ERROR;
+	modem_info(m, "+CGPADDR: %ld,\"%s\"", cid,
+	    m->pdp[cid].active ? modem_local_ip(m, (int)cid) : "");
 	return RES_OK;
 }

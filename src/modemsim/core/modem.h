@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/time.h>
 
 #include "atparse.h"
 #include "sock.h"
@@ -15,6 +16,7 @@ struct sim;
 struct event;
 struct evbuffer;
 struct profile;
+struct sim_personality;
 
 enum modem_mode {
 	MODE_COMMAND,		/* reading AT command lines */
@@ -36,6 +38,8 @@ enum at_res {
 };
 
 enum sim_card { SIM_READY, SIM_PIN, SIM_PUK };
+
+#define MODEM_BS	0x08	/* backspace */
 
 #define PDP_COUNT 5		/* cid 1..5 */
 
@@ -59,7 +63,9 @@ TAILQ_HEAD(cmd_fault_list, cmd_fault);
 
 struct modem {
 	struct sim *sim;
+	const struct sim_personality *pers;
 	const struct profile *prof;
+	void *vendor;		/* the personality's own state (state_size bytes) */
 	enum modem_mode mode;
 	int line_max;
 
@@ -80,12 +86,9 @@ struct modem {
 	struct event *ev_cmd;	/* command delays and asynchronous commands */
 	void (*cmd_cb)(struct modem *);
 	char last_line[AT_LINE_MAX + 1];	/* for A/ */
-	int pending_cid;	/* #SGACT waiting for --sgact-delay */
-	int ping_left, ping_seq, ping_reach, ping_timeout;
-	char ping_addr[64];
 
 	/* Settings (reset by a reboot). */
-	int echo, cmee, cfun, selint, flowctl, ipr;
+	int echo, cmee, cfun, flowctl, ipr;
 	int sreg[32];		/* S-registers; S12 is the escape guard time */
 	int creg_n, cgreg_n, cereg_n;
 	enum sim_card card;
@@ -163,11 +166,7 @@ void modem_pdp_deactivate(struct modem *m, int cid, int network);
 const char *modem_local_ip(const struct modem *m, int cid);
 void modem_update_io(struct modem *m);
 
-/* Called by the stack. */
-void modem_sock_data(struct modem *m, struct sock *s);
-void modem_sock_closed(struct modem *m, struct sock *s, int cause);
-void modem_sock_connected(struct modem *m, struct sock *s, int cme);
-void modem_sock_shutdown_done(struct modem *m, struct sock *s);
+/* Online mode: move received bytes to the port while it has room. */
 void modem_pump(struct modem *m);
 
 /* Online mode and prompts, started by #SD, #SO, #SSEND, #SSENDEXT. */
@@ -191,5 +190,37 @@ void modem_state(const struct modem *m, struct evbuffer *out);
 void modem_sockets(const struct modem *m, struct evbuffer *out);
 /* "#SD" from "at#sd", "AT#SD" or "#sd": the name a command table uses. */
 void modem_norm_name(const char *in, char *out, size_t outsz);
+
+
+/* Between the module's own files (modem_*.c), lower to higher:
+ * modem_io.c, modem_arm.c < modem_online.c, modem_net.c < modem_exec.c <
+ * modem.c. */
+static inline struct timeval
+modem_tv(unsigned ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	return tv;
+}
+void modem_puts(struct modem *m, const char *s);
+/* An armed "urc-mid" goes out in the middle of the current response. */
+void modem_emit_mid(struct modem *m);
+/* URCs held during a response go out once in command mode. */
+void modem_flush_urcs(struct modem *m);
+void modem_cmd_cb(int fd, short what, void *arg);
+struct cmd_fault *modem_find_fault(struct cmd_fault_list *list, const char *name);
+/* An armed count fault was used once: gone when its count runs out. */
+void modem_fault_used(struct cmd_fault_list *list, struct cmd_fault *f);
+void modem_free_faults(struct cmd_fault_list *list);
+/* Prompt input: bytes used; *done 1 when the payload is complete, 2 when
+ * ESC aborted it, else 0. */
+size_t modem_input_prompt(struct modem *m, const unsigned char *buf, size_t len, int *done);
+size_t modem_input_online(struct modem *m, const unsigned char *buf, size_t len);
+void modem_esc_cb(int fd, short what, void *arg);
+void modem_drain_cb(void *arg);
+void modem_reg_cb(int fd, short what, void *arg);
+void modem_pdp_addr(struct modem *m, int cid);
+/* Bytes from the port, in order. */
+void modem_input_cb(void *arg, const unsigned char *buf, size_t len);
 
 #endif

@@ -7,6 +7,9 @@
 
 struct trace;
 
+/* Wall-clock UTC timestamp with milliseconds into buf. */
+void trace_timestamp(char *buf, size_t bufsz);
+
 /* Open (truncate) the transcript; NULL with errno set on failure. */
 struct trace *trace_open(const char *path);
 void trace_close(struct trace *t);

@@ -14,7 +14,7 @@ void fault_run(struct sim *sim, const char *line, struct evbuffer *out);
 /* Check a line without running it. 0, or -1 with a message in err. */
 int fault_check(const char *line, char *err, size_t errsz);
 
-/* --script: "<ms after start> <control command>" per line, # comments.
+/* script.c, --script: "<ms after start> <control command>" per line, # comments.
  * NULL with a "file:line: message" in err on a bad file. */
 struct script *script_load(struct sim *sim, const char *path, char *err, size_t errsz);
 void script_free(struct script *sc);

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "conn.h"
+
 struct sim;
 struct event;
 struct evbuffer;
@@ -30,34 +32,6 @@ enum sock_phase {
 	SOCK_SHUTTING,		/* #SH waiting for the ACK of our FIN */
 };
 
-enum conn_phase {
-	CONN_CONNECTING,
-	CONN_OPEN,
-	CONN_SHUTTING,		/* our FIN is out; #SH waits for its ACK */
-	CONN_DEFERRED,		/* 12.00.004: #SH answered, the FIN is not sent yet */
-	CONN_CLOSING,		/* unsent data, then FIN; discarding until EOF */
-	CONN_ZOMBIE,		/* the network forgot it: never read, never closed */
-	CONN_ZOMBIE_RST,	/* the module forgot it: reset when the peer sends */
-};
-
-/* One kernel TCP connection. */
-struct conn {
-	struct stack *stack;
-	struct sock *sock;	/* the slot it serves; NULL once detached (then
-				 * it is on the stack's list) */
-	struct sock *waiter;	/* SHUTTING: the slot whose #SH waits */
-	int fd;
-	enum conn_phase phase;
-	struct event *ev_read;
-	struct event *ev_write;
-	struct event *ev_timer;
-	struct evbuffer *txq;	/* accepted from the host, not yet in the kernel */
-	uint64_t deadline_ms;
-	int fin_sent;
-	TAILQ_ENTRY(conn) entry;
-};
-TAILQ_HEAD(conn_list, conn);
-
 /* #SCFG, #SCFGEXT, #SCFGEXT2, #SCFGEXT3 values of one socket. */
 struct sock_cfg {
 	int cid, pktsz, maxto, connto, txto;
@@ -70,6 +44,7 @@ struct sock_cfg {
 struct sock {
 	int id;
 	struct sim *sim;
+	struct stack *stack;
 	struct sock_cfg cfg;
 	enum sock_phase phase;
 	struct conn *conn;
@@ -94,45 +69,40 @@ struct sock {
 	int lport;
 };
 
-/* The stack as a whole: the jam of 12.00.004 lives here. */
-struct stack {
-	struct sim *sim;
-	struct conn_list conns;		/* detached connections */
-	int jammed;
-	unsigned overlaps;
-	unsigned jams;
-	unsigned nat_default_s;
-	struct event *ev_jam_clear;
+/* What the slots report to the module above them (modem.c registers it). */
+struct sock_listener {
+	/* The connect started by sock_connect() ended: 0 or a +CME ERROR code. */
+	void (*connected)(void *arg, struct sock *s, int cme);
+	/* Received bytes wait in s->rxbuf (or the remote closed with bytes left). */
+	void (*data)(void *arg, struct sock *s);
+	/* The slot closed with a #SLASTCLOSURE cause. */
+	void (*closed)(void *arg, struct sock *s, int cause);
+	/* A pending #SH is done. */
+	void (*shutdown_done)(void *arg, struct sock *s);
+	/* Whether the network carries bytes now (radio, SIM, registration). */
+	int (*data_path)(void *arg);
+	/* The module's address on context cid. */
+	const char *(*local_ip)(void *arg, int cid);
 };
 
-struct stack *stack_new(struct sim *sim);
-void stack_free(struct stack *st);
-/* The module reboots: every attached connection is forgotten (the peer gets
- * a reset when it next sends), overlaps and the jam are cleared. */
-void stack_reboot(struct stack *st, struct sock *socks);
-/* Send the FINs 12.00.004 deferred. Returns how many were pending. */
-int stack_flush_deferred(struct stack *st);
-int stack_deferred_count(const struct stack *st);
-/* The network deactivated the context: deferred FINs are never sent. */
-void stack_pdp_lost(struct stack *st);
-/* The stack stops moving payload on every connection until a reboot. */
-void stack_jam(struct stack *st, const char *why);
-void stack_unjam(struct stack *st, const char *why);
-void stack_state(const struct stack *st, struct evbuffer *out);
-
-void sock_init(struct sock *s, struct sim *sim, int id);
+/* The slots socks[1..SOCK_COUNT] live on st and report to ls. */
+void sock_attach(struct stack *st, struct sock *socks, const struct sock_listener *ls, void *arg);
+/* The module reboots: the slot's connection is forgotten (the peer gets a
+ * reset when it next sends, unless the network had dropped it already). */
+void sock_forget(struct sock *s);
+void sock_init(struct sock *s, struct sim *sim, struct stack *st, int id);
 void sock_free(struct sock *s);
 void sock_default_cfg(struct sock_cfg *cfg);
 /* Back to a closed slot with zeroed counters (reboot). */
 void sock_reset(struct sock *s);
 /* Start a connection. Returns 0 (the outcome comes later through
- * modem_sock_connected) or a +CME ERROR code. */
+ * the listener's connected) or a +CME ERROR code. */
 int sock_connect(struct sock *s, const char *host, int port, int conn_mode, int closure, int imm);
 /* Accept bytes from the host. Returns 0 or a +CME ERROR code. */
 int sock_send(struct sock *s, const void *buf, size_t len);
 /* Take up to max received bytes out of the buffer. */
 size_t sock_recv(struct sock *s, void *buf, size_t max);
-/* #SH. Returns 1 when done, 0 when modem_sock_shutdown_done follows. */
+/* #SH. Returns 1 when done, 0 when the listener's shutdown_done follows. */
 int sock_shutdown(struct sock *s);
 /* The buffer was read or pumped: resume reading, finish a remote close. */
 void sock_consumed(struct sock *s);
@@ -145,10 +115,19 @@ void sock_fin(struct sock *s);
 /* The context went away: the network forgets the connection. */
 void sock_pdp_lost(struct sock *s, int notify);
 void sock_set_nat_timeout(struct sock *s, unsigned sec);
-/* #SS state (0..7) and #SI numbers. */
-int sock_ss_state(const struct sock *s, int online);
+/* #SI numbers. */
 size_t sock_buff_in(const struct sock *s);
 size_t sock_ack_waiting(const struct sock *s);
 int sock_stalled(const struct sock *s);
+
+
+/* Between sock.c and sock_net.c (which calls sock.c, never the reverse). */
+void sock_stop_timers(struct sock *s);
+/* Bytes moved: restart the maxTo and nat-timeout clocks. */
+void sock_activity(struct sock *s);
+/* Gone at once with cause 2; linger 1 resets the peer too. */
+void sock_reset_now(struct sock *s, int linger);
+/* The slot lets go of its connection: the caller disposes of it. */
+struct conn *sock_take_conn(struct sock *s);
 
 #endif

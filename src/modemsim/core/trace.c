@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "sim.h"
 #include "trace.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -14,6 +14,19 @@
 struct trace {
 	FILE *fp;
 };
+
+void
+trace_timestamp(char *buf, size_t bufsz)
+{
+	struct timespec ts;
+	struct tm tm;
+	char day[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, bufsz, "%s.%03ldZ", day, ts.tv_nsec / 1000000);
+}
 
 struct trace *
 trace_open(const char *path)
@@ -47,7 +60,7 @@ trace_bytes(struct trace *t, const char *dir, const void *buf, size_t len)
 
 	if (t == NULL || len == 0)
 		return;
-	sim_timestamp(ts, sizeof(ts));
+	trace_timestamp(ts, sizeof(ts));
 	for (size_t off = 0; off < len; off += TRACE_CHUNK) {
 		size_t n = len - off < TRACE_CHUNK ? len - off : TRACE_CHUNK;
 

@@ -5,6 +5,7 @@
 #define MODEMSIM_PORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct sim;
 struct evbuffer;

@@ -1,0 +1,185 @@
+/* The send prompt and online (data) mode: payload bytes to a socket, the
+ * "+++" escape framed by guard times, received bytes pumped to the port. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "modem.h"
+#include "port.h"
+#include "sim.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MODEM_CTRL_Z	0x1a
+#define MODEM_ESC	0x1b
+
+void
+modem_start_prompt(struct modem *m, int id, int ext, size_t need)
+{
+	m->prompt_sock = id;
+	m->prompt_ext = ext;
+	m->prompt_need = need;
+	evbuffer_drain(m->prompt_buf, evbuffer_get_length(m->prompt_buf));
+	m->mode = MODE_PROMPT;
+	modem_puts(m, "> ");
+}
+
+/* Backspace in #SSEND: forget the last byte. */
+static void
+modem_unput(struct evbuffer *buf)
+{
+	size_t n = evbuffer_get_length(buf);
+	char *tmp;
+
+	if (n == 0)
+		return;
+	tmp = xmalloc(n);
+	evbuffer_remove(buf, tmp, n);
+	evbuffer_add(buf, tmp, n - 1);
+	free(tmp);
+}
+
+/* Prompt mode: exactly N bytes (#SSENDEXT) or up to Ctrl-Z (#SSEND). */
+size_t
+modem_input_prompt(struct modem *m, const unsigned char *buf, size_t len, int *done)
+{
+	size_t i, have = evbuffer_get_length(m->prompt_buf);
+
+	*done = 0;
+	if (m->prompt_ext) {
+		size_t take = m->prompt_need - have < len ? m->prompt_need - have : len;
+
+		evbuffer_add(m->prompt_buf, buf, take);
+		if (have + take == m->prompt_need)
+			*done = 1;
+		return take;
+	}
+	for (i = 0; i < len; i++) {
+		if (buf[i] == MODEM_CTRL_Z || buf[i] == MODEM_ESC) {
+			if (m->echo)
+				modem_write(m, buf, i);
+			*done = buf[i] == MODEM_ESC ? 2 : 1;
+			return i + 1;
+		}
+		if (buf[i] == MODEM_BS) {
+			modem_unput(m->prompt_buf);
+			continue;
+		}
+		evbuffer_add(m->prompt_buf, &buf[i], 1);
+	}
+	if (m->echo)
+		modem_write(m, buf, len);
+	return len;
+}
+
+enum at_res
+modem_go_online(struct modem *m, int id)
+{
+	m->online_sock = id;
+	m->esc_count = 0;
+	m->last_data_ms = util_now_ms();
+	evtimer_del(m->ev_esc);
+	return RES_CONNECT;
+}
+
+static unsigned
+modem_guard_ms(const struct modem *m)
+{
+	return (unsigned)m->sreg[12] * 20;
+}
+
+/* Held '+' characters turned out to be data. */
+static void
+modem_flush_plus(struct modem *m)
+{
+	static const char plus[3] = { '+', '+', '+' };
+
+	if (m->esc_count == 0)
+		return;
+	sock_send(&m->sock[m->online_sock], plus, (size_t)m->esc_count);
+	m->esc_count = 0;
+	m->last_data_ms = m->esc_last_ms;
+}
+
+/* Guard time after the last '+': three of them suspend the socket. */
+void
+modem_esc_cb(int fd, short what, void *arg)
+{
+	struct modem *m = arg;
+
+	if (m->mode != MODE_ONLINE)
+		return;
+	if (m->esc_count < 3) {
+		modem_flush_plus(m);
+		return;
+	}
+	m->esc_count = 0;
+	sim_event(m->sim, "event", "escape: socket %d suspended", m->online_sock);
+	m->online_sock = 0;
+	m->mode = MODE_COMMAND;
+	modem_puts(m, "\r\nOK\r\n");
+	modem_flush_urcs(m);
+}
+
+/* Online mode: bytes go to the socket, except a "+++" framed by guard times. */
+size_t
+modem_input_online(struct modem *m, const unsigned char *buf, size_t len)
+{
+	uint64_t now = util_now_ms();
+	unsigned guard = modem_guard_ms(m);
+	struct timeval tv = modem_tv(guard);
+	unsigned char *data = xmalloc(len + 3);
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '+' && m->esc_count < 3 && (m->esc_count > 0 ?
+		    now - m->esc_last_ms < guard : now - m->last_data_ms >= guard)) {
+			m->esc_count++;
+			m->esc_last_ms = now;
+			evtimer_add(m->ev_esc, &tv);
+			continue;
+		}
+		for (; m->esc_count > 0; m->esc_count--)
+			data[n++] = '+';
+		evtimer_del(m->ev_esc);
+		data[n++] = buf[i];
+		m->last_data_ms = now;
+	}
+	if (n > 0)
+		sock_send(&m->sock[m->online_sock], data, n);
+	free(data);
+	return len;
+}
+
+/* Online mode: move received bytes to the port while it has room. */
+void
+modem_pump(struct modem *m)
+{
+	struct sock *s;
+	size_t n;
+
+	if (m->pumping || m->mode != MODE_ONLINE || m->hung)
+		return;
+	s = &m->sock[m->online_sock];
+	m->pumping = 1;
+	while ((n = evbuffer_get_length(s->rxbuf)) > 0 && m->mode == MODE_ONLINE &&
+	    port_queued(m->sim->port) < 2 * PORT_LOW_WATER) {
+		if (n > 1024)
+			n = 1024;
+		modem_write(m, evbuffer_pullup(s->rxbuf, (ssize_t)n), n);
+		evbuffer_drain(s->rxbuf, n);
+	}
+	m->pumping = 0;
+	sock_consumed(s);
+}
+
+void
+modem_drain_cb(void *arg)
+{
+	modem_pump(arg);
+}
