@@ -3,6 +3,8 @@
 #ifndef CELLSOCK_PROTO_H
 #define CELLSOCK_PROTO_H
 
+#include <stddef.h>
+
 #define PROTO_LINE_MAX 4096	/* longest request line, including the newline */
 #define PROTO_ARGS_MAX 16	/* words in one request */
 #define PROTO_DEFAULT_SOCKET RUNSTATEDIR "/cellsock/control.sock"
