@@ -19,78 +19,6 @@
 #include "relay/relay_int.h"
 #include "xmalloc.h"
 
-/* The AT engine was freed: its requests will never be answered. */
-void
-relay_engine_gone(struct relay *r)
-{
-	opslot_reset(&r->ops);
-	r->sending = 0;
-	for (int op = 0; op < OP_COUNT; op++)
-		relay_op_step(r, (enum relay_op)op, OPE_GONE);
-	relay_demand_step(r, RDE_RESET);
-	r->pending = 0;
-	relay_down_check(r);
-}
-
-/* Notice a freed or replaced engine even if nobody said so. */
-static void
-relay_engine_check(struct relay *r)
-{
-	struct modem *m = r->up.modem(r->up.arg);
-
-	if (!relay_busy(r))
-		return;
-	if (m == NULL || modem_at(m) == NULL || modem_engine_id(m) != r->engine)
-		relay_engine_gone(r);
-}
-
-static enum ledger_mode
-relay_ledger_mode(const struct relay *r)
-{
-	if (!relay_persistent(r))
-		return LEDGER_TRANSPARENT;
-	return relay_keeps_window(r) ? LEDGER_RESEND : LEDGER_PERSISTENT;
-}
-
-/* Everything the dead connection had in flight is answered: close its
- * account, report what is at risk and keep what will be sent again. */
-static void
-relay_down_done(struct relay *r)
-{
-	enum ledger_mode mode = relay_ledger_mode(r);
-	struct relay_loss loss;
-
-	relay_conn_step(r, RCE_SETTLED);
-	ledger_conn_down(&r->lg, mode, r->client != NULL, &loss);
-	switch (mode) {
-	case LEDGER_TRANSPARENT:
-		evbuffer_drain(r->txq, evbuffer_get_length(r->txq));
-		evbuffer_drain(r->rxq, (size_t)loss.undelivered);
-		evbuffer_drain(r->window, evbuffer_get_length(r->window));
-		break;
-	case LEDGER_RESEND:
-		evbuffer_prepend_buffer(r->txq, r->window);
-		break;
-	case LEDGER_PERSISTENT:
-		evbuffer_drain(r->window, evbuffer_get_length(r->window));
-		break;
-	}
-	relay_report_loss(r, &loss, dead_cause_names[r->cause]);
-	if (mode == LEDGER_TRANSPARENT)
-		relay_client_close(r);
-	endpoint_update(r->ep);
-}
-
-/* The dead connection's account closes once nothing is in flight. */
-void
-relay_down_check(struct relay *r)
-{
-	if (r->conn == RC_DRAINING && !relay_op_busy(r, OP_SEND) &&
-	    !relay_op_busy(r, OP_RECV) && !relay_op_busy(r, OP_FINAL) &&
-	    !relay_op_busy(r, OP_STATUS))
-		relay_down_done(r);
-}
-
 /* Queued before the link's #SH: one last read of what the server sent
  * before it closed, then the counters of the dead socket. */
 static void
@@ -187,17 +115,18 @@ relay_new(struct event_base *base, const char *name, const struct conf_link *con
 	r->up = *listener;
 	r->news = news;
 	r->base = base;
+	r->h = &relay_handlers;
 	opslot_init(&r->ops, r);
 	r->txq = evbuffer_new();
 	r->window = evbuffer_new();
 	r->rxq = evbuffer_new();
-	r->ev_ack = evtimer_new(base, relay_handlers.on_ack_timer, r);
-	r->ev_flush = evtimer_new(base, relay_handlers.on_flush_timeout, r);
-	r->ev_resend = evtimer_new(base, relay_handlers.on_resend_timer, r);
+	r->ev_ack = evtimer_new(base, r->h->on_ack_timer, r);
+	r->ev_flush = evtimer_new(base, r->h->on_flush_timeout, r);
+	r->ev_resend = evtimer_new(base, r->h->on_resend_timer, r);
 	if (r->txq == NULL || r->window == NULL || r->rxq == NULL || r->ev_ack == NULL ||
 	    r->ev_flush == NULL || r->ev_resend == NULL)
 		fatalx("relay: out of memory");
-	r->ep_cb = relay_handlers.endpoint;
+	r->ep_cb = r->h->endpoint;
 	r->ep_cb.arg = r;
 	r->ep = endpoint_new(base, r->name, &r->ep_cb);
 	endpoint_listen(r->ep, conf);

@@ -44,19 +44,19 @@ relay_op_busy(const struct relay *r, enum relay_op op)
 }
 
 static opslot_fn *
-relay_op_handler(enum relay_op op)
+relay_op_handler(const struct relay *r, enum relay_op op)
 {
 	switch (op) {
 	case OP_SEND:
-		return relay_handlers.on_sent;
+		return r->h->on_sent;
 	case OP_RECV:
-		return relay_handlers.on_recv;
+		return r->h->on_recv;
 	case OP_INFO:
-		return relay_handlers.on_info;
+		return r->h->on_info;
 	case OP_FINAL:
-		return relay_handlers.on_final_info;
+		return r->h->on_final_info;
 	case OP_STATUS:
-		return relay_handlers.on_send_status;
+		return r->h->on_send_status;
 	case OP_COUNT:
 		break;
 	}
@@ -68,7 +68,7 @@ relay_op_handler(enum relay_op op)
 struct opslot *
 relay_op_take(struct relay *r, struct modem *m, enum relay_op op)
 {
-	struct opslot *slot = opslot_take(&r->ops, relay_op_handler(op));
+	struct opslot *slot = opslot_take(&r->ops, relay_op_handler(r, op));
 
 	if (slot == NULL)
 		return NULL;

@@ -127,9 +127,9 @@ relay_client_attach(struct relay *r, int fd)
 		return;
 	}
 	out = bufferevent_get_output(r->client);
-	r->delivered_cb = evbuffer_add_cb(out, relay_handlers.on_delivered, r);
-	bufferevent_setcb(r->client, relay_handlers.on_client_read,
-	    relay_handlers.on_client_write, relay_handlers.on_client_event, r);
+	r->delivered_cb = evbuffer_add_cb(out, r->h->on_delivered, r);
+	bufferevent_setcb(r->client, r->h->on_client_read,
+	    r->h->on_client_write, r->h->on_client_event, r);
 	bufferevent_setwatermark(r->client, EV_WRITE, r->conf->rx_buffer / 2, 0);
 	bufferevent_enable(r->client, EV_READ | EV_WRITE);
 	relay_client_step(r, CLE_ACCEPT);

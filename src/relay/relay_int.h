@@ -1,8 +1,12 @@
 /* Inside the relay: its struct and the functions its files share. The
- * files call one way: relay.c (API, connection life) -> relay_reply.c is
- * called by nobody (it holds the callbacks the engine and libevent call) ->
- * relay_client.c -> relay_tx.c -> relay_rx.c -> relay_base.c, and all of
- * them -> ledger.c, endpoint.c, relay_fsm.c. */
+ * files call one way:
+ *   relay.c (API, connection life)      relay_reply.c (the callbacks)
+ *        \                                 /
+ *         -> relay_conn.c (the account) <-
+ *            -> relay_client.c -> relay_tx.c -> relay_rx.c -> relay_base.c
+ *   and any of them -> ledger.c, endpoint.c, relay_fsm.c (which call none).
+ * relay_reply.c's callbacks are reached only through r->h, which relay.c
+ * sets: nobody calls into relay_reply.c or relay.c. */
 #ifndef CELLSOCK_RELAY_INT_H
 #define CELLSOCK_RELAY_INT_H
 
@@ -42,6 +46,7 @@ struct relay {
 	struct relay_listener up;	/* the owner: news goes there (a copy) */
 	const struct notify *news;	/* data-loss events */
 	struct event_base *base;
+	const struct relay_handlers *h;	/* relay_reply.c's, set by relay_new */
 	struct opslots ops;		/* every request: send, read, #SI, #SS */
 	unsigned long engine;		/* the engine id when they were made */
 
@@ -124,7 +129,9 @@ void relay_client_done(struct relay *r, int failed);
 void relay_session_check(struct relay *r);
 int relay_accepting(void *arg);
 
-/* relay.c: the connection's account */
+/* relay_conn.c: the connection's account */
+void relay_engine_check(struct relay *r);
+void relay_down_done(struct relay *r);
 void relay_down_check(struct relay *r);
 
 #endif
