@@ -1,4 +1,4 @@
-/* The relay's state, written down: four small machines, each an enum with a
+/* The relay's state, written down: five small machines, each an enum with a
  * complete transition table (relay_fsm.c), stepped by relay_fsm_step(),
  * which logs "old -> new (event)" at debug level.
  *
