@@ -21,6 +21,7 @@
 #include "link/link_idle.h"
 #include "link/link_int.h"
 #include "link/link_keepalive.h"
+#include "link/link_relay.h"
 #include "link/link_steps.h"
 #include "log.h"
 #include "modem/modem.h"
@@ -273,7 +274,7 @@ link_init(struct link *l, const struct link_env *env, int index,
 	l->ev_stable = evtimer_new(env->base, link_on_stable, l);
 	link_keepalive_init(l, env->base);
 	backoff_init(&l->backoff, conf->reconnect.min, conf->reconnect.max, env->rng);
-	l->relay = relay_new(l);
+	l->relay = link_relay_new(l);
 }
 
 /* Free the timers and the relay; the struct itself is the caller's. */
@@ -481,7 +482,7 @@ link_reconfigure(struct link *l, const struct link_env *env, const struct conf_l
 	l->news = env->news;
 	l->conf = conf;
 	link_idle_init(l);
-	relay_reconfigure(l->relay);
+	link_relay_reconfigure(l);
 	l->backoff.min = conf->reconnect.min;
 	l->backoff.max = conf->reconnect.max < conf->reconnect.min ? conf->reconnect.min :
 	    conf->reconnect.max;

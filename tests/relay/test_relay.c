@@ -1,10 +1,10 @@
 /* The relay against a fake modem: a dialect whose socket operations answer
  * from the event loop one at a time, in order, like the AT engine, with
  * sends that can be held back or refused, reads from a scripted module
- * buffer and #SI answers under the test's control. The link and the daemon
- * are plain structs; link_event(), link_dead(), link_remote_closed() and
- * the data-loss events are recorded by the fakes below instead of running the
- * FSMs. Local clients are real unix and tcp sockets on the same loop. */
+ * buffer and #SI answers under the test's control. The owner is a
+ * struct relay_listener that records what the relay reports (a dead
+ * connection, a reconnect, a closed socket) and the data-loss events,
+ * instead of running the link's FSM. Local clients are real unix and tcp sockets on the same loop. */
 #include "config.h"
 
 #include <sys/queue.h>
@@ -31,9 +31,7 @@
 #include <event2/event.h>
 
 #include "conf/conf.h"
-#include "daemon/daemon.h"
 #include "dialect/dialect.h"
-#include "link/link.h"
 #include "log.h"
 #include "modem/modem.h"
 #include "relay/relay.h"
@@ -239,7 +237,7 @@ static const struct dialect_ops fake_ops = {
 	.sock_recv = fake_sock_recv,
 };
 
-/* ---- the link and daemon functions the relay calls ---- */
+/* ---- the owner: a relay_listener that records what the relay reports ---- */
 
 struct record {
 	int reconnects;
@@ -252,39 +250,59 @@ struct record {
 
 static struct record rec;
 
-void
-link_event(struct link *l, enum link_event ev)
+static void
+rec_reconnect(void *arg)
 {
-	if (ev == LEV_RECONNECT)
-		rec.reconnects++;
+	rec.reconnects++;
 }
 
-void
-link_dead(struct link *l, enum dead_cause cause, const char *why)
+static void
+rec_dead(void *arg, enum dead_cause cause, const char *why)
 {
 	rec.dead++;
 	rec.dead_cause = cause;
 }
 
-void
-link_remote_closed(struct link *l, int named, enum sock_closure closure)
+static void
+rec_remote_closed(void *arg)
 {
 	rec.remote_closed++;
 }
 
 /* The link's keepalive sees inbound bytes first; here nothing is a reply. */
-size_t
-link_inbound(struct link *l, const uint8_t *data, size_t len)
+static size_t
+rec_inbound(void *arg, const uint8_t *data, size_t len)
 {
-	l->last_alive_ms = util_now_ms();
 	return 0;
 }
 
-double
-link_ack_poll_interval(const struct link *l)
+static double
+rec_ack_poll_interval(void *arg)
 {
 	return 0.5;
 }
+
+static const char *
+rec_state_name(void *arg)
+{
+	return "up";
+}
+
+static struct modem *rec_modem(void *arg);
+static const struct conf_control *rec_control(void *arg);
+static int rec_stopping(void *arg);
+
+static const struct relay_listener rec_listener = {
+	.inbound = rec_inbound,
+	.dead = rec_dead,
+	.reconnect = rec_reconnect,
+	.remote_closed = rec_remote_closed,
+	.ack_poll_interval = rec_ack_poll_interval,
+	.state_name = rec_state_name,
+	.modem = rec_modem,
+	.control = rec_control,
+	.stopping = rec_stopping,
+};
 
 /* The sink the relay's data-loss events go to. */
 static void
@@ -306,9 +324,8 @@ static const struct notify rec_news = { .event = rec_event };
 struct env {
 	struct event_base *base;
 	struct conf *conf;
-	struct daemon d;
 	struct modem m;
-	struct link l;
+	int stopping;
 	struct relay *r;
 	char dir[64];
 	char path[128];
@@ -316,6 +333,24 @@ struct env {
 };
 
 static struct env env;
+
+static struct modem *
+rec_modem(void *arg)
+{
+	return &env.m;
+}
+
+static const struct conf_control *
+rec_control(void *arg)
+{
+	return &env.conf->control;
+}
+
+static int
+rec_stopping(void *arg)
+{
+	return env.stopping;
+}
 
 /* A daemon with one link "a", its local endpoint and extra link keys. */
 static void
@@ -356,24 +391,13 @@ env_start(const char *local, const char *extra)
 	fk.module_rx = evbuffer_new();
 	fk.ss = SOCK_CONNECTED;
 
-	env.d.base = env.base;
-	env.d.conf = env.conf;
-	env.d.modem = &env.m;
 	env.m.base = env.base;
 	env.m.conf = env.conf;
 	env.m.ops = &fake_ops;
 	env.m.at = (struct at *)&env.any;
 	env.m.state = MODEM_READY;
 	env.m.opens = 1;
-	env.l.env.base = env.base;
-	env.l.env.modem = &env.m;
-	env.l.env.conf = &env.d.conf;
-	env.l.env.stopping = &env.d.stopping;
-	env.l.news = &rec_news;
-	env.l.conf = &env.conf->links[0];
-	snprintf(env.l.name, sizeof(env.l.name), "a");
-	env.l.state = LINK_UP;
-	env.r = relay_new(&env.l);
+	env.r = relay_new(env.base, "a", &env.conf->links[0], &rec_news, &rec_listener);
 	assert_non_null(env.r);
 }
 
@@ -399,12 +423,25 @@ run_until(int (*pred)(void), const char *what)
 	}
 }
 
+/* The ledger's identities hold, and its mirrors match the queues. */
+static void
+check_ledger(void)
+{
+	const struct relay_ledger *lg = relay_ledger(env.r);
+
+	assert_true(ledger_check(lg));
+	assert_int_equal(lg->queued, relay_tx_queued(env.r));
+	assert_int_equal(lg->held, relay_rx_queued(env.r));
+}
+
 static void
 env_stop(void)
 {
 	char cmd[128];
 
-	env.d.stopping = 1;
+	env.stopping = 1;
+	if (env.r != NULL)
+		check_ledger();
 	relay_free(env.r);
 	fake_drop_all();
 	event_free(fk.ev);
@@ -1108,7 +1145,7 @@ test_tcp_and_reconfigure(void **state)
 	c->local_kind = CONF_LOCAL_UNIX;
 	c->local_path = xstrdup(env.path);
 	xasprintf(&c->local, "unix:%s", env.path);
-	relay_reconfigure(env.r);
+	relay_reconfigure(env.r, c);
 	assert_int_equal(access(env.path, F_OK), 0);
 	assert_true(relay_has_client(env.r));	/* the client stays */
 	close(fd);
@@ -1201,7 +1238,7 @@ test_engine_gone(void **state)
 	 * comes to a zombie that frees itself (ASan checks both ways) */
 	evbuffer_add(fk.module_rx, "zz", 2);
 	relay_data(env.r, 2);
-	env.d.stopping = 0;
+	env.stopping = 0;
 	relay_free(env.r);
 	env.r = NULL;
 	run_until(queue_idle, "the last answer");

@@ -1,0 +1,79 @@
+/* The connection's account: the dead connection's last answers, then its
+ * loss by class (ledger.c) and, in transparent mode, the client's end. */
+#include "config.h"
+
+#include "log.h"
+#include "modem/modem.h"
+#include "relay/relay_int.h"
+
+/* The AT engine was freed: its requests will never be answered. */
+void
+relay_engine_gone(struct relay *r)
+{
+	opslot_reset(&r->ops);
+	r->sending = 0;
+	for (int op = 0; op < OP_COUNT; op++)
+		relay_op_step(r, (enum relay_op)op, OPE_GONE);
+	relay_demand_step(r, RDE_RESET);
+	r->pending = 0;
+	relay_down_check(r);
+}
+
+/* Notice a freed or replaced engine even if nobody said so. */
+void
+relay_engine_check(struct relay *r)
+{
+	struct modem *m = r->up.modem(r->up.arg);
+
+	if (!relay_busy(r))
+		return;
+	if (m == NULL || modem_at(m) == NULL || modem_engine_id(m) != r->engine)
+		relay_engine_gone(r);
+}
+
+static enum ledger_mode
+relay_ledger_mode(const struct relay *r)
+{
+	if (!relay_persistent(r))
+		return LEDGER_TRANSPARENT;
+	return relay_keeps_window(r) ? LEDGER_RESEND : LEDGER_PERSISTENT;
+}
+
+/* Everything the dead connection had in flight is answered: close its
+ * account, report what is at risk and keep what will be sent again. */
+void
+relay_down_done(struct relay *r)
+{
+	enum ledger_mode mode = relay_ledger_mode(r);
+	struct relay_loss loss;
+
+	relay_conn_step(r, RCE_SETTLED);
+	ledger_conn_down(&r->lg, mode, r->client != NULL, &loss);
+	switch (mode) {
+	case LEDGER_TRANSPARENT:
+		evbuffer_drain(r->txq, evbuffer_get_length(r->txq));
+		evbuffer_drain(r->rxq, (size_t)loss.undelivered);
+		evbuffer_drain(r->window, evbuffer_get_length(r->window));
+		break;
+	case LEDGER_RESEND:
+		evbuffer_prepend_buffer(r->txq, r->window);
+		break;
+	case LEDGER_PERSISTENT:
+		evbuffer_drain(r->window, evbuffer_get_length(r->window));
+		break;
+	}
+	relay_report_loss(r, &loss, dead_cause_names[r->cause]);
+	if (mode == LEDGER_TRANSPARENT)
+		relay_client_close(r);
+	endpoint_update(r->ep);
+}
+
+/* The dead connection's account closes once nothing is in flight. */
+void
+relay_down_check(struct relay *r)
+{
+	if (r->conn == RC_DRAINING && !relay_op_busy(r, OP_SEND) &&
+	    !relay_op_busy(r, OP_RECV) && !relay_op_busy(r, OP_FINAL) &&
+	    !relay_op_busy(r, OP_STATUS))
+		relay_down_done(r);
+}
