@@ -16,11 +16,12 @@ import subprocess
 import sys
 
 BUILD = os.environ.get("top_builddir", ".")
+TOP = os.environ.get("top_srcdir", ".")
 
 # Lower number = lower layer. A folder's files share its rank unless named.
 RANK = {
     "common": 0, "conf": 1, "at": 2, "dialect": 3, "dialect/telit": 3,
-    "modem": 4, "relay": 5, "link": 6, "daemon": 7, "control": 8,
+    "dialect/quectel": 3, "modem": 4, "relay": 5, "link": 6, "daemon": 7, "control": 8,
     "daemon/main": 9, "ctl": 1,
 }
 PROGRAM_DIRS = ("common", "conf", "at", "dialect", "modem", "relay", "link",
@@ -60,6 +61,8 @@ def graph(objs):
     owner, needs, folder = {}, {}, {}
     for o in objs:
         f, unit = unit_of(o)
+        if not os.path.exists(os.path.join(TOP, "src", unit + ".c")):
+            continue			# left over from an older tree
         if unit in needs:		# the same source built twice (another target)
             continue
         d, u = symbols(o)
@@ -73,7 +76,11 @@ def graph(objs):
 
 
 def rank(unit, folder):
-    return RANK.get(unit, RANK.get(folder[unit]))
+    f = folder[unit]
+    for key in (unit, f, f.split("/")[0]):
+        if key in RANK:
+            return RANK[key]
+    return None
 
 
 def cycles(edges):
