@@ -20,6 +20,7 @@
 
 #include "conf/conf.h"
 #include "log.h"
+#include "sockpath.h"
 #include "relay/endpoint.h"
 #include "xmalloc.h"
 
@@ -100,33 +101,27 @@ endpoint_on_accept_error(struct evconnlistener *lev, void *arg)
 }
 
 /* A socket file left by a dead process is removed; one that answers, or
- * anything that is not a socket, is left alone. */
-/* shared with control.c: see issue 12 */
+ * anything that is not a socket, is left alone. 0: the path is free. */
 static int
 endpoint_unix_stale(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct stat st;
-	int fd, ret;
-
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISSOCK(st.st_mode)) {
+	switch (sockpath_remove_stale(path)) {
+	case SOCKPATH_FREE:
+		return 0;
+	case SOCKPATH_REMOVED:
+		log_info("removed stale socket %s", path);
+		return 0;
+	case SOCKPATH_NOT_SOCKET:
 		log_warnx("%s exists and is not a socket; not replacing it", path);
 		return -1;
-	}
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	ret = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
-	close(fd);
-	if (ret == 0) {
+	case SOCKPATH_IN_USE:
 		log_warnx("%s: another process is listening there", path);
 		return -1;
+	case SOCKPATH_TOO_LONG:
+	case SOCKPATH_ERROR:
+		return -1;
 	}
-	if (unlink(path) == 0)
-		log_info("removed stale socket %s", path);
-	return 0;
+	return -1;
 }
 
 /* Mode and group as the control socket's (control.mode, control.group). */
