@@ -13,9 +13,12 @@ tests_unit_test_cmd_SOURCES = tests/unit/test_cmd.c
 tests_unit_test_cmd_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_cmd_LDADD = $(DAEMON_TEST_LIBS)
 
-# Black-box: the real daemon and CLI on a private socket.
-TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh
-EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh
+# Black-box: the real daemon and CLI on a private socket. control_lockout
+# (issue 16, item 3) needs root to run its hostile clients as uid 65534.
+TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
+	tests/bb/ctl_edges.py
+EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
+	tests/bb/ctl_edges.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
 tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
