@@ -13,13 +13,19 @@ src_dialect_libdialect_a_SOURCES += \
 
 QUECTEL_TEST_LIBS = src/dialect/libdialect.a src/at/libat.a \
 	src/common/libcommon.a $(CMOCKA_LIBS)
-QUECTEL_TESTS = tests/dialect/test_quectel_parse
+QUECTEL_TESTS = tests/dialect/test_quectel_parse tests/dialect/test_dialect_quectel
 check_PROGRAMS += $(QUECTEL_TESTS)
 TESTS += $(QUECTEL_TESTS)
 
 tests_dialect_test_quectel_parse_SOURCES = tests/dialect/test_quectel_parse.c
 tests_dialect_test_quectel_parse_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 tests_dialect_test_quectel_parse_LDADD = $(QUECTEL_TEST_LIBS)
+
+# The dialect through the real AT engine against a scripted fake module.
+tests_dialect_test_dialect_quectel_SOURCES = tests/dialect/test_dialect_quectel.c \
+	tests/at/fakepeer.c
+tests_dialect_test_dialect_quectel_CPPFLAGS = $(AT_TEST_CPPFLAGS)
+tests_dialect_test_dialect_quectel_LDADD = $(AT_TEST_LIBS)
 
 FUZZ_TARGETS += tests/fuzz/fuzz_quectel_parse
 tests/fuzz/fuzz_quectel_parse: $(srcdir)/tests/fuzz/fuzz_quectel_parse.c \
