@@ -19,7 +19,7 @@ BUILD = os.environ.get("top_builddir", ".")
 
 # Lower number = lower layer. A folder's files share its rank unless named.
 RANK = {
-    "common": 0, "conf": 1, "at": 2, "dialect": 3, "dialect/telit": 3, "dialect/quectel": 3,
+    "common": 0, "conf": 1, "at": 2, "dialect": 3, "dialect/telit": 3.5, "dialect/quectel": 3.5,
     "modem": 4, "relay": 5, "link": 6, "daemon": 7, "control": 8,
     "daemon/main": 9, "ctl": 1,
 }
