@@ -9,13 +9,14 @@
 
 #define CONF_DEFAULT_PATH SYSCONFDIR "/cellsock/cellsockd.conf"
 #define CONF_MAX_LINKS 6	/* Telit modules have six sockets (connId 1..6) */
+#define CONF_QUECTEL_SOCKET_MAX 11	/* Quectel connectID 0..11 */
 #define CONF_HEX_MAX 32		/* longest probe/reply byte string */
 #define CONF_FILE_MAX (64 * 1024)	/* larger files are refused (libconfig
 					 * checks duplicate keys in O(n^2)) */
 #define CONF_ERRORS_MAX 100	/* messages kept; one more line counts the rest */
 
 enum conf_flow { CONF_FLOW_NONE, CONF_FLOW_RTSCTS, CONF_FLOW_XONXOFF };
-enum conf_dialect { CONF_DIALECT_TELIT };
+enum conf_dialect { CONF_DIALECT_TELIT, CONF_DIALECT_QUECTEL };
 enum conf_session { CONF_SESSION_TRANSPARENT, CONF_SESSION_PERSISTENT };
 enum conf_local_kind { CONF_LOCAL_NONE, CONF_LOCAL_UNIX, CONF_LOCAL_TCP };
 
@@ -68,7 +69,8 @@ struct conf_link {
 	char *name;
 	char *host;
 	int port;
-	int socket;		/* modem connId 1..6 */
+	int socket;		/* modem socket: Telit connId 1..6,
+				 * Quectel connectID 0..11 */
 	enum conf_local_kind local_kind;
 	char *local;		/* as written, e.g. "unix:/run/cellsock/server.sock" */
 	char *local_path;	/* unix: */

@@ -55,7 +55,7 @@ conf_link_unique(struct conf_ctx *ctx, const struct conf *conf,
 			conf_err(ctx, conf_line_of(s, "name"), "%s.name: "
 			    "duplicate link name \"%s\" (links[%d] at line %d "
 			    "has it too)", path, l->name, i, o->line);
-		if (l->socket != 0 && l->socket == o->socket)
+		if (l->socket >= 0 && l->socket == o->socket)
 			conf_err(ctx, conf_line_of(s, "socket"), "%s.socket: "
 			    "modem socket %d is already used by links[%d] at "
 			    "line %d", path, l->socket, i, o->line);
