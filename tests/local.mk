@@ -34,3 +34,7 @@ EXTRA_DIST += tests/supervisor/supervisor.py
 # Silent-death detection: probes, ack watch, rst/fin, reply stripping.
 TESTS += tests/keepalive/keepalive.py
 EXTRA_DIST += tests/keepalive/keepalive.py
+
+# idle = "auto" state files: no symlink followed, no FIFO blocks, bad values discarded.
+TESTS += tests/keepalive/state_files.py
+EXTRA_DIST += tests/keepalive/state_files.py

@@ -145,6 +145,7 @@ static const struct conf_key conf_link_keys[] = {
 	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, -1),
 	    .flags = CONF_REQUIRED },
 	{ .name = "local", .parse = conf_parse_local },
+	{ .name = "local_users", .parse = conf_parse_local_users },
 	{ KEY_ENUM(struct conf_link, session, conf_session_words,
 	    CONF_SESSION_TRANSPARENT) },
 	{ KEY_BOOL(struct conf_link, resend_unacked, 0) },

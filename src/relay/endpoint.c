@@ -1,4 +1,6 @@
-/* The local endpoint (endpoint.h): listen, accept, refuse, retry, rebind. */
+/* The local endpoint (endpoint.h): listen, accept, refuse, retry, rebind.
+ * A client whose user is not in the link's local_users is turned away at
+ * accept (peercred.h finds its uid). */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -20,6 +22,7 @@
 
 #include "conf/conf.h"
 #include "log.h"
+#include "peercred.h"
 #include "sockpath.h"
 #include "relay/endpoint.h"
 #include "xmalloc.h"
@@ -40,12 +43,40 @@ struct endpoint {
 	struct event *ev_retry;		/* bind again, or accept again */
 };
 
+/* Whether the client at fd may use the endpoint: anyone when the link has
+ * no local_users, else only a client whose uid is in it. */
+static int
+endpoint_peer_allowed(const struct endpoint *ep, int fd)
+{
+	const struct conf_link *c = ep->conf;
+	uid_t uid;
+	int i;
+
+	if (c->n_local_uids == 0)
+		return 1;
+	if (peercred_uid(fd, &uid) == -1) {
+		log_warnx("link %s: a local client on %s was refused: its user is "
+		    "unknown (%s)", ep->name, ep->local, strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < c->n_local_uids; i++)
+		if (c->local_uids[i] == uid)
+			return 1;
+	log_warnx("link %s: a local client of uid %lu on %s was refused: not in "
+	    "local_users", ep->name, (unsigned long)uid, ep->local);
+	return 0;
+}
+
 static void
 endpoint_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
     int socklen, void *arg)
 {
 	struct endpoint *ep = arg;
 
+	if (!endpoint_peer_allowed(ep, fd)) {
+		evutil_closesocket(fd);
+		return;
+	}
 	ep->cb->accept(ep->cb->arg, fd);
 }
 
@@ -218,6 +249,9 @@ endpoint_listen(struct endpoint *ep, const struct conf_link *c)
 	}
 	evconnlistener_set_error_cb(ep->listener, endpoint_on_accept_error);
 	log_info("link %s: local endpoint %s", ep->name, c->local);
+	if (c->local_kind == CONF_LOCAL_TCP && c->n_local_uids == 0)
+		log_warnx("link %s: %s is open to every user of this machine; "
+		    "set local_users to restrict it", ep->name, c->local);
 	endpoint_update(ep);
 }
 
