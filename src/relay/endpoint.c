@@ -132,7 +132,8 @@ endpoint_on_accept_error(struct evconnlistener *lev, void *arg)
 }
 
 /* A socket file left by a dead process is removed; one that answers, or
- * anything that is not a socket, is left alone. 0: the path is free. */
+ * anything that is not a socket, is left alone. 0: the path is free;
+ * otherwise -1 with errno saying why. */
 static int
 endpoint_unix_stale(const char *path)
 {
@@ -144,11 +145,15 @@ endpoint_unix_stale(const char *path)
 		return 0;
 	case SOCKPATH_NOT_SOCKET:
 		log_warnx("%s exists and is not a socket; not replacing it", path);
+		errno = EEXIST;
 		return -1;
 	case SOCKPATH_IN_USE:
 		log_warnx("%s: another process is listening there", path);
+		errno = EADDRINUSE;
 		return -1;
 	case SOCKPATH_TOO_LONG:
+		errno = ENAMETOOLONG;
+		return -1;
 	case SOCKPATH_ERROR:
 		return -1;
 	}
@@ -180,7 +185,11 @@ endpoint_unix_bind(struct endpoint *ep, const char *path)
 	mode_t old;
 	int fd;
 
-	if (strlen(path) >= sizeof(sun.sun_path) || endpoint_unix_stale(path) == -1)
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (endpoint_unix_stale(path) == -1)
 		return -1;
 	copy = xstrdup(path);
 	if (mkdir(dirname(copy), 0755) == 0)
@@ -191,8 +200,11 @@ endpoint_unix_bind(struct endpoint *ep, const char *path)
 		return -1;
 	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int e = errno;
+
 		umask(old);
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	umask(old);
@@ -229,6 +241,7 @@ endpoint_listen(struct endpoint *ep, const struct conf_link *c)
 	struct timeval tv = { ENDPOINT_RETRY_SEC, 0 };
 	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
 	evutil_socket_t fd;
+	int e;
 
 	ep->conf = c;
 	if (c->local_kind == CONF_LOCAL_NONE || ep->listener != NULL)
@@ -239,11 +252,15 @@ endpoint_listen(struct endpoint *ep, const struct conf_link *c)
 		ep->listener = endpoint_tcp_listener(ep, c->local_addr, c->local_port);
 	else if ((fd = endpoint_unix_bind(ep, c->local_path)) != -1 &&
 	    (ep->listener = evconnlistener_new(ep->base, endpoint_on_accept, ep, flags,
-	    ENDPOINT_BACKLOG, fd)) == NULL)
+	    ENDPOINT_BACKLOG, fd)) == NULL) {
+		e = errno;
 		close(fd);
+		errno = e;
+	}
 	if (ep->listener == NULL) {
-		log_warn("link %s: cannot listen on %s; trying again in %d s", ep->name,
-		    c->local, ENDPOINT_RETRY_SEC);
+		e = errno;
+		log_warnx("link %s: cannot listen on %s; trying again in %d s: %s", ep->name,
+		    c->local, ENDPOINT_RETRY_SEC, strerror(e));
 		evtimer_add(ep->ev_retry, &tv);
 		return;
 	}
