@@ -292,7 +292,9 @@ modem_open(struct modem *m)
 	m->at = at_new(m->base, port, &p, &events, m);
 	m->listener.ev = &dev;
 	m->listener.arg = m;
-	m->ops->attach(m->at, &m->listener);
+	if (c->dialect != CONF_DIALECT_AUTO)
+		modem_use_dialect(m, c->dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel :
+		    &dialect_telit, "configured");
 	modem_enter(m, MODEM_SYNCING, "port open");
 }
 
@@ -385,6 +387,8 @@ modem_new(struct event_base *base, const struct conf *conf, const struct notify 
 	m->conf = conf;
 	m->news = news;
 	m->ops = conf->modem.dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel : &dialect_telit;
+	snprintf(m->dialect_reason, sizeof(m->dialect_reason), "%s",
+	    conf->modem.dialect == CONF_DIALECT_AUTO ? "auto: not identified yet" : "configured");
 	m->state = MODEM_CLOSED;
 	m->reg_stat = -1;
 	m->step_running = -1;
