@@ -8,7 +8,6 @@ src_dialect_libdialect_a_SOURCES = \
 	src/dialect/opslot.c src/dialect/opslot.h \
 	src/dialect/batch.c src/dialect/batch.h \
 	src/dialect/gsm.c src/dialect/gsm.h \
-	src/dialect/detect.c src/dialect/detect.h \
 	src/dialect/telit/telit.c src/dialect/telit/telit.h \
 	src/dialect/telit/telit_parse.c src/dialect/telit/telit_parse.h \
 	src/dialect/telit/telit_parse_sock.c \

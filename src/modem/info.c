@@ -6,8 +6,6 @@
 
 #include <event2/event.h>
 
-#include "at/atq.h"
-#include "dialect/detect.h"
 #include "log.h"
 #include "modem/info.h"
 #include "modem/modem.h"
@@ -39,34 +37,6 @@ modem_fail_reply(struct modem *m, const char *what, const struct dialect_reply *
 	snprintf(m->last_error, sizeof(m->last_error), "%.300s: %.100s", what,
 	    r->text[0] ? r->text : r->status == DIALECT_TIMEOUT ? "timeout" : "error");
 	log_warnx("modem: %s", m->last_error);
-}
-
-void
-modem_use_dialect(struct modem *m, const struct dialect_ops *ops, const char *reason)
-{
-	m->ops = ops;
-	m->dialect_known = 1;
-	snprintf(m->dialect_reason, sizeof(m->dialect_reason), "%s", reason);
-	at_set_dialect(m->at, ops->at);
-	ops->attach(m->at, &m->listener);
-}
-
-void
-modem_pick_dialect(struct modem *m, const char *cmd, const char *manufacturer)
-{
-	const struct dialect_ops *ops = dialect_for_manufacturer(manufacturer);
-	char reason[sizeof(m->dialect_reason)];
-
-	if (ops != NULL) {
-		snprintf(reason, sizeof(reason), "auto: %s answered %.60s", cmd, manufacturer);
-		log_info("modem: dialect %s (%s)", ops->name, reason);
-	} else {
-		ops = &dialect_telit;
-		snprintf(reason, sizeof(reason), "auto: %s answered \"%.60s\", not a known "
-		    "maker: trying telit", cmd, manufacturer);
-		log_warnx("modem: %s; set modem.dialect to force one", reason);
-	}
-	modem_use_dialect(m, ops, reason);
 }
 
 int

@@ -18,6 +18,7 @@
 #include "conf/conf.h"
 #include "log.h"
 #include "modem/clients.h"
+#include "modem/detect.h"
 #include "modem/escalate.h"
 #include "modem/info.h"
 #include "modem/modem.h"

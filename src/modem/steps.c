@@ -7,8 +7,8 @@
 
 #include "backoff.h"
 #include "conf/conf.h"
-#include "dialect/detect.h"
 #include "log.h"
+#include "modem/detect.h"
 #include "modem/escalate.h"
 #include "modem/info.h"
 #include "modem/modem.h"
@@ -48,7 +48,7 @@ steps_detect(struct modem *m, opslot_fn *done)
 	if (m->conf->modem.dialect != CONF_DIALECT_AUTO)
 		return MODEM_ASYNC;
 	if ((slot = opslot_take(&m->ops_slots, done)) != NULL)
-		dialect_ask_manufacturer(m->at, m->step == MSTEP_DETECT_GMI, opslot_reply, slot);
+		modem_ask_manufacturer(m->at, m->step == MSTEP_DETECT_GMI, opslot_reply, slot);
 	return MODEM_SENT;
 }
 
