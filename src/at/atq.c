@@ -287,6 +287,12 @@ at_set_trace(struct at *at, int on)
 }
 
 void
+at_set_dialect(struct at *at, const struct at_dialect *dialect)
+{
+	at->p.dialect = dialect;
+}
+
+void
 at_get_stats(const struct at *at, struct at_stats *st)
 {
 	*st = at->stats;

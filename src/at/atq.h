@@ -132,6 +132,9 @@ int at_is_synced(const struct at *);
 unsigned at_queue_length(const struct at *);	/* user commands pending */
 int at_gap_ms(const struct at *);		/* the gap after finals now */
 void at_set_trace(struct at *, int on);
+/* The final results and error numbers to read from now on (a dialect
+ * picked after the engine was created, e.g. from +CGMI). */
+void at_set_dialect(struct at *, const struct at_dialect *);
 void at_get_stats(const struct at *, struct at_stats *);
 /* Return the args of the next answer line with the prefix (any line if
  * prefix is NULL) at or after *iter, advancing *iter; NULL at the end. */

@@ -17,7 +17,8 @@
 #define CONF_MAX_LOCAL_USERS 16	/* entries of links[].local_users */
 
 enum conf_flow { CONF_FLOW_NONE, CONF_FLOW_RTSCTS, CONF_FLOW_XONXOFF };
-enum conf_dialect { CONF_DIALECT_TELIT, CONF_DIALECT_QUECTEL };
+/* auto: the module's +CGMI answer picks one at bring-up */
+enum conf_dialect { CONF_DIALECT_TELIT, CONF_DIALECT_QUECTEL, CONF_DIALECT_AUTO };
 enum conf_session { CONF_SESSION_TRANSPARENT, CONF_SESSION_PERSISTENT };
 enum conf_local_kind { CONF_LOCAL_NONE, CONF_LOCAL_UNIX, CONF_LOCAL_TCP };
 

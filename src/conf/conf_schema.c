@@ -31,6 +31,7 @@ static const char *const conf_flow_words[] = {
 static const char *const conf_dialect_words[] = {
 	[CONF_DIALECT_TELIT] = "telit",
 	[CONF_DIALECT_QUECTEL] = "quectel",
+	[CONF_DIALECT_AUTO] = "auto",
 };
 static const char *const conf_session_words[] = {
 	[CONF_SESSION_TRANSPARENT] = "transparent",
@@ -76,7 +77,7 @@ static const struct conf_key conf_modem_keys[] = {
 	{ KEY_ENUM(struct conf_modem, flow_control, conf_flow_words,
 	    CONF_FLOW_NONE) },
 	{ KEY_ENUM(struct conf_modem, dialect, conf_dialect_words,
-	    CONF_DIALECT_TELIT) },
+	    CONF_DIALECT_AUTO) },
 	{ .name = "init", .parse = conf_parse_init },
 	{ KEY_SECONDS(struct conf_modem, command_timeout, CONF_MIN_EXCL,
 	    0, 600, 5.0) },
@@ -229,39 +230,45 @@ conf_link_free(struct conf_link *l)
 	conf_local_clear(l);
 }
 
-/* The link keys of a Quectel module: the same, but connectIDs 0..11. */
+/* The link keys with another socket id range: 0..11 and a unit saying why. */
 static const struct conf_key *
-conf_link_keys_quectel(void)
+conf_link_keys_wide(struct conf_key *keys, const char *unit)
 {
-	static struct conf_key keys[nitems(conf_link_keys)];
-
 	if (keys[0].name != NULL)
 		return keys;
-	memcpy(keys, conf_link_keys, sizeof(keys));
+	memcpy(keys, conf_link_keys, sizeof(conf_link_keys));
 	for (struct conf_key *k = keys; k->name != NULL; k++)
 		if (strcmp(k->name, "socket") == 0) {
 			k->min = 0;
 			k->max = CONF_QUECTEL_SOCKET_MAX;
-			k->unit = "(a Quectel connectID; Telit connIds are 1 to 6)";
+			k->unit = unit;
 		}
 	return keys;
 }
 
 /* The socket id range depends on the dialect, which may come later in the
- * file than the links: read modem.dialect ahead from the root. */
+ * file than the links: read modem.dialect ahead from the root. "telit"
+ * forces 1..6, "quectel" 0..11; "auto" (the default) accepts 0..11 and
+ * the range of the dialect found is checked at bring-up. */
 static const struct conf_key *
 conf_link_keys_for(const config_setting_t *s)
 {
+	static struct conf_key quectel[nitems(conf_link_keys)];
+	static struct conf_key any[nitems(conf_link_keys)];
 	const config_setting_t *root = s, *modem;
-	const char *dialect;
+	const char *dialect = conf_dialect_words[CONF_DIALECT_AUTO];
 
 	while (config_setting_parent(root) != NULL)
 		root = config_setting_parent(root);
-	if ((modem = config_setting_get_member(root, "modem")) != NULL &&
-	    config_setting_lookup_string(modem, "dialect", &dialect) == CONFIG_TRUE &&
-	    strcmp(dialect, conf_dialect_words[CONF_DIALECT_QUECTEL]) == 0)
-		return conf_link_keys_quectel();
-	return conf_link_keys;
+	if ((modem = config_setting_get_member(root, "modem")) != NULL)
+		config_setting_lookup_string(modem, "dialect", &dialect);
+	if (strcmp(dialect, conf_dialect_words[CONF_DIALECT_TELIT]) == 0)
+		return conf_link_keys;
+	if (strcmp(dialect, conf_dialect_words[CONF_DIALECT_QUECTEL]) == 0)
+		return conf_link_keys_wide(quectel,
+		    "(a Quectel connectID; Telit connIds are 1 to 6)");
+	return conf_link_keys_wide(any, "(dialect auto: Quectel connectIDs are 0 to 11, "
+	    "Telit connIds 1 to 6, checked at bring-up)");
 }
 
 /* One element of links: a group, parsed into a fresh link with defaults. */

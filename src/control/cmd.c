@@ -174,17 +174,19 @@ static void
 cmd_modem_record(struct cmd_ctx *ctx)
 {
 	const struct modem *m = ctx->d->modem;
-	char dev[512], model[200], fw[200], oper[200], err[400];
+	char dev[512], model[200], fw[200], oper[200], err[400], why[400];
 
 	proto_value_encode(ctx->d->conf->modem.device, dev, sizeof(dev));
 	proto_value_encode(m->ident.model, model, sizeof(model));
 	proto_value_encode(m->ident.firmware, fw, sizeof(fw));
 	proto_value_encode(m->oper, oper, sizeof(oper));
 	proto_value_encode(m->last_error, err, sizeof(err));
-	cmd_reply(ctx, "modem state=%s device=%s model=%s firmware=%s imei=%s sim=%s "
+	proto_value_encode(m->dialect_reason, why, sizeof(why));
+	cmd_reply(ctx, "modem state=%s device=%s dialect=%s dialect_reason=%s model=%s firmware=%s imei=%s sim=%s "
 	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f max_send=%zu "
 	    "command_gap_ms=%d failures=%u escalation=%s pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
-	    modem_state_names[m->state], dev, model, fw, m->ident.imei,
+	    modem_state_names[m->state], dev, m->dialect_known ? m->ops->name : "unknown", why,
+	    model, fw, m->ident.imei,
 	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
 	    m->quiet_time, modem_max_send(m), m->at != NULL ? at_gap_ms(m->at) : m->gap_ms,
 	    m->esc.failures,

@@ -18,6 +18,7 @@
 #include "conf/conf.h"
 #include "log.h"
 #include "modem/clients.h"
+#include "modem/detect.h"
 #include "modem/escalate.h"
 #include "modem/info.h"
 #include "modem/modem.h"
@@ -292,7 +293,9 @@ modem_open(struct modem *m)
 	m->at = at_new(m->base, port, &p, &events, m);
 	m->listener.ev = &dev;
 	m->listener.arg = m;
-	m->ops->attach(m->at, &m->listener);
+	if (c->dialect != CONF_DIALECT_AUTO)
+		modem_use_dialect(m, c->dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel :
+		    &dialect_telit, "configured");
 	modem_enter(m, MODEM_SYNCING, "port open");
 }
 
@@ -385,6 +388,8 @@ modem_new(struct event_base *base, const struct conf *conf, const struct notify 
 	m->conf = conf;
 	m->news = news;
 	m->ops = conf->modem.dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel : &dialect_telit;
+	snprintf(m->dialect_reason, sizeof(m->dialect_reason), "%s",
+	    conf->modem.dialect == CONF_DIALECT_AUTO ? "auto: not identified yet" : "configured");
 	m->state = MODEM_CLOSED;
 	m->reg_stat = -1;
 	m->step_running = -1;

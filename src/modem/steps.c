@@ -8,6 +8,7 @@
 #include "backoff.h"
 #include "conf/conf.h"
 #include "log.h"
+#include "modem/detect.h"
 #include "modem/escalate.h"
 #include "modem/info.h"
 #include "modem/modem.h"
@@ -32,6 +33,38 @@
 static int
 steps_any(struct modem *m, const struct dialect_reply *r, const char **why)
 {
+	return 1;
+}
+
+/* ---- the dialect ---- */
+
+/* "auto": ask the module who made it; a configured dialect is attached
+ * already. */
+static enum modem_sent
+steps_detect(struct modem *m, opslot_fn *done)
+{
+	struct opslot *slot;
+
+	if (m->conf->modem.dialect != CONF_DIALECT_AUTO)
+		return MODEM_ASYNC;
+	if ((slot = opslot_take(&m->ops_slots, done)) != NULL)
+		modem_ask_manufacturer(m->at, m->step == MSTEP_DETECT_GMI, opslot_reply, slot);
+	return MODEM_SENT;
+}
+
+static int
+steps_on_cgmi(struct modem *m, const struct dialect_reply *r, const char **why)
+{
+	if (r->status != DIALECT_OK || r->u.ident.manufacturer[0] == '\0')
+		return 0;
+	modem_pick_dialect(m, "+CGMI", r->u.ident.manufacturer);
+	return 1;
+}
+
+static int
+steps_on_gmi(struct modem *m, const struct dialect_reply *r, const char **why)
+{
+	modem_pick_dialect(m, "+GMI", r->status == DIALECT_OK ? r->u.ident.manufacturer : "");
 	return 1;
 }
 
@@ -374,8 +407,12 @@ steps_on_reboot(struct modem *m, const struct dialect_reply *r, const char **why
 
 const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_CLOSED, MSTEP_CLOSED, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
-	ROW(MODEM_SYNCING, MSTEP_RESYNC, NULL, NULL, MSTEP_INIT, MSTEP_LOST,
+	ROW(MODEM_SYNCING, MSTEP_RESYNC, NULL, NULL, MSTEP_DETECT, MSTEP_LOST,
 	    "the modem answers", "no answer to AT after opening the port"),
+	ROW(MODEM_INIT, MSTEP_DETECT, steps_detect, steps_on_cgmi, MSTEP_INIT, MSTEP_DETECT_GMI,
+	    NULL, NULL),
+	ROW(MODEM_INIT, MSTEP_DETECT_GMI, steps_detect, steps_on_gmi, MSTEP_INIT, MSTEP_INIT,
+	    NULL, NULL),
 	ROW(MODEM_INIT, MSTEP_INIT, steps_init, steps_on_init, MSTEP_IDENTIFY, MSTEP_IDENTIFY,
 	    NULL, NULL),
 	ROW(MODEM_INIT, MSTEP_IDENTIFY, steps_identify, steps_on_identify, MSTEP_SIM_STATUS,
@@ -441,7 +478,7 @@ const struct modem_state_row modem_states[MODEM_STATE_COUNT] = {
 	[MODEM_CLOSED] = { MSTEP_CLOSED, steps_deadline_reopen, MSTEP_OPEN, NULL },
 	[MODEM_SYNCING] = { MSTEP_RESYNC, steps_deadline_sync, MSTEP_LOST,
 	    "no answer to AT after opening the port" },
-	[MODEM_INIT] = { MSTEP_INIT, NULL, MSTEP_STAY, NULL },
+	[MODEM_INIT] = { MSTEP_DETECT, NULL, MSTEP_STAY, NULL },
 	[MODEM_SIM] = { MSTEP_SIM_STATUS, NULL, MSTEP_SIM_STATUS, NULL },
 	[MODEM_REGISTERING] = { MSTEP_REG_ENABLE, steps_deadline_registration,
 	    MSTEP_REG_TIMEOUT, NULL },

@@ -14,6 +14,8 @@
 enum modem_step {
 	MSTEP_CLOSED,		/* closed: the reopen timer runs */
 	MSTEP_RESYNC,		/* the engine resynchronises; it reports ready */
+	MSTEP_DETECT,		/* the dialect: configured, or asked with +CGMI */
+	MSTEP_DETECT_GMI,	/* +CGMI failed: asked with +GMI */
 	MSTEP_INIT,		/* the init commands */
 	MSTEP_IDENTIFY,
 	MSTEP_SIM_STATUS,
