@@ -235,7 +235,8 @@ steps_on_signal(void *owner, const struct dialect_reply *r)
 	snprintf(m->oper, sizeof(m->oper), "%s", r->u.signal.oper);
 }
 
-/* The signal is read on the way: its reply only updates the status. */
+/* The signal and the operator are read on the way (again once registered:
+ * before, +COPS? names no operator): the reply only updates the status. */
 static enum modem_sent
 steps_signal(struct modem *m, opslot_fn *done)
 {
@@ -431,10 +432,12 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	    MSTEP_SIGNAL, MSTEP_SIGNAL, NULL, NULL),
 	ROW(MODEM_REGISTERING, MSTEP_SIGNAL, steps_signal, NULL, MSTEP_REG_CHECK,
 	    MSTEP_REG_CHECK, NULL, NULL),
-	ROW(MODEM_REGISTERING, MSTEP_REG_CHECK, NULL, steps_reg_check, MSTEP_PDP_DEFINE,
+	ROW(MODEM_REGISTERING, MSTEP_REG_CHECK, NULL, steps_reg_check, MSTEP_OPERATOR,
 	    MSTEP_STAY, "registered", NULL),
 	ROW(MODEM_REGISTERING, MSTEP_REG_TIMEOUT, NULL, steps_reg_timeout, MSTEP_STAY,
 	    MSTEP_STAY, NULL, NULL),
+	ROW(MODEM_ATTACHING, MSTEP_OPERATOR, steps_signal, NULL, MSTEP_PDP_DEFINE,
+	    MSTEP_PDP_DEFINE, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_DEFINE, steps_pdp_define, steps_on_pdp_define,
 	    MSTEP_PDP_QUERY, MSTEP_PDP_QUERY, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_QUERY, steps_pdp_query, steps_on_pdp_query, MSTEP_READY,
@@ -442,12 +445,12 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_ATTACHING, MSTEP_PDP_ACTIVATE, steps_pdp_activate, steps_on_pdp_activate,
 	    MSTEP_READY, MSTEP_RETRY, "PDP context active", NULL),
 	ROW(MODEM_READY, MSTEP_READY, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
-	ROW(MODEM_READY, MSTEP_PDP_CHECK, steps_pdp_query, steps_on_pdp_check, MSTEP_PDP_DEFINE,
+	ROW(MODEM_READY, MSTEP_PDP_CHECK, steps_pdp_query, steps_on_pdp_check, MSTEP_OPERATOR,
 	    MSTEP_STAY, "the network deactivated the PDP context", NULL),
 	ROW(MODEM_FAILED, MSTEP_FAILED, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
 	ROW(MODEM_RECOVERING, MSTEP_RECOVER, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
-	ROW(MODEM_RECOVERING, MSTEP_PDP_OFF, steps_pdp_off, steps_on_pdp_off, MSTEP_PDP_DEFINE,
-	    MSTEP_PDP_DEFINE, "PDP cycle: context deactivated", "PDP cycle: context deactivated"),
+	ROW(MODEM_RECOVERING, MSTEP_PDP_OFF, steps_pdp_off, steps_on_pdp_off, MSTEP_OPERATOR,
+	    MSTEP_OPERATOR, "PDP cycle: context deactivated", "PDP cycle: context deactivated"),
 	ROW(MODEM_RECOVERING, MSTEP_RADIO_OFF, steps_radio_off, steps_any, MSTEP_RADIO_ON,
 	    MSTEP_RADIO_ON, NULL, NULL),
 	ROW(MODEM_RECOVERING, MSTEP_RADIO_ON, steps_radio_on, steps_on_radio_on, MSTEP_REG_ENABLE,
@@ -482,7 +485,7 @@ const struct modem_state_row modem_states[MODEM_STATE_COUNT] = {
 	[MODEM_SIM] = { MSTEP_SIM_STATUS, NULL, MSTEP_SIM_STATUS, NULL },
 	[MODEM_REGISTERING] = { MSTEP_REG_ENABLE, steps_deadline_registration,
 	    MSTEP_REG_TIMEOUT, NULL },
-	[MODEM_ATTACHING] = { MSTEP_PDP_DEFINE, NULL, MSTEP_PDP_ACTIVATE, NULL },
+	[MODEM_ATTACHING] = { MSTEP_OPERATOR, NULL, MSTEP_PDP_ACTIVATE, NULL },
 	[MODEM_READY] = { MSTEP_READY, NULL, MSTEP_STAY, NULL },
 	[MODEM_RECOVERING] = { MSTEP_RECOVER, NULL, MSTEP_LOST,
 	    "the module did not restart its port after a reboot" },

@@ -27,6 +27,7 @@ enum modem_step {
 	MSTEP_SIGNAL,		/* sent without waiting for the reply */
 	MSTEP_REG_CHECK,	/* decision: registered */
 	MSTEP_REG_TIMEOUT,	/* the registration deadline passed */
+	MSTEP_OPERATOR,		/* registered: signal and operator read again */
 	MSTEP_PDP_DEFINE,
 	MSTEP_PDP_QUERY,
 	MSTEP_PDP_ACTIVATE,	/* after the quiet time */

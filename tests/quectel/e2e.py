@@ -66,6 +66,8 @@ def ec25(echo):
         t.check("+CGMI answered Quectel" in m.get("dialect_reason", ""),
                 "dialect_reason says why: %r" % m.get("dialect_reason"))
         t.check(r.link("q")["state"] == "up", "the link is up on connectID 0")
+        t.check(m.get("operator") == "SIMNET", "the operator +COPS? names once registered "
+                "(%r)" % m.get("operator"))
         echo_exact(r, links, 1, "ec25")
 
         # a reset connection: dead, verified close, up again
@@ -128,6 +130,8 @@ def telit_forced(echo):
         t.check(m.get("dialect") == "telit" and m.get("dialect_reason") == "configured",
                 "dialect = \"telit\" forced: %s (%s)" % (m.get("dialect"),
                                                       m.get("dialect_reason")))
+        t.check(m.get("operator") == "SIMNET", "Telit: the operator +COPS? names once "
+                "registered (%r)" % m.get("operator"))
         echo_exact(r, links, 6, "telit forced")
 
 
