@@ -28,6 +28,11 @@ EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
 TESTS += tests/supervisor/supervisor.py
 EXTRA_DIST += tests/supervisor/supervisor.py
 
+# The recovery hook: own process group, minimal environment, killed as a
+# group at hook_timeout and at stop (issue 16 item 4).
+TESTS += tests/supervisor/hook.py
+EXTRA_DIST += tests/supervisor/hook.py
+
 # Silent-death detection: probes, ack watch, rst/fin, reply stripping.
 TESTS += tests/keepalive/keepalive.py
 EXTRA_DIST += tests/keepalive/keepalive.py
