@@ -16,6 +16,9 @@ tests_unit_test_cmd_LDADD = $(DAEMON_TEST_LIBS)
 # Black-box: the real daemon and CLI on a private socket.
 TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh
 EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh
+# Relative -f and -s survive detaching (issue 16).
+TESTS += tests/bb/relative_paths.py
+EXTRA_DIST += tests/bb/relative_paths.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
 tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
