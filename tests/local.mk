@@ -19,6 +19,9 @@ EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh
 # Relative -f and -s survive detaching (issue 16).
 TESTS += tests/bb/relative_paths.py
 EXTRA_DIST += tests/bb/relative_paths.py
+# Refused reloads keep the daemon's memory flat (issue 16).
+TESTS += tests/bb/reload_flat.py
+EXTRA_DIST += tests/bb/reload_flat.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
 tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
