@@ -256,6 +256,12 @@ at_free(struct at *at)
 	at_free_now(at);
 }
 
+struct event_base *
+at_base(const struct at *at)
+{
+	return at->base;
+}
+
 struct urc_registry *
 at_urcs(struct at *at)
 {

@@ -111,6 +111,8 @@ struct at *at_new(struct event_base *, struct serial *,
 /* Free the engine and close the port. Every command not yet completed has
  * its destroy function called (not its callback). Safe from callbacks. */
 void at_free(struct at *);
+/* The event base the engine runs on (for a dialect's own timers). */
+struct event_base *at_base(const struct at *);
 /* The URC registry to add handlers to. */
 struct urc_registry *at_urcs(struct at *);
 /* Queue a command. Returns its id (> 0), or 0 when the queue is full, the

@@ -30,6 +30,7 @@ static const char *const conf_flow_words[] = {
 };
 static const char *const conf_dialect_words[] = {
 	[CONF_DIALECT_TELIT] = "telit",
+	[CONF_DIALECT_QUECTEL] = "quectel",
 };
 static const char *const conf_session_words[] = {
 	[CONF_SESSION_TRANSPARENT] = "transparent",
@@ -141,9 +142,10 @@ static const struct conf_key conf_link_keys[] = {
 	    NULL) },
 	{ KEY_INT(struct conf_link, port, 1, 65535, NULL, 0),
 	    .flags = CONF_REQUIRED },
-	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, 0),
+	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, -1),
 	    .flags = CONF_REQUIRED },
 	{ .name = "local", .parse = conf_parse_local },
+	{ .name = "local_users", .parse = conf_parse_local_users },
 	{ KEY_ENUM(struct conf_link, session, conf_session_words,
 	    CONF_SESSION_TRANSPARENT) },
 	{ KEY_BOOL(struct conf_link, resend_unacked, 0) },
@@ -227,6 +229,41 @@ conf_link_free(struct conf_link *l)
 	conf_local_clear(l);
 }
 
+/* The link keys of a Quectel module: the same, but connectIDs 0..11. */
+static const struct conf_key *
+conf_link_keys_quectel(void)
+{
+	static struct conf_key keys[nitems(conf_link_keys)];
+
+	if (keys[0].name != NULL)
+		return keys;
+	memcpy(keys, conf_link_keys, sizeof(keys));
+	for (struct conf_key *k = keys; k->name != NULL; k++)
+		if (strcmp(k->name, "socket") == 0) {
+			k->min = 0;
+			k->max = CONF_QUECTEL_SOCKET_MAX;
+			k->unit = "(a Quectel connectID; Telit connIds are 1 to 6)";
+		}
+	return keys;
+}
+
+/* The socket id range depends on the dialect, which may come later in the
+ * file than the links: read modem.dialect ahead from the root. */
+static const struct conf_key *
+conf_link_keys_for(const config_setting_t *s)
+{
+	const config_setting_t *root = s, *modem;
+	const char *dialect;
+
+	while (config_setting_parent(root) != NULL)
+		root = config_setting_parent(root);
+	if ((modem = config_setting_get_member(root, "modem")) != NULL &&
+	    config_setting_lookup_string(modem, "dialect", &dialect) == CONFIG_TRUE &&
+	    strcmp(dialect, conf_dialect_words[CONF_DIALECT_QUECTEL]) == 0)
+		return conf_link_keys_quectel();
+	return conf_link_keys;
+}
+
 /* One element of links: a group, parsed into a fresh link with defaults. */
 static void
 conf_parse_link(struct conf_ctx *ctx, struct conf *conf,
@@ -244,7 +281,7 @@ conf_parse_link(struct conf_ctx *ctx, struct conf *conf,
 	}
 	conf_link_defaults(&l);
 	l.line = conf_line(s);
-	conf_walk(ctx, s, path, conf_link_keys, &l);
+	conf_walk(ctx, s, path, conf_link_keys_for(s), &l);
 	conf_link_check(ctx, s, path, &l);
 	if (conf->n_links == CONF_MAX_LINKS) {
 		conf_err(ctx, l.line, "%s: too many links (at most %d, one per "

@@ -445,7 +445,13 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 
 	if (l == NULL)
 		return;
-	if ((n = proto_bytes_decode(proto_rest(req, 2), buf, sizeof(buf))) <= 0) {
+	if ((n = proto_bytes_decode(proto_rest(req, 2), buf, sizeof(buf))) ==
+	    PROTO_BYTES_MALFORMED) {
+		cmd_err(ctx, ERR_USAGE, "malformed %%-escape in DATA: '%%' needs two hex digits "
+		    "(a literal '%%' is %%25)");
+		return;
+	}
+	if (n <= 0) {
 		cmd_err(ctx, ERR_USAGE, "usage: send NAME DATA (nothing to send)");
 		return;
 	}

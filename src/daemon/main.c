@@ -77,9 +77,11 @@ parse_options(int argc, char **argv, struct options *o)
 		usage(2);
 }
 
-/* Load the file; print every problem. Exits 1 when it is invalid. */
+/* Load the file; print every problem, and with warn the advice about a
+ * valid one (-n; the daemon logs it where it applies). Exits 1 when it is
+ * invalid. */
 static struct conf *
-load_or_exit(const char *path)
+load_or_exit(const char *path, int warn)
 {
 	struct conf_errors errs;
 	struct conf *conf;
@@ -93,6 +95,11 @@ load_or_exit(const char *path)
 		fprintf(stderr, "cellsockd: %s: configuration not valid\n", path);
 		exit(1);
 	}
+	if (warn)
+		conf_warnings(conf, &errs);
+	for (int i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	conf_errors_free(&errs);
 	return conf;
 }
 
@@ -169,7 +176,7 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &o);
 	log_init("cellsockd", LOG_LEVEL_INFO);
-	conf = load_or_exit(o.conf_path);
+	conf = load_or_exit(o.conf_path, o.check_only);
 	if (o.check_only) {
 		printf("%s: configuration valid (%d link%s)\n", o.conf_path, conf->n_links,
 		    conf->n_links == 1 ? "" : "s");

@@ -386,7 +386,7 @@ modem_new(struct event_base *base, const struct conf *conf, const struct notify 
 	m->base = base;
 	m->conf = conf;
 	m->news = news;
-	m->ops = &dialect_telit;
+	m->ops = conf->modem.dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel : &dialect_telit;
 	m->state = MODEM_CLOSED;
 	m->reg_stat = -1;
 	m->step_running = -1;

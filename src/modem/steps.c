@@ -237,7 +237,7 @@ steps_pdp_define(struct modem *m, opslot_fn *done)
 {
 	const struct conf_network *n = &m->conf->network;
 
-	MODEM_OP(m, done, pdp_define, n->cid, n->pdp_type, n->apn);
+	MODEM_OP(m, done, pdp_define, n->cid, n->pdp_type, n->apn, n->user, n->password);
 	return MODEM_SENT;
 }
 

@@ -447,6 +447,31 @@ test_out_of_range(void **state)
 	conf_errors_free(&errs);
 }
 
+/* dialect = "quectel": connectIDs 0..11, whether links come before the
+ * modem group or after it; 0 stays refused for Telit. */
+static void
+test_quectel_sockets(void **state)
+{
+	struct conf *conf;
+
+	conf = expect_ok("links = ( " LINK("a", 0) " }, " LINK("b", 11) " } );\n"
+	    "modem: { device = \"/dev/ttyUSB2\"; dialect = \"quectel\"; };\n");
+	assert_int_equal(conf->modem.dialect, CONF_DIALECT_QUECTEL);
+	assert_int_equal(conf->links[0].socket, 0);
+	assert_int_equal(conf->links[1].socket, 11);
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB2\"; dialect = \"quectel\"; };\n"
+	    "links = ( " LINK("a", 12) " } );\n",
+	    "test.conf:2: links[0].socket: must be an integer from 0 to 11 (a Quectel "
+	    "connectID; Telit connIds are 1 to 6) (got 12)");
+	expect_one("modem: { device = \"/dev/ttyUSB2\"; dialect = \"quectel\"; };\n"
+	    "links = ( " LINK("a", 0) " }, " LINK("b", 0) " } );\n",
+	    "test.conf:2: links[1].socket: modem socket 0 is already used by links[0] at "
+	    "line 2");
+	expect_one(MINIMAL "links = ( " LINK("a", 0) " } );\n",
+	    "test.conf:2: links[0].socket: must be an integer from 1 to 6 (got 0)");
+}
+
 /* Out-of-range values of keys not covered above, one by one. */
 static void
 test_out_of_range_more(void **state)
@@ -1091,6 +1116,7 @@ main(void)
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_quectel_sockets),
 		cmocka_unit_test(test_out_of_range_more),
 		cmocka_unit_test(test_unknown_key_and_group),
 		cmocka_unit_test(test_duplicate_link_name),
