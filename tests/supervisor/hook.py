@@ -2,7 +2,7 @@
 """The recovery hook (issue 16 item 4), black-box: cellsockd against
 cellsock-modemsim, whose port vanishes for a minute (a long "reboot"), so
 that three failed reopens run the hook quickly. The hook is a shell script that records its
-environment, signal masks and process group, starts a background `sleep`
+environment, signal masks, open descriptors and process group, starts a background `sleep`
 that ignores SIGTERM, and then ignores SIGTERM itself. Checks: the hook
 runs in its own process group with the documented environment only and
 default signal dispositions; at hook_timeout the whole group is killed;
@@ -27,6 +27,9 @@ d=%(dir)s
 tr '\\000' '\\n' < /proc/$$/environ > "$d/env.tmp" && mv "$d/env.tmp" "$d/env"
 grep -E '^Sig(Ign|Blk):' /proc/$$/status > "$d/sig"
 cut -d' ' -f5 /proc/$$/stat > "$d/pgid"
+exec 9>&1 1>"$d/fds"
+ls -l /proc/$$/fd
+exec 1>&9 9>&-
 (trap '' TERM; exec sleep 300) &
 echo $! >> "$d/sleep.pid"
 echo $$ >> "$d/hook.pid"
@@ -129,6 +132,11 @@ def hook_environment_and_group_killed_at_timeout():
         t.check(ign & SIGPIPE_BIT == 0 and blk == 0,
                 "hook: SIGPIPE at its default, no signal blocked (SigIgn %x SigBlk %x)" % (ign, blk))
         t.check(int(read(h.path("pgid"))) == hook, "hook: it leads its own process group")
+        fds = dict((l.split(" -> ")[0].split()[-1], l.split(" -> ")[1])
+                   for l in read(h.path("fds")).splitlines() if " -> " in l)
+        extra = {fd: target for fd, target in fds.items()
+                 if fd not in ("0", "1", "2", "9") and target != h.hook}
+        t.check(not extra, "hook: it inherits no descriptor of the daemon beyond 0-2 (%s)" % fds)
         wait_until(lambda: gone(hook) and gone(sleeper), timeout=15,
                    what="the hook's group to be killed after hook_timeout")
         t.check(True, "hook_timeout: the hook and its background child (ignoring SIGTERM) are killed")
