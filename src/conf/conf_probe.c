@@ -132,6 +132,7 @@ conf_probe(const char *path, struct conf_errors *errs)
 	return WEXITSTATUS(status) == 0;
 }
 
+/* Parse here only what the child found valid (or when it could not run). */
 struct conf *
 conf_load_probed(const char *path, struct conf_errors *errs)
 {

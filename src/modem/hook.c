@@ -35,6 +35,7 @@ hook_attr(posix_spawnattr_t *attr)
 	return err;
 }
 
+/* PATH DEVICE with the environment of hook.h, in a group of its own. */
 int
 hook_spawn(struct hook_proc *h, const char *path, const struct hook_info *info,
     double timeout_s)
@@ -91,6 +92,7 @@ hook_exited(const struct hook_proc *h)
 	return si.si_pid == h->pid;
 }
 
+/* Reaped if over; past the deadline SIGTERM, then SIGKILL, to the group. */
 int
 hook_poll(struct hook_proc *h, int *status, int *killed)
 {
@@ -115,6 +117,7 @@ hook_poll(struct hook_proc *h, int *status, int *killed)
 	return 1;
 }
 
+/* At stop: SIGTERM to the group, a bounded wait, SIGKILL, reap. */
 void
 hook_stop(struct hook_proc *h)
 {

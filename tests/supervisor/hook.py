@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """The recovery hook (issue 16 item 4), black-box: cellsockd against
 cellsock-modemsim, whose port vanishes for a minute (a long "reboot"), so
-that three failed reopens run the hook quickly. The hook is a shell script that records its
-environment, signal masks, open descriptors and process group, starts a background `sleep`
-that ignores SIGTERM, and then ignores SIGTERM itself. Checks: the hook
-runs in its own process group with the documented environment only and
-default signal dispositions; at hook_timeout the whole group is killed;
-a SIGTERM to the daemon while the hook runs ends the daemon within a bound
-and kills the group too."""
+that three failed reopens run the hook quickly. The hook is a shell script
+that records its environment, signal masks, open descriptors and process
+group, starts a background `sleep` that ignores SIGTERM, and then ignores
+SIGTERM itself. Checks: the hook runs in its own process group with the
+documented environment only and default signal dispositions; at
+hook_timeout the whole group is killed; a SIGTERM to the daemon while the
+hook runs ends the daemon within a bound and kills the group too."""
 
 import os
 import shutil
