@@ -19,6 +19,12 @@ TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_locko
 	tests/bb/ctl_edges.py
 EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
 	tests/bb/ctl_edges.py
+# Relative -f and -s survive detaching (issue 16).
+TESTS += tests/bb/relative_paths.py
+EXTRA_DIST += tests/bb/relative_paths.py
+# Refused reloads keep the daemon's memory flat (issue 16).
+TESTS += tests/bb/reload_flat.py
+EXTRA_DIST += tests/bb/reload_flat.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
 tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
@@ -30,6 +36,11 @@ EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
 # CELLSOCK_RECONNECTS sets the 12.00.004 reconnect count (50 by default).
 TESTS += tests/supervisor/supervisor.py
 EXTRA_DIST += tests/supervisor/supervisor.py
+
+# The recovery hook: own process group, minimal environment, killed as a
+# group at hook_timeout and at stop (issue 16 item 4).
+TESTS += tests/supervisor/hook.py
+EXTRA_DIST += tests/supervisor/hook.py
 
 # Silent-death detection: probes, ack watch, rst/fin, reply stripping.
 TESTS += tests/keepalive/keepalive.py

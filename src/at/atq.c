@@ -274,6 +274,12 @@ at_is_synced(const struct at *at)
 	return at->sync == AT_SYNC_OK;
 }
 
+const char *
+at_sync_trouble(const struct at *at)
+{
+	return at->sync == AT_SYNC_RUNNING && at->refused[0] != '\0' ? at->refused : NULL;
+}
+
 unsigned
 at_queue_length(const struct at *at)
 {

@@ -129,6 +129,9 @@ int at_cancel(struct at *, unsigned id);
 /* Resynchronise before the next queued command. */
 void at_resync(struct at *);
 int at_is_synced(const struct at *);
+/* While resynchronising: why the module refused the last resync step (e.g.
+ * "the module answers ERROR to AT"), or NULL if it only stayed silent. */
+const char *at_sync_trouble(const struct at *);
 unsigned at_queue_length(const struct at *);	/* user commands pending */
 int at_gap_ms(const struct at *);		/* the gap after finals now */
 void at_set_trace(struct at *, int on);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,26 @@ load_or_exit(const char *path, int warn)
 	return conf;
 }
 
+/* Relative -f and -s paths made absolute against the directory cellsockd
+ * starts in: detaching changes to /, and every reload reads the file again. */
+static void
+options_absolute(struct options *o)
+{
+	static char conf[PATH_MAX], sock[PATH_MAX];
+	char cwd[PATH_MAX];
+
+	if (o->conf_path[0] == '/' && (o->socket_path == NULL || o->socket_path[0] == '/'))
+		return;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("cannot get the working directory");
+	if (o->conf_path[0] != '/' &&
+	    snprintf(conf, sizeof(conf), "%s/%s", cwd, o->conf_path) < (int)sizeof(conf))
+		o->conf_path = conf;
+	if (o->socket_path != NULL && o->socket_path[0] != '/' &&
+	    snprintf(sock, sizeof(sock), "%s/%s", cwd, o->socket_path) < (int)sizeof(sock))
+		o->socket_path = sock;
+}
+
 /* Under systemd (or with -d) stay in the foreground; otherwise detach. */
 static void
 detach_unless_supervised(const struct options *o)
@@ -162,6 +183,7 @@ main(int argc, char **argv)
 		conf_free(conf);
 		return 0;
 	}
+	options_absolute(&o);
 	detach_unless_supervised(&o);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");

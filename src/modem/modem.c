@@ -147,8 +147,10 @@ modem_on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct modem *m = arg;
 	const struct modem_state_row *st = &modem_states[m->state];
+	const char *trouble = m->state == MODEM_SYNCING && m->at != NULL ?
+	    at_sync_trouble(m->at) : NULL;
 
-	modem_step_next(m, st->on_timer, st->timer_why);
+	modem_step_next(m, st->on_timer, trouble != NULL ? trouble : st->timer_why);
 }
 
 /* ---- the engine and the port ---- */
