@@ -96,7 +96,7 @@ KEYS = {
     "links[0].name": (STR_WRONG, ['""', '"%s"' % ("n" * 33), '"a b"', '"a;b"']),
     "links[0].host": (STR_WRONG, ['""', '"a b"']),
     "links[0].port": (NUM_WRONG + ['"4000"'], ['0', '65536', '-1']),
-    "links[0].socket": (NUM_WRONG, ['0', '7', '1000']),
+    "links[0].socket": (NUM_WRONG, ['-1', '12', '1000']),
     "links[0].session": (STR_WRONG, ['"sometimes"']),
     "links[0].resend_unacked": (BOOL_WRONG, []),
     "links[0].tx_buffer": (['true', '[1]'], ['10', '1073741824', '-1']),
