@@ -82,8 +82,8 @@ relay_pull(struct relay *r, int unbounded)
 	struct evbuffer *in;
 	size_t n, q, take;
 
-	if (r->client == NULL || r->client_st == CL_CLOSING)
-		return;
+	if (r->client == NULL || r->client_st == CL_CLOSING || r->why != NULL)
+		return;		/* a relay that stops takes no more */
 	in = bufferevent_get_input(r->client);
 	n = evbuffer_get_length(in);
 	q = evbuffer_get_length(r->txq);
@@ -103,7 +103,8 @@ relay_pull(struct relay *r, int unbounded)
 void
 relay_client_resume(struct relay *r)
 {
-	if (r->client_st != CL_PAUSED || evbuffer_get_length(r->txq) >= r->conf->tx_buffer)
+	if (r->client_st != CL_PAUSED || evbuffer_get_length(r->txq) >= r->conf->tx_buffer ||
+	    r->why != NULL)
 		return;
 	relay_client_step(r, CLE_ROOM);
 	relay_pull(r, 0);
