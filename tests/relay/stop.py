@@ -5,7 +5,8 @@ that renames the link (b) first let the link drain (stop_timeout, 5 s by
 default), then report every byte not delivered (a data-loss event with
 why=stop or why=removed, and the log), then close the modem socket with a
 verified teardown so that the server sees EOF; all within stop_timeout +
-reconnect.teardown_timeout (+ 1 s). The numbers add up with the ledger's
+reconnect.teardown_timeout (+ 1 s); a second signal during the drain
+stops at once and still logs the loss (c). The numbers add up with the ledger's
 identities: accepted = acknowledged + reported lost, and the server reads
 at least every acknowledged byte, at most those and the unacknowledged ones,
 a prefix of what the client wrote."""
@@ -148,6 +149,33 @@ def sigterm_case(server):
         c.close()
 
 
+def stop_now_case(server):
+    """A second signal during the drain: the daemon exits at once and still
+    logs what was not delivered."""
+    links = [dict(name="a", port=server.port, socket=1, local="unix:")]
+    with RelayRig(links, sim_args=["--tx-buffer", "8192"]) as r:
+        r.wait_link("a", "up")
+        c, written, stream, before = fill(r, "a", links[0]["local"])
+        r.daemon.signal(signal.SIGTERM)
+        wait_until(lambda: "link a: stop: sending" in r.daemon.logtext(), timeout=5,
+                   what="the drain to begin")
+        t0 = time.monotonic()
+        r.daemon.signal(signal.SIGINT)
+        try:
+            r.daemon.proc.wait(timeout=2.0 + SLACK)
+        except Exception:
+            pass
+        rc = r.daemon.proc.poll()
+        t.check(rc == 0, "stop now: the daemon exited (status %s) %.1f s after SIGINT"
+                % (rc, time.monotonic() - t0))
+        log = r.daemon.logtext()
+        warn, summ = parse_loss(log, "a", "stop")
+        t.check(len(warn) == 1 and warn[0][0] == "operator" and len(summ) == 1 and
+                int(summ[0][0]) == int(summ[0][1]) + int(summ[0][2]) and int(summ[0][2]) > 0,
+                "stop now: the loss is still logged and adds up (%s, %s)" % (warn, summ))
+        c.close()
+
+
 def rename_case(server):
     links = [dict(name="a", port=server.port, socket=1, local="unix:")]
     with RelayRig(links, sim_args=["--tx-buffer", "8192"]) as r:
@@ -186,7 +214,7 @@ def main():
         if not os.access(exe, os.X_OK):
             skip("not built: %s" % exe)
     signal.alarm(200)
-    for case in (sigterm_case, rename_case):
+    for case in (sigterm_case, stop_now_case, rename_case):
         server = Server("hold", rcvbuf=4096)
         try:
             case(server)
