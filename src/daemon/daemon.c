@@ -115,6 +115,7 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 
 	memcpy(old, d->link, sizeof(old));
 	memset(d->link, 0, sizeof(d->link));
+	d->n_links = 0;		/* a state change below reports the links */
 	for (int j = 0; j < n_old; j++)
 		if (conf_find_link(conf, old[j]->name) == NULL) {
 			daemon_leave(d, old[j], d->conf);
@@ -130,8 +131,8 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 			link_reconfigure(l, &env, c);
 		l->index = i;
 		d->link[i] = l;
+		d->n_links = i + 1;
 	}
-	d->n_links = conf->n_links;
 	daemon_attach_all(d);
 }
 

@@ -168,6 +168,7 @@ relay_stop(struct relay *r, const char *why)
 	if (r->client != NULL && r->client_st != CL_CLOSING)
 		bufferevent_disable(r->client, EV_READ);
 	relay_kick_send(r);
+	relay_ack_poll(r);	/* the drain ends on the server's acknowledgements */
 }
 
 int

@@ -14,11 +14,16 @@
 #define RELAY_RESEND_MAX_MS	250	/* doubling up to this, */
 #define RELAY_RESEND_PROBE	64	/* with a small chunk until one passes */
 
-/* Poll #SI later, while sent bytes wait for their acknowledgement. */
+#define RELAY_STOP_POLL	0.25	/* #SI polls while a stopping link drains */
+
+/* Poll #SI later, while sent bytes wait for their acknowledgement (often
+ * while the link drains before its end). */
 void
 relay_ack_schedule(struct relay *r)
 {
-	struct timeval tv = util_tv_from_sec(r->up.ack_poll_interval(r->up.arg));
+	double every = r->up.ack_poll_interval(r->up.arg);
+	struct timeval tv = util_tv_from_sec(r->why != NULL && every > RELAY_STOP_POLL ?
+	    RELAY_STOP_POLL : every);
 
 	if (r->conn != RC_UP || relay_op_busy(r, OP_INFO) || ledger_unacked(&r->lg) == 0 ||
 	    evtimer_pending(r->ev_ack, NULL))
