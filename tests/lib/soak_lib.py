@@ -510,7 +510,11 @@ class LocalClient:
                     time.sleep(0.02)
                     continue
                 sock = self.sock
-                _, w, _ = select.select([], [sock], [], 0.1)
+                try:
+                    _, w, _ = select.select([], [sock], [], 0.1)
+                except (ValueError, OSError):
+                    time.sleep(0.05)    # closed: the reader connects again
+                    continue
                 if not w:
                     continue
                 n = int(min(tokens, 2048))
@@ -531,7 +535,11 @@ class LocalClient:
         try:
             while not self.stopping:
                 sock = self.sock
-                r, _, _ = select.select([sock], [], [], 0.1)
+                try:
+                    r, _, _ = select.select([sock], [], [], 0.1)
+                except (ValueError, OSError):
+                    time.sleep(0.05)
+                    continue
                 if not r:
                     continue
                 try:
