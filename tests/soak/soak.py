@@ -554,7 +554,12 @@ class Soak:
         self.reload_as(other)
         self.wait_removed(LINK, before)
         self.watch(f.hold)
+        before = self.daemon.logtext().count("link %s: removed: done" % NAMES[1])
         self.reload_as(LINK)
+        if other is not None:
+            # the client may be on the other name's endpoint, which takes
+            # nothing more from now on: write again once it has gone
+            self.wait_removed(other, before)
         self.eofs_allowed += 1 if other is None else 2
         self.resume_client()
         return time.monotonic()
