@@ -93,10 +93,10 @@ relay_stop_account(struct relay *r)
 		relay_client_step(r, CLE_CLOSE);
 		relay_client_free(r);
 	}
-	if (r->conn == RC_UP) {
-		relay_conn_step(r, RCE_DOWN);
+	if (r->conn != RC_DRAINING)
 		r->cause = CAUSE_OPERATOR;	/* ended here, by the stop */
-	}
+	if (r->conn == RC_UP)
+		relay_conn_step(r, RCE_DOWN);
 	if (r->conn == RC_DRAINING)
 		relay_conn_step(r, RCE_SETTLED);
 	relay_account(r);
