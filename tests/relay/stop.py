@@ -6,7 +6,8 @@ default), then report every byte not delivered (a data-loss event with
 why=stop or why=removed, and the log), then close the modem socket with a
 verified teardown so that the server sees EOF; all within stop_timeout +
 reconnect.teardown_timeout (+ 1 s); a second signal during the drain
-stops at once and still logs the loss (c). The numbers add up with the ledger's
+stops at once and still logs the loss (c); a module that stops answering
+does not make the stop longer (d). The numbers add up with the ledger's
 identities: accepted = acknowledged + reported lost, and the server reads
 at least every acknowledged byte, at most those and the unacknowledged ones,
 a prefix of what the client wrote."""
@@ -176,6 +177,37 @@ def stop_now_case(server):
         c.close()
 
 
+def hung_modem_case(server):
+    """The module stops answering just before SIGTERM: the drain cannot
+    progress and the close cannot be verified, and still the daemon is
+    gone within stop_timeout + teardown_timeout (+ 1 s), having logged the
+    loss."""
+    links = [dict(name="a", port=server.port, socket=1, local="unix:")]
+    with RelayRig(links, sim_args=["--tx-buffer", "8192"]) as r:
+        r.wait_link("a", "up")
+        c, written, stream, before = fill(r, "a", links[0]["local"])
+        r.sim.control("hang")
+        t0 = time.monotonic()
+        r.daemon.signal(signal.SIGTERM)
+        try:
+            r.daemon.proc.wait(timeout=BOUND + SLACK)
+        except Exception:
+            pass
+        rc = r.daemon.proc.poll()
+        took = time.monotonic() - t0
+        t.check(rc == 0 and took <= BOUND + SLACK, "hung modem: the daemon exited (status %s) "
+                "%.1f s after SIGTERM (bound %.1f s)" % (rc, took, BOUND))
+        log = r.daemon.logtext()
+        warn, summ = parse_loss(log, "a", "stop")
+        t.check(len(warn) == 1 and len(summ) == 1 and int(summ[0][2]) > 0 and
+                int(summ[0][0]) == int(summ[0][1]) + int(summ[0][2]),
+                "hung modem: the loss is logged and adds up (%s, %s)" % (warn, summ))
+        t.check("not verified closed" in log, "hung modem: the log says the close was not "
+                "verified")
+        r.sim.try_control("unhang")
+        c.close()
+
+
 def rename_case(server):
     links = [dict(name="a", port=server.port, socket=1, local="unix:")]
     with RelayRig(links, sim_args=["--tx-buffer", "8192"]) as r:
@@ -213,8 +245,8 @@ def main():
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):
         if not os.access(exe, os.X_OK):
             skip("not built: %s" % exe)
-    signal.alarm(200)
-    for case in (sigterm_case, stop_now_case, rename_case):
+    signal.alarm(280)
+    for case in (sigterm_case, stop_now_case, hung_modem_case, rename_case):
         server = Server("hold", rcvbuf=4096)
         try:
             case(server)
