@@ -1,13 +1,31 @@
 #!/bin/sh
 # Quick start: build cellsock, then run cellsockd against the bundled modem
 # simulator and a local TCP server, showing what the daemon does.
-# Usage: sh scripts/quickstart.sh [--stay]
-#   --stay   keep everything running until Ctrl-C (try cellsockctl by hand)
+# Usage: sh scripts/quickstart.sh [--stay] [--firmware PROFILE]
+#   --stay               keep everything running until Ctrl-C (try cellsockctl by hand)
+#   --firmware PROFILE   the simulated module (default he910-12.00.006, a Telit
+#                        HE910; ec25, eg25 or bg96: a Quectel module). The daemon
+#                        runs with modem.dialect = "auto" and finds out which.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 stay=0
-[ "${1:-}" = "--stay" ] && stay=1
+firmware=he910-12.00.006
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--stay) stay=1 ;;
+	--firmware) [ $# -ge 2 ] || { echo "--firmware needs a profile" >&2; exit 2; }
+		firmware=$2; shift ;;
+	--firmware=*) firmware=${1#--firmware=} ;;
+	*) echo "usage: sh scripts/quickstart.sh [--stay] [--firmware PROFILE]" >&2; exit 2 ;;
+	esac
+	shift
+done
+# Telit connIds are 1..6, Quectel connectIDs 0..11: the demo uses the first.
+case "$firmware" in
+bg9*|ec2*|eg2*|eg9*) sock=0; module="a Quectel $(echo "$firmware" | tr a-z A-Z)" ;;
+*) sock=1; module="a Telit, firmware $firmware" ;;
+esac
 
 sh scripts/install-deps.sh
 if [ ! -x build/quickstart/src/daemon/cellsockd ]; then
@@ -41,18 +59,18 @@ echo "== a local echo server on 127.0.0.1:$port (socat)"
 socat TCP-LISTEN:"$port",bind=127.0.0.1,reuseaddr,fork EXEC:cat &
 pids="$pids $!"
 
-echo "== the modem simulator (cellsock-modemsim: a Telit HE910, firmware 12.00.006, 115200 baud)"
+echo "== the modem simulator (cellsock-modemsim --firmware $firmware: $module, 115200 baud)"
 "$b/src/modemsim/cellsock-modemsim" --link "$run/modem" --control "$run/modemsim.sock" \
-	--firmware he910-12.00.006 --baud 115200 >"$run/modemsim.out" 2>"$run/modemsim.log" &
+	--firmware "$firmware" --baud 115200 >"$run/modemsim.out" 2>"$run/modemsim.log" &
 pids="$pids $!"
 wait_for "test -S $run/modemsim.sock" 10
 echo "   modem port: $run/modem -> $(readlink "$run/modem")"
 sim() { printf '%s\n' "$*" | socat - UNIX-CONNECT:"$run/modemsim.sock" | grep -v '^OK$' || true; }
 
 cat >"$run/cellsockd.conf" <<CONF
-modem:   { device = "$run/modem"; baudrate = 115200; };
+modem:   { device = "$run/modem"; baudrate = 115200; dialect = "auto"; };
 network: { apn = "internet"; };
-links = ( { name = "server"; host = "127.0.0.1"; port = $port; socket = 1;
+links = ( { name = "server"; host = "127.0.0.1"; port = $port; socket = $sock;
             keepalive: { probe = "FF"; ack_timeout = 5.0; };
             reconnect: { min = 1.0; max = 60.0; stable = 30.0; quiet_time = 1.0; }; } );
 control: { socket = "$run/control.sock"; group = ""; mode = "0660"; };
@@ -76,11 +94,11 @@ echo "== waiting for the link to come up (modem bring-up, PDP context, dial)"
 wait_for "ctl -j links | grep -q '\"state\":\"up\"'" 30
 wait_for "grep -q 'connect check passed' $run/cellsockd.log" 15
 echo
-echo "== cellsockctl status"
+echo "== cellsockctl status (dialect: what +CGMI answered)"
 ctl status
 echo
-echo "== fault: the server resets the connection (simulator: rst 1)"
-sim rst 1
+echo "== fault: the server resets the connection (simulator: rst $sock)"
+sim rst "$sock"
 wait_for "ctl -j links | grep -q '\"connects\":2'" 30
 wait_for "ctl -j links | grep -q '\"state\":\"up\"'" 30
 echo "   detected (remote-reset), socket closed and verified, link back up"
@@ -107,7 +125,7 @@ if [ $stay -eq 1 ]; then
 	echo
 	echo "Running. Try:"
 	echo "  $b/src/ctl/cellsockctl -s $run/control.sock status"
-	echo "  printf 'fin 1\\n' | socat - UNIX-CONNECT:$run/modemsim.sock     # inject a fault"
+	echo "  printf 'fin $sock\\n' | socat - UNIX-CONNECT:$run/modemsim.sock     # inject a fault"
 	echo "Ctrl-C stops everything."
 	wait
 fi

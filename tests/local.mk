@@ -13,9 +13,18 @@ tests_unit_test_cmd_SOURCES = tests/unit/test_cmd.c
 tests_unit_test_cmd_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
 tests_unit_test_cmd_LDADD = $(DAEMON_TEST_LIBS)
 
-# Black-box: the real daemon and CLI on a private socket.
-TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh
-EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh
+# Black-box: the real daemon and CLI on a private socket. control_lockout
+# (issue 16, item 3) needs root to run its hostile clients as uid 65534.
+TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
+	tests/bb/ctl_edges.py
+EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
+	tests/bb/ctl_edges.py
+# Relative -f and -s survive detaching (issue 16).
+TESTS += tests/bb/relative_paths.py
+EXTRA_DIST += tests/bb/relative_paths.py
+# Refused reloads keep the daemon's memory flat (issue 16).
+TESTS += tests/bb/reload_flat.py
+EXTRA_DIST += tests/bb/reload_flat.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
 tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
@@ -28,6 +37,15 @@ EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
 TESTS += tests/supervisor/supervisor.py
 EXTRA_DIST += tests/supervisor/supervisor.py
 
+# The recovery hook: own process group, minimal environment, killed as a
+# group at hook_timeout and at stop (issue 16 item 4).
+TESTS += tests/supervisor/hook.py
+EXTRA_DIST += tests/supervisor/hook.py
+
 # Silent-death detection: probes, ack watch, rst/fin, reply stripping.
 TESTS += tests/keepalive/keepalive.py
 EXTRA_DIST += tests/keepalive/keepalive.py
+
+# idle = "auto" state files: no symlink followed, no FIFO blocks, bad values discarded.
+TESTS += tests/keepalive/state_files.py
+EXTRA_DIST += tests/keepalive/state_files.py

@@ -256,6 +256,12 @@ at_free(struct at *at)
 	at_free_now(at);
 }
 
+struct event_base *
+at_base(const struct at *at)
+{
+	return at->base;
+}
+
 struct urc_registry *
 at_urcs(struct at *at)
 {
@@ -268,6 +274,12 @@ at_is_synced(const struct at *at)
 	return at->sync == AT_SYNC_OK;
 }
 
+const char *
+at_sync_trouble(const struct at *at)
+{
+	return at->sync == AT_SYNC_RUNNING && at->refused[0] != '\0' ? at->refused : NULL;
+}
+
 unsigned
 at_queue_length(const struct at *at)
 {
@@ -278,6 +290,12 @@ void
 at_set_trace(struct at *at, int on)
 {
 	at->p.trace = on;
+}
+
+void
+at_set_dialect(struct at *at, const struct at_dialect *dialect)
+{
+	at->p.dialect = dialect;
 }
 
 void

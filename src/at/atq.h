@@ -111,6 +111,8 @@ struct at *at_new(struct event_base *, struct serial *,
 /* Free the engine and close the port. Every command not yet completed has
  * its destroy function called (not its callback). Safe from callbacks. */
 void at_free(struct at *);
+/* The event base the engine runs on (for a dialect's own timers). */
+struct event_base *at_base(const struct at *);
 /* The URC registry to add handlers to. */
 struct urc_registry *at_urcs(struct at *);
 /* Queue a command. Returns its id (> 0), or 0 when the queue is full, the
@@ -127,9 +129,15 @@ int at_cancel(struct at *, unsigned id);
 /* Resynchronise before the next queued command. */
 void at_resync(struct at *);
 int at_is_synced(const struct at *);
+/* While resynchronising: why the module refused the last resync step (e.g.
+ * "the module answers ERROR to AT"), or NULL if it only stayed silent. */
+const char *at_sync_trouble(const struct at *);
 unsigned at_queue_length(const struct at *);	/* user commands pending */
 int at_gap_ms(const struct at *);		/* the gap after finals now */
 void at_set_trace(struct at *, int on);
+/* The final results and error numbers to read from now on (a dialect
+ * picked after the engine was created, e.g. from +CGMI). */
+void at_set_dialect(struct at *, const struct at_dialect *);
 void at_get_stats(const struct at *, struct at_stats *);
 /* Return the args of the next answer line with the prefix (any line if
  * prefix is NULL) at or after *iter, advancing *iter; NULL at the end. */

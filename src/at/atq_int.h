@@ -84,6 +84,8 @@ struct at {
 	int depth;			/* inside callbacks from the loop */
 	int dead;			/* at_free() deferred */
 	uint64_t last_final_ms;
+	uint64_t resync_hold_ms;	/* no resync "AT" before this (paced) */
+	char refused[96];		/* "the module answers ERROR to AT", or "" */
 	struct at_stats stats;
 };
 

@@ -2,6 +2,7 @@
  * queue, and the timed-out read kept aside while it runs (see atq_int.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "log.h"
@@ -44,11 +45,28 @@ at_resync_begin(struct at *at, const char *why)
 	at_kick(at);
 }
 
-/* A resync step finished: go on, start over, or declare sync. */
+/* A resync step got an answer other than OK: the port is alive, the
+ * module refuses; remembered for the owner (see at_sync_trouble()). */
+static void
+at_resync_refused(struct at *at, enum at_step step, const struct at_result *res)
+{
+	const char *cmd = step == AT_STEP_AT ? "AT" :
+	    step == AT_STEP_ECHO_OFF ? "ATE0" : at->sync_probe;
+
+	if (res->kind == AT_FINAL_TIMEOUT || res->kind == AT_FINAL_GONE)
+		return;
+	snprintf(at->refused, sizeof(at->refused), "the module answers %s to %s",
+	    res->text != NULL ? res->text : "an error", cmd);
+	log_debug("%s: resync: %s", at->name, at->refused);
+}
+
+/* A resync step finished: go on, start over (paced, see at_send()), or
+ * declare sync. */
 void
 at_resync_step(struct at *at, enum at_step step, const struct at_result *res)
 {
 	if (res->kind != AT_FINAL_OK) {
+		at_resync_refused(at, step, res);
 		if (res->kind != AT_FINAL_GONE)
 			at_resync_insert(at, AT_STEP_AT);
 		return;
@@ -67,6 +85,7 @@ at_resync_step(struct at *at, enum at_step step, const struct at_result *res)
 			return;
 	}
 	at->sync = AT_SYNC_OK;
+	at->refused[0] = '\0';
 	log_debug("%s: synchronised", at->name);
 	if (at->ev.ready != NULL)
 		at->ev.ready(at->ev_arg);

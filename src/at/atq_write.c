@@ -59,6 +59,9 @@ at_kick(struct at *at)
 	since = now - at->last_final_ms;
 	if (at->p.gap_ms > 0 && since < (uint64_t)at->p.gap_ms)
 		delay = at->p.gap_ms - (int)since;
+	if (TAILQ_FIRST(&at->queue)->step == AT_STEP_AT && at->resync_hold_ms > now &&
+	    at->resync_hold_ms - now > (uint64_t)delay)
+		delay = (int)(at->resync_hold_ms - now);	/* resync attempts are paced */
 	tv.tv_sec = delay / 1000;
 	tv.tv_usec = (delay % 1000) * 1000;
 	evtimer_add(at->ev_next, &tv);
@@ -75,7 +78,9 @@ at_arm(struct at *at, int ms)
 	evtimer_add(at->ev_deadline, &tv);
 }
 
-/* Write the head of the queue and arm its deadline. A prompt command has
+/* Write the head of the queue and arm its deadline; the next resync "AT"
+ * waits for the resync interval (one attempt per step deadline even when
+ * the module answers at once with an error). A prompt command has
  * one deadline for prompt, payload and result: a prompt that comes late must
  * still find the engine waiting, or whatever is written next would become
  * its payload. */
@@ -83,6 +88,8 @@ void
 at_send(struct at *at, struct at_cmd *c)
 {
 	at->current = c;
+	if (c->step == AT_STEP_AT)
+		at->resync_hold_ms = util_now_ms() + (uint64_t)at->p.resync_timeout_ms;
 	framer_expect_echo(&at->framer, c->cmd);
 	framer_expect_prompt(&at->framer, c->payload != NULL);
 	at_trace_masked(at, ">", c->cmd, (c->flags & AT_CMD_SECRET) != 0, "\r");

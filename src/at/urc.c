@@ -18,6 +18,7 @@ struct urc_entry {
 	char *prefix;
 	urc_handler fn;
 	void *arg;
+	void (*destroy)(void *arg);
 	int removed;		/* removed during a dispatch; freed later */
 };
 TAILQ_HEAD(urc_list, urc_entry);
@@ -46,6 +47,8 @@ static void
 urc_entry_free(struct urc_registry *r, struct urc_entry *e)
 {
 	TAILQ_REMOVE(&r->entries, e, entry);
+	if (e->destroy != NULL)
+		e->destroy(e->arg);
 	free(e->prefix);
 	free(e);
 }
@@ -66,6 +69,13 @@ urc_free(struct urc_registry *r)
 unsigned
 urc_add(struct urc_registry *r, const char *prefix, urc_handler fn, void *arg)
 {
+	return urc_add_owned(r, prefix, fn, arg, NULL);
+}
+
+unsigned
+urc_add_owned(struct urc_registry *r, const char *prefix, urc_handler fn, void *arg,
+    void (*destroy)(void *arg))
+{
 	struct urc_entry *e = xcalloc(1, sizeof(*e));
 
 	e->id = r->next_id++;
@@ -74,6 +84,7 @@ urc_add(struct urc_registry *r, const char *prefix, urc_handler fn, void *arg)
 	e->prefix = xstrdup(prefix);
 	e->fn = fn;
 	e->arg = arg;
+	e->destroy = destroy;
 	TAILQ_INSERT_TAIL(&r->entries, e, entry);
 	return e->id;
 }

@@ -13,6 +13,11 @@ void urc_free(struct urc_registry *);
 /* Register a handler; returns its id (never 0). prefix is copied. */
 unsigned urc_add(struct urc_registry *, const char *prefix, urc_handler,
     void *arg);
+/* The same, with a destroy function run once when the handler is removed
+ * or the registry freed (the engine freed): state that must live exactly as
+ * long as the registration, e.g. an operation waiting for its URC. */
+unsigned urc_add_owned(struct urc_registry *, const char *prefix, urc_handler,
+    void *arg, void (*destroy)(void *arg));
 /* Remove a handler by id; safe from inside a handler. */
 void urc_remove(struct urc_registry *, unsigned id);
 /* Does any registered prefix match line? */

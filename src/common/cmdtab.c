@@ -22,7 +22,7 @@ const struct cmdtab_entry cmdtab[CMDTAB_COUNT] = {
 	CMDTAB_W(CMDTAB_RECONNECT, "reconnect", "NAME", 1, 1, CMDTAB_PRIV, "",
 	    "tear a link down and dial again"),
 	CMDTAB_W(CMDTAB_SEND, "send", "NAME DATA", 2, -1, CMDTAB_PRIV | CMDTAB_DATA, "",
-	    "send bytes on a link"),
+	    "send bytes on a link (%XX is one byte, %25 a literal %)"),
 	CMDTAB_W(CMDTAB_MONITOR, "monitor", "", 0, 0, CMDTAB_READ | CMDTAB_STREAM, "",
 	    "stream events as they happen"),
 	CMDTAB_W(CMDTAB_METRICS, "metrics", "", 0, 0, CMDTAB_READ | CMDTAB_RAW, "",

@@ -7,7 +7,8 @@ src_common_libcommon_a_SOURCES = \
 	src/common/backoff.c src/common/backoff.h \
 	src/common/notify.c src/common/notify.h \
 	src/common/cmdtab.c src/common/cmdtab.h \
-	src/common/sockpath.c src/common/sockpath.h
+	src/common/sockpath.c src/common/sockpath.h \
+	src/common/peercred.c src/common/peercred.h
 
 # The shared stale-socket check (used by the control socket and the relay).
 check_PROGRAMS += tests/unit/test_sockpath

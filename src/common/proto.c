@@ -165,15 +165,17 @@ proto_bytes_decode(const char *in, unsigned char *out, size_t outsz)
 	size_t n = 0;
 
 	for (const char *r = in; *r != '\0'; r++) {
-		int hi, lo;
+		int hi = -1, lo = -1;
 		if (n == outsz)
 			return -1;
-		if (*r == '%' && (hi = proto_hexdigit(r[1])) >= 0 &&
-		    (lo = proto_hexdigit(r[2])) >= 0) {
-			out[n++] = (unsigned char)(hi << 4 | lo);
-			r += 2;
-		} else
+		if (*r != '%') {
 			out[n++] = (unsigned char)*r;
+			continue;
+		}
+		if ((hi = proto_hexdigit(r[1])) < 0 || (lo = proto_hexdigit(r[2])) < 0)
+			return PROTO_BYTES_MALFORMED;
+		out[n++] = (unsigned char)(hi << 4 | lo);
+		r += 2;
 	}
 	return (long)n;
 }

@@ -98,7 +98,10 @@ void proto_value_encode(const char *in, char *out, size_t outsz);
 /* Decode in place; returns the decoded string. */
 char *proto_value_decode(char *s);
 /* Decode %XX escapes of in into out (binary-safe: %00 gives a NUL byte).
- * Returns the number of bytes, or -1 if out is too small. */
+ * Returns the number of bytes, -1 if out is too small, or
+ * PROTO_BYTES_MALFORMED if a '%' is not followed by two hex digits (a
+ * literal '%' is written %25). */
+#define PROTO_BYTES_MALFORMED (-2)
 long proto_bytes_decode(const char *in, unsigned char *out, size_t outsz);
 /* Look a name up in one of the name arrays above; -1 if absent. */
 int proto_lookup(const char *const *names, int count, const char *name);

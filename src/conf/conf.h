@@ -9,13 +9,16 @@
 
 #define CONF_DEFAULT_PATH SYSCONFDIR "/cellsock/cellsockd.conf"
 #define CONF_MAX_LINKS 6	/* Telit modules have six sockets (connId 1..6) */
+#define CONF_QUECTEL_SOCKET_MAX 11	/* Quectel connectID 0..11 */
 #define CONF_HEX_MAX 32		/* longest probe/reply byte string */
 #define CONF_FILE_MAX (64 * 1024)	/* larger files are refused (libconfig
 					 * checks duplicate keys in O(n^2)) */
 #define CONF_ERRORS_MAX 100	/* messages kept; one more line counts the rest */
+#define CONF_MAX_LOCAL_USERS 16	/* entries of links[].local_users */
 
 enum conf_flow { CONF_FLOW_NONE, CONF_FLOW_RTSCTS, CONF_FLOW_XONXOFF };
-enum conf_dialect { CONF_DIALECT_TELIT };
+/* auto: the module's +CGMI answer picks one at bring-up */
+enum conf_dialect { CONF_DIALECT_TELIT, CONF_DIALECT_QUECTEL, CONF_DIALECT_AUTO };
 enum conf_session { CONF_SESSION_TRANSPARENT, CONF_SESSION_PERSISTENT };
 enum conf_local_kind { CONF_LOCAL_NONE, CONF_LOCAL_UNIX, CONF_LOCAL_TCP };
 
@@ -68,12 +71,16 @@ struct conf_link {
 	char *name;
 	char *host;
 	int port;
-	int socket;		/* modem connId 1..6 */
+	int socket;		/* modem socket: Telit connId 1..6,
+				 * Quectel connectID 0..11 */
 	enum conf_local_kind local_kind;
 	char *local;		/* as written, e.g. "unix:/run/cellsock/server.sock" */
 	char *local_path;	/* unix: */
 	int local_port;		/* tcp:127.0.0.1:PORT */
 	char *local_addr;	/* tcp: loopback address to bind, "127.0.0.1" or "::1" */
+	int local_line;		/* where local is written, for warnings */
+	uid_t local_uids[CONF_MAX_LOCAL_USERS];	/* local_users: who may connect */
+	int n_local_uids;	/* 0: every local user (local_users absent) */
 	enum conf_session session;
 	int resend_unacked;
 	size_t tx_buffer, rx_buffer;
@@ -132,6 +139,9 @@ struct conf *conf_load_string(const char *text, const char *name, struct conf_er
 void conf_free(struct conf *conf);
 void conf_errors_init(struct conf_errors *errs);
 void conf_errors_free(struct conf_errors *errs);
+/* Advice about a valid configuration (a tcp: endpoint open to every local
+ * user), appended to warns as "FILE:LINE: warning: message". */
+void conf_warnings(const struct conf *conf, struct conf_errors *warns);
 /* The link with that name, or NULL. */
 const struct conf_link *conf_find_link(const struct conf *conf, const char *name);
 /* Names as written in the file, e.g. "persistent", "rtscts". */

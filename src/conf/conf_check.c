@@ -38,6 +38,9 @@ conf_link_check(struct conf_ctx *ctx, const config_setting_t *s,
 	}
 	if (l->keepalive.idle_auto)
 		l->keepalive.idle = l->keepalive.idle_min;
+	if (l->n_local_uids > 0 && l->local_kind == CONF_LOCAL_NONE)
+		conf_err(ctx, conf_line_of(s, "local_users"), "%s.local_users: "
+		    "needs a local endpoint (links[].local)", path);
 }
 
 /* Names, modem sockets and local endpoints are each used by one link only. */
@@ -55,7 +58,7 @@ conf_link_unique(struct conf_ctx *ctx, const struct conf *conf,
 			conf_err(ctx, conf_line_of(s, "name"), "%s.name: "
 			    "duplicate link name \"%s\" (links[%d] at line %d "
 			    "has it too)", path, l->name, i, o->line);
-		if (l->socket != 0 && l->socket == o->socket)
+		if (l->socket >= 0 && l->socket == o->socket)
 			conf_err(ctx, conf_line_of(s, "socket"), "%s.socket: "
 			    "modem socket %d is already used by links[%d] at "
 			    "line %d", path, l->socket, i, o->line);

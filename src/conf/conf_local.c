@@ -1,6 +1,9 @@
 /*
  * A link's local endpoint, links[].local: "unix:/ABSOLUTE/PATH",
- * "tcp:127.0.0.1:PORT", "tcp:[::1]:PORT" (loopback only) or "" for none.
+ * "tcp:127.0.0.1:PORT", "tcp:[::1]:PORT" (loopback only) or "" for none;
+ * links[].local_users: the users whose clients it accepts (user names or
+ * numeric uids, resolved when the file is loaded). A tcp: endpoint without
+ * local_users is open to every local user: conf_warnings() says so.
  */
 #include "config.h"
 
@@ -10,12 +13,14 @@
 #include <netinet/in.h>
 
 #include <libconfig.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/conf.h"
 #include "conf/conf_local.h"
+#include "conf/conf_report.h"
 #include "conf/conf_walk.h"
 #include "xmalloc.h"
 
@@ -145,6 +150,7 @@ conf_parse_local(struct conf_ctx *ctx, const struct conf_key *key,
 	const char *v;
 
 	conf_local_clear(l);
+	l->local_line = conf_line(s);
 	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
 		v = config_setting_get_string(s);
 		if (*v == '\0')
@@ -178,4 +184,89 @@ conf_local_same(const struct conf_link *a, const struct conf_link *b)
 		    strcmp(a->local_addr, b->local_addr) == 0;
 	}
 	return 0;
+}
+
+/* One entry of local_users: a user name, or a uid in decimal; -1 if it
+ * names nobody on this system. */
+static int
+conf_local_uid(const char *v, uid_t *uid)
+{
+	struct passwd *pw;
+	size_t n = strlen(v);
+
+	if (n > 0 && n <= 10 && strspn(v, "0123456789") == n) {
+		unsigned long u = strtoul(v, NULL, 10);
+
+		if (u >= (uid_t)-1)
+			return -1;
+		*uid = (uid_t)u;
+		return 0;
+	}
+	if (n == 0 || (pw = getpwnam(v)) == NULL)
+		return -1;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+/* links[].local_users = [ "root", "app", "1000" ]: who may connect. */
+void
+conf_parse_local_users(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, const char *path, void *base)
+{
+	struct conf_link *l = base;
+	const config_setting_t *e;
+	char *epath;
+	int i, n;
+
+	l->n_local_uids = 0;
+	n = config_setting_is_array(s) || config_setting_is_list(s) ?
+	    config_setting_length(s) : 0;
+	if (n < 1 || n > CONF_MAX_LOCAL_USERS) {
+		conf_bad(ctx, key, s, path, "must be a list of 1 to 16 user "
+		    "names or uids such as [ \"root\", \"app\" ]");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned int)i);
+		xasprintf(&epath, "%s[%d]", path, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			conf_bad(ctx, key, e, epath, "must be a string");
+		else if (conf_local_uid(config_setting_get_string(e),
+		    &l->local_uids[l->n_local_uids]) == -1)
+			conf_bad(ctx, key, e, epath, "no such user on this "
+			    "system");
+		else
+			l->n_local_uids++;
+		free(epath);
+	}
+}
+
+/* Append "FILE:LINE: warning: text" to warns. */
+static void
+conf_warn(struct conf_errors *warns, const char *file, int line,
+    const char *text)
+{
+	warns->msgs = xrealloc(warns->msgs,
+	    (size_t)(warns->n + 1) * sizeof(char *));
+	xasprintf(&warns->msgs[warns->n++], "%s:%d: warning: %s", file, line,
+	    text);
+}
+
+/* A tcp: endpoint without local_users is open to every local user. */
+void
+conf_warnings(const struct conf *conf, struct conf_errors *warns)
+{
+	const struct conf_link *l;
+	char text[256];
+	int i;
+
+	for (i = 0; i < conf->n_links; i++) {
+		l = &conf->links[i];
+		if (l->local_kind != CONF_LOCAL_TCP || l->n_local_uids > 0)
+			continue;
+		snprintf(text, sizeof(text), "links[%d].local: \"%s\" is open "
+		    "to every user of this machine; set links[%d].local_users "
+		    "to restrict it", i, l->local, i);
+		conf_warn(warns, conf->path, l->local_line, text);
+	}
 }

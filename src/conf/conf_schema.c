@@ -30,6 +30,8 @@ static const char *const conf_flow_words[] = {
 };
 static const char *const conf_dialect_words[] = {
 	[CONF_DIALECT_TELIT] = "telit",
+	[CONF_DIALECT_QUECTEL] = "quectel",
+	[CONF_DIALECT_AUTO] = "auto",
 };
 static const char *const conf_session_words[] = {
 	[CONF_SESSION_TRANSPARENT] = "transparent",
@@ -75,7 +77,7 @@ static const struct conf_key conf_modem_keys[] = {
 	{ KEY_ENUM(struct conf_modem, flow_control, conf_flow_words,
 	    CONF_FLOW_NONE) },
 	{ KEY_ENUM(struct conf_modem, dialect, conf_dialect_words,
-	    CONF_DIALECT_TELIT) },
+	    CONF_DIALECT_AUTO) },
 	{ .name = "init", .parse = conf_parse_init },
 	{ KEY_SECONDS(struct conf_modem, command_timeout, CONF_MIN_EXCL,
 	    0, 600, 5.0) },
@@ -141,9 +143,10 @@ static const struct conf_key conf_link_keys[] = {
 	    NULL) },
 	{ KEY_INT(struct conf_link, port, 1, 65535, NULL, 0),
 	    .flags = CONF_REQUIRED },
-	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, 0),
+	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, -1),
 	    .flags = CONF_REQUIRED },
 	{ .name = "local", .parse = conf_parse_local },
+	{ .name = "local_users", .parse = conf_parse_local_users },
 	{ KEY_ENUM(struct conf_link, session, conf_session_words,
 	    CONF_SESSION_TRANSPARENT) },
 	{ KEY_BOOL(struct conf_link, resend_unacked, 0) },
@@ -228,6 +231,47 @@ conf_link_free(struct conf_link *l)
 	conf_local_clear(l);
 }
 
+/* The link keys with another socket id range: 0..11 and a unit saying why. */
+static const struct conf_key *
+conf_link_keys_wide(struct conf_key *keys, const char *unit)
+{
+	if (keys[0].name != NULL)
+		return keys;
+	memcpy(keys, conf_link_keys, sizeof(conf_link_keys));
+	for (struct conf_key *k = keys; k->name != NULL; k++)
+		if (strcmp(k->name, "socket") == 0) {
+			k->min = 0;
+			k->max = CONF_QUECTEL_SOCKET_MAX;
+			k->unit = unit;
+		}
+	return keys;
+}
+
+/* The socket id range depends on the dialect, which may come later in the
+ * file than the links: read modem.dialect ahead from the root. "telit"
+ * forces 1..6, "quectel" 0..11; "auto" (the default) accepts 0..11 and
+ * the range of the dialect found is checked at bring-up. */
+static const struct conf_key *
+conf_link_keys_for(const config_setting_t *s)
+{
+	static struct conf_key quectel[nitems(conf_link_keys)];
+	static struct conf_key any[nitems(conf_link_keys)];
+	const config_setting_t *root = s, *modem;
+	const char *dialect = conf_dialect_words[CONF_DIALECT_AUTO];
+
+	while (config_setting_parent(root) != NULL)
+		root = config_setting_parent(root);
+	if ((modem = config_setting_get_member(root, "modem")) != NULL)
+		config_setting_lookup_string(modem, "dialect", &dialect);
+	if (strcmp(dialect, conf_dialect_words[CONF_DIALECT_TELIT]) == 0)
+		return conf_link_keys;
+	if (strcmp(dialect, conf_dialect_words[CONF_DIALECT_QUECTEL]) == 0)
+		return conf_link_keys_wide(quectel,
+		    "(a Quectel connectID; Telit connIds are 1 to 6)");
+	return conf_link_keys_wide(any, "(dialect auto: Quectel connectIDs are 0 to 11, "
+	    "Telit connIds 1 to 6, checked at bring-up)");
+}
+
 /* One element of links: a group, parsed into a fresh link with defaults. */
 static void
 conf_parse_link(struct conf_ctx *ctx, struct conf *conf,
@@ -245,7 +289,7 @@ conf_parse_link(struct conf_ctx *ctx, struct conf *conf,
 	}
 	conf_link_defaults(&l);
 	l.line = conf_line(s);
-	conf_walk(ctx, s, path, conf_link_keys, &l);
+	conf_walk(ctx, s, path, conf_link_keys_for(s), &l);
 	conf_link_check(ctx, s, path, &l);
 	if (conf->n_links == CONF_MAX_LINKS) {
 		conf_err(ctx, l.line, "%s: too many links (at most %d, one per "

@@ -1,13 +1,14 @@
 # src/conf: the configuration file (libconfig) into struct conf.
 # Calls go one way: conf -> schema -> {check, value, local} -> walk -> report;
-# scan (what libconfig cannot tell) -> report.
+# scan (what libconfig cannot tell) -> report; probe (a reload tried in a
+# child first: libconfig leaks on some syntax errors) -> conf.
 CONF_SOURCES = src/conf/conf.c src/conf/conf_schema.c src/conf/conf_check.c \
 	src/conf/conf_value.c src/conf/conf_local.c src/conf/conf_walk.c \
-	src/conf/conf_scan.c src/conf/conf_report.c
+	src/conf/conf_scan.c src/conf/conf_report.c src/conf/conf_probe.c
 src_daemon_libdaemon_a_SOURCES += $(CONF_SOURCES) src/conf/conf.h \
 	src/conf/conf_schema.h src/conf/conf_check.h src/conf/conf_value.h \
 	src/conf/conf_local.h src/conf/conf_walk.h src/conf/conf_scan.h \
-	src/conf/conf_report.h
+	src/conf/conf_report.h src/conf/conf_probe.h
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf

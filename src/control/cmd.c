@@ -173,18 +173,20 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 static void
 cmd_modem_record(struct cmd_ctx *ctx)
 {
-	const struct modem *m = ctx->d->modem;
-	char dev[512], model[200], fw[200], oper[200], err[400];
+	const struct modem *m = daemon_modem(ctx->d);
+	char dev[512], model[200], fw[200], oper[200], err[400], why[400];
 
-	proto_value_encode(ctx->d->conf->modem.device, dev, sizeof(dev));
+	proto_value_encode(daemon_conf(ctx->d)->modem.device, dev, sizeof(dev));
 	proto_value_encode(m->ident.model, model, sizeof(model));
 	proto_value_encode(m->ident.firmware, fw, sizeof(fw));
 	proto_value_encode(m->oper, oper, sizeof(oper));
 	proto_value_encode(m->last_error, err, sizeof(err));
-	cmd_reply(ctx, "modem state=%s device=%s model=%s firmware=%s imei=%s sim=%s "
+	proto_value_encode(m->dialect_reason, why, sizeof(why));
+	cmd_reply(ctx, "modem state=%s device=%s dialect=%s dialect_reason=%s model=%s firmware=%s imei=%s sim=%s "
 	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f max_send=%zu "
 	    "command_gap_ms=%d failures=%u escalation=%s pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
-	    modem_state_names[m->state], dev, model, fw, m->ident.imei,
+	    modem_state_names[m->state], dev, m->dialect_known ? m->ops->name : "unknown", why,
+	    model, fw, m->ident.imei,
 	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
 	    m->quiet_time, modem_max_send(m), m->at != NULL ? at_gap_ms(m->at) : m->gap_ms,
 	    m->esc.failures,
@@ -205,14 +207,14 @@ cmd_modem(struct cmd_ctx *ctx, const struct proto_request *req)
 static void
 cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
 {
-	const struct relay_counters *c = relay_counters(l->relay);
+	const struct relay_counters *c = relay_counters(link_relay(l));
 
 	cmd_reply(ctx, "relay name=%s client=%d tx_queued=%zu rx_queued=%zu accepted=%llu "
 	    "sent=%llu acked=%llu received=%llu delivered=%llu lost_unsent=%llu "
 	    "lost_unacked=%llu lost_unread=%llu undelivered=%llu resent=%llu clients=%llu "
-	    "refused=%llu probe_replies=%llu", l->name, relay_has_client(l->relay),
-	    relay_tx_queued(l->relay),
-	    relay_rx_queued(l->relay), (unsigned long long)c->accepted,
+	    "refused=%llu probe_replies=%llu", l->name, relay_has_client(link_relay(l)),
+	    relay_tx_queued(link_relay(l)),
+	    relay_rx_queued(link_relay(l)), (unsigned long long)c->accepted,
 	    (unsigned long long)c->sent, (unsigned long long)c->acked,
 	    (unsigned long long)c->received, (unsigned long long)c->delivered,
 	    (unsigned long long)c->lost_unsent, (unsigned long long)c->lost_unacked,
@@ -231,23 +233,23 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 	cmd_reply(ctx, "daemon version=%s pid=%ld uptime=%lld config=%s log_level=%s "
 	    "links=%d reloads=%llu clients=%d monitors=%d", PACKAGE_VERSION, (long)getpid(),
 	    (long long)(time(NULL) - d->started), path,
-	    log_level_name(log_getlevel()), d->n_links,
+	    log_level_name(log_getlevel()), daemon_n_links(d),
 	    (unsigned long long)d->reloads,
 	    ctx->control ? control_client_count(ctx->control) : 0,
 	    ctx->control ? control_monitor_count(ctx->control) : 0);
 	cmd_modem_record(ctx);
-	for (int i = 0; i < d->n_links; i++)
-		cmd_link_record(ctx, d->link[i]);
-	for (int i = 0; i < d->n_links; i++)
-		cmd_relay_record(ctx, d->link[i]);
+	for (int i = 0; i < daemon_n_links(d); i++)
+		cmd_link_record(ctx, daemon_link_at(d, i));
+	for (int i = 0; i < daemon_n_links(d); i++)
+		cmd_relay_record(ctx, daemon_link_at(d, i));
 	cmd_ok(ctx);
 }
 
 static void
 cmd_links(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	for (int i = 0; i < ctx->d->n_links; i++)
-		cmd_link_record(ctx, ctx->d->link[i]);
+	for (int i = 0; i < daemon_n_links(ctx->d); i++)
+		cmd_link_record(ctx, daemon_link_at(ctx->d, i));
 	cmd_ok(ctx);
 }
 
@@ -364,9 +366,9 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (strcmp(req->argv[1], steps[i].word) != 0)
 			continue;
-		if (modem_reset(ctx->d->modem, steps[i].step) == -1) {
+		if (modem_reset(daemon_modem(ctx->d), steps[i].step) == -1) {
 			cmd_err(ctx, ERR_BUSY, "the modem is %s; try again when it is up",
-			    modem_state_names[ctx->d->modem->state]);
+			    modem_state_names[daemon_modem(ctx->d)->state]);
 			return;
 		}
 		cmd_reply(ctx, "accepted step=%s", escalation_step_names[steps[i].step]);
@@ -415,7 +417,7 @@ static void
 cmd_at(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct at_command c = { .cmd = proto_rest(req, 1) };
-	struct at *at = ctx->d->modem != NULL ? modem_at(ctx->d->modem) : NULL;
+	struct at *at = daemon_modem(ctx->d) != NULL ? modem_at(daemon_modem(ctx->d)) : NULL;
 	struct cmd_at_pending *p;
 
 	if (at == NULL) {
@@ -445,7 +447,13 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 
 	if (l == NULL)
 		return;
-	if ((n = proto_bytes_decode(proto_rest(req, 2), buf, sizeof(buf))) <= 0) {
+	if ((n = proto_bytes_decode(proto_rest(req, 2), buf, sizeof(buf))) ==
+	    PROTO_BYTES_MALFORMED) {
+		cmd_err(ctx, ERR_USAGE, "malformed %%-escape in DATA: '%%' needs two hex digits "
+		    "(a literal '%%' is %%25)");
+		return;
+	}
+	if (n <= 0) {
 		cmd_err(ctx, ERR_USAGE, "usage: send NAME DATA (nothing to send)");
 		return;
 	}
@@ -453,7 +461,7 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_err(ctx, ERR_FAILED, "link %s is %s, not up", l->name, link_state_names[l->state]);
 		return;
 	}
-	if (relay_send(l->relay, buf, (size_t)n) == -1) {
+	if (relay_send(link_relay(l), buf, (size_t)n) == -1) {
 		cmd_err(ctx, ERR_BUSY, "link %s: the queue toward the server is full", l->name);
 		return;
 	}

@@ -34,6 +34,7 @@ struct control_client {
 	int throttled;		/* too many unread replies: requests wait */
 	int monitor;
 	int closing;		/* flush what is queued, then free */
+	enum control_class class;	/* decided at accept from SO_PEERCRED */
 };
 
 struct control {
@@ -48,6 +49,8 @@ struct control {
 	struct event *ev_resume;	/* accept paused after EMFILE */
 	TAILQ_HEAD(, control_client) clients;
 	int nclients;
+	int nclass[CONTROL_CLASS_COUNT];	/* clients of each class */
+	int refusing[CONTROL_CLASS_COUNT];	/* a refusal was logged since the last accept */
 	uint64_t next_id;
 };
 
@@ -229,7 +232,9 @@ control_monitor_count(const struct control *c)
 	return n;
 }
 
-/* Decide once, from the peer's credentials, what this client may do. */
+/* Decide once, from the peer's credentials, what this client may do and
+ * which share of the client table it may take. A peer whose credentials
+ * cannot be read is an outsider. */
 static void
 control_peer(struct control *c, int fd, struct control_client *cl)
 {
@@ -238,6 +243,7 @@ control_peer(struct control *c, int fd, struct control_client *cl)
 	gid_t groups[256];
 	socklen_t glen = sizeof(groups);
 
+	cl->class = CONTROL_CLASS_OTHER;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
 		log_warn("SO_PEERCRED");
 		return;
@@ -246,13 +252,15 @@ control_peer(struct control *c, int fd, struct control_client *cl)
 	cl->peer.is_root = cred.uid == 0;
 	cl->peer.in_group = cred.uid == 0 || cred.uid == geteuid() ||
 	    (c->group != (gid_t)-1 && cred.gid == c->group);
-	if (cl->peer.in_group || c->group == (gid_t)-1)
-		return;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == -1)
-		return;
-	for (size_t i = 0; i < glen / sizeof(gid_t); i++)
-		if (groups[i] == c->group)
-			cl->peer.in_group = 1;
+	if (cred.uid == 0 || cred.uid == geteuid())
+		cl->class = CONTROL_CLASS_ROOT;
+	if (!cl->peer.in_group && c->group != (gid_t)-1 &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+		for (size_t i = 0; i < glen / sizeof(gid_t); i++)
+			if (groups[i] == c->group)
+				cl->peer.in_group = 1;
+	if (cl->class != CONTROL_CLASS_ROOT && cl->peer.in_group)
+		cl->class = CONTROL_CLASS_GROUP;
 }
 
 static void
@@ -262,6 +270,7 @@ control_client_close(struct control_client *cl)
 
 	TAILQ_REMOVE(&c->clients, cl, entry);
 	c->nclients--;
+	c->nclass[cl->class]--;
 	bufferevent_free(cl->bev);
 	free(cl);
 }
@@ -307,8 +316,11 @@ control_line(struct control_client *cl, const char *line, size_t len)
 	if (rq.deferred)
 		cl->busy = 1;
 	if (rq.subscribe && !cl->monitor) {
+		/* No idle limit, but events it does not read for
+		 * CONTROL_WRITE_TIMEOUT still drop it (control_event). */
+		struct timeval wr = { CONTROL_WRITE_TIMEOUT, 0 };
 		cl->monitor = 1;
-		bufferevent_set_timeouts(cl->bev, NULL, NULL);
+		bufferevent_set_timeouts(cl->bev, NULL, &wr);
 	}
 }
 
@@ -367,41 +379,96 @@ control_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct control_client *cl = arg;
 
-	if (what & BEV_EVENT_TIMEOUT)
+	if ((what & BEV_EVENT_TIMEOUT) && cl->monitor)
+		log_warnx("monitor client pid %ld read no events for %d s; dropping it",
+		    (long)cl->pid, CONTROL_WRITE_TIMEOUT);
+	else if (what & BEV_EVENT_TIMEOUT)
 		log_debug("control client pid %ld timed out", (long)cl->pid);
 	control_client_close(cl);
 }
 
 /* Too many clients: say so and close without keeping any state. */
 static void
-control_refuse(int fd)
+control_refuse(int fd, const char *why)
 {
-	char msg[128];
-	int n = snprintf(msg, sizeof(msg), "ERR %s too many control clients\n",
-	    proto_err_names[ERR_BUSY]);
+	char msg[160];
+	int n = snprintf(msg, sizeof(msg), "ERR %s too many control clients%s\n",
+	    proto_err_names[ERR_BUSY], why);
 
 	if (write(fd, msg, (size_t)n) < 0)
 		log_debug("could not tell a refused client why");
 	close(fd);
 }
 
+/* Whether a client of class k fits: root (and the daemon's user) may use
+ * the whole table, the others leave CONTROL_ROOT_RESERVE slots free, and
+ * users outside the group take at most CONTROL_OTHERS_MAX, so the group
+ * always has room they cannot take. NULL if it fits, else why not. */
+static const char *
+control_admit(const struct control *c, enum control_class k)
+{
+	if (c->nclients >= CONTROL_MAX_CLIENTS)
+		return "";
+	switch (k) {
+	case CONTROL_CLASS_ROOT:
+		return NULL;
+	case CONTROL_CLASS_GROUP:
+		if (c->nclients - c->nclass[CONTROL_CLASS_ROOT] >=
+		    CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVE)
+			return " (the rest is kept for root)";
+		return NULL;
+	case CONTROL_CLASS_OTHER:
+		if (c->nclass[CONTROL_CLASS_OTHER] >= CONTROL_OTHERS_MAX)
+			return " from users outside the socket's group";
+		if (c->nclients - c->nclass[CONTROL_CLASS_ROOT] >=
+		    CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVE)
+			return " (the rest is kept for root)";
+		return NULL;
+	case CONTROL_CLASS_COUNT:
+		break;
+	}
+	return "";
+}
+
+static const char *const control_class_names[CONTROL_CLASS_COUNT] = {
+	[CONTROL_CLASS_ROOT] = "root",
+	[CONTROL_CLASS_GROUP] = "group",
+	[CONTROL_CLASS_OTHER] = "other",
+};
+
+/* Read the peer's credentials, then keep it if its class has room: the
+ * limit is decided by who connects, never by who came first. */
 static void
 control_add_client(struct control *c, int fd)
 {
 	struct control_client *cl = xcalloc(1, sizeof(*cl));
-	struct timeval idle = { CONTROL_IDLE_TIMEOUT, 0 }, wr = { 10, 0 };
+	struct timeval idle = { CONTROL_IDLE_TIMEOUT, 0 }, wr = { CONTROL_WRITE_TIMEOUT, 0 };
+	const char *why;
 
+	control_peer(c, fd, cl);
+	if ((why = control_admit(c, cl->class)) != NULL) {
+		if (!c->refusing[cl->class])
+			log_warnx("control socket full for %s clients (%d of %d in use); "
+			    "refusing pid %ld", control_class_names[cl->class], c->nclients,
+			    CONTROL_MAX_CLIENTS, (long)cl->pid);
+		c->refusing[cl->class] = 1;
+		control_refuse(fd, why);
+		free(cl);
+		return;
+	}
+	c->refusing[cl->class] = 0;
 	cl->control = c;
 	cl->id = ++c->next_id;
-	control_peer(c, fd, cl);
 	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	bufferevent_setcb(cl->bev, control_read, control_write, control_event, cl);
 	bufferevent_set_timeouts(cl->bev, &idle, &wr);
 	bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
-	log_debug("control client pid %ld connected (root %d, group %d)", (long)cl->pid,
-	    cl->peer.is_root, cl->peer.in_group);
+	c->nclass[cl->class]++;
+	log_debug("control client pid %ld connected (root %d, group %d, class %s)",
+	    (long)cl->pid, cl->peer.is_root, cl->peer.in_group,
+	    control_class_names[cl->class]);
 }
 
 static void
@@ -419,12 +486,8 @@ control_accept(evutil_socket_t lfd, short what, void *arg)
 	struct timeval pause = { 1, 0 };
 	int fd;
 
-	while ((fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
-		if (c->nclients >= CONTROL_MAX_CLIENTS)
-			control_refuse(fd);
-		else
-			control_add_client(c, fd);
-	}
+	while ((fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1)
+		control_add_client(c, fd);
 	if (errno == EMFILE || errno == ENFILE) {
 		log_warn("accept: pausing the control socket for 1 s");
 		event_del(c->ev_accept);

@@ -16,9 +16,24 @@ struct evbuffer;
 struct event_base;
 struct control;
 
+/* Clients are limited per class, decided at accept from SO_PEERCRED:
+ * root (and the daemon's own user) may fill the whole table; everyone else
+ * leaves CONTROL_ROOT_RESERVE slots to root; users outside the socket's
+ * group hold at most CONTROL_OTHERS_MAX, so the group keeps
+ * CONTROL_MAX_CLIENTS - CONTROL_ROOT_RESERVE - CONTROL_OTHERS_MAX for itself. */
 #define CONTROL_MAX_CLIENTS 128
+#define CONTROL_ROOT_RESERVE 16
+#define CONTROL_OTHERS_MAX 32
 #define CONTROL_OUTBUF_MAX (1024 * 1024)	/* a client that reads no replies is dropped past this */
 #define CONTROL_IDLE_TIMEOUT 60			/* seconds a non-monitor client may stay silent */
+#define CONTROL_WRITE_TIMEOUT 10		/* seconds output may wait unread (replies or events) */
+
+enum control_class {
+	CONTROL_CLASS_ROOT,	/* uid 0 or the daemon's own user */
+	CONTROL_CLASS_GROUP,	/* the socket's group (primary or supplementary) */
+	CONTROL_CLASS_OTHER,	/* anyone else the socket's mode lets in */
+	CONTROL_CLASS_COUNT
+};
 
 /* One parsed request, handed to the handler. */
 struct control_request {

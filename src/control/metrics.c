@@ -246,13 +246,13 @@ metrics_render_link_states(struct daemon *d, struct evbuffer *out)
 
 	metrics_family(out, "cellsock_link_state", "gauge",
 	    "The link's state: 1 for the current state, 0 for the others.");
-	for (i = 0; i < d->n_links; i++) {
-		l[0] = (struct metrics_label){ "link", d->link[i]->name };
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l[0] = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		for (s = 0; s < LINK_STATE_COUNT; s++) {
 			l[1] = (struct metrics_label){ "state",
 			    link_state_names[s] };
 			metrics_i64(out, "cellsock_link_state", l, 2,
-			    d->link[i]->state == (enum link_state)s);
+			    daemon_link_at(d, i)->state == (enum link_state)s);
 		}
 	}
 	metrics_family(out, "cellsock_link_up", "gauge",
@@ -281,13 +281,13 @@ metrics_render_link_deaths(struct daemon *d, struct evbuffer *out)
 
 	metrics_family(out, "cellsock_link_deaths_total", "counter",
 	    "Established connections that died, by cause.");
-	for (i = 0; i < d->n_links; i++) {
-		l[0] = (struct metrics_label){ "link", d->link[i]->name };
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l[0] = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		for (c = 0; c < CAUSE_COUNT; c++) {
 			l[1] = (struct metrics_label){ "cause",
 			    dead_cause_names[c] };
 			metrics_u64(out, "cellsock_link_deaths_total", l, 2,
-			    d->link[i]->dead_by_cause[c]);
+			    daemon_link_at(d, i)->dead_by_cause[c]);
 		}
 	}
 }
@@ -310,17 +310,17 @@ metrics_render_link_probes(struct daemon *d, struct evbuffer *out)
 	METRICS_PER_LINK(d, out, "cellsock_link_probe_bytes_total", lk->ka.probe_bytes);
 	metrics_family(out, "cellsock_link_probe_rtt_seconds", "gauge",
 	    "Round-trip time of the last answered probe.");
-	for (i = 0; i < d->n_links; i++) {
-		l = (struct metrics_label){ "link", d->link[i]->name };
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		metrics_f64(out, "cellsock_link_probe_rtt_seconds", &l, 1,
-		    (double)d->link[i]->ka.rtt_last_ms / 1000.0);
+		    (double)daemon_link_at(d, i)->ka.rtt_last_ms / 1000.0);
 	}
 	metrics_family(out, "cellsock_link_probe_bytes_per_day", "gauge",
 	    "Estimated bytes on air per day for probes at the current interval.");
-	for (i = 0; i < d->n_links; i++) {
-		l = (struct metrics_label){ "link", d->link[i]->name };
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		metrics_f64(out, "cellsock_link_probe_bytes_per_day", &l, 1,
-		    link_probe_bytes_per_day(d->link[i]));
+		    link_probe_bytes_per_day(daemon_link_at(d, i)));
 	}
 }
 
@@ -335,9 +335,9 @@ metrics_link_split(struct daemon *d, struct evbuffer *out, const char *name,
 	uint64_t v[8];
 	int i, j;
 
-	for (i = 0; i < d->n_links; i++) {
-		vals(d->link[i]->relay, v);
-		l[0] = (struct metrics_label){ "link", d->link[i]->name };
+	for (i = 0; i < daemon_n_links(d); i++) {
+		vals(daemon_link_at(d, i)->relay, v);
+		l[0] = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		for (j = 0; j < n; j++) {
 			l[1] = (struct metrics_label){ label, names[j] };
 			metrics_u64(out, name, l, 2, v[j]);
@@ -405,12 +405,12 @@ metrics_render_link_bytes(struct daemon *d, struct evbuffer *out)
 	metrics_family(out, "cellsock_link_resent_bytes_total", "counter",
 	    "Unacked bytes sent again on a new connection (resend_unacked).");
 	METRICS_PER_LINK(d, out, "cellsock_link_resent_bytes_total",
-	    relay_counters(lk->relay)->resent);
+	    relay_counters(link_relay(lk))->resent);
 	metrics_family(out, "cellsock_link_unacked_bytes", "gauge",
 	    "Bytes sent on this connection that the server has not acked "
 	    "yet, as of the module's last report.");
 	METRICS_PER_LINK(d, out, "cellsock_link_unacked_bytes",
-	    relay_unacked(lk->relay));
+	    relay_unacked(link_relay(lk)));
 	metrics_family(out, "cellsock_link_queued_bytes", "gauge",
 	    "Bytes waiting in cellsockd: tx towards the server, rx towards "
 	    "the local client.");
@@ -419,25 +419,25 @@ metrics_render_link_bytes(struct daemon *d, struct evbuffer *out)
 	metrics_family(out, "cellsock_link_client_connected", "gauge",
 	    "Whether a local application is connected to the link's endpoint.");
 	METRICS_PER_LINK(d, out, "cellsock_link_client_connected",
-	    relay_has_client(lk->relay));
+	    relay_has_client(link_relay(lk)));
 	metrics_family(out, "cellsock_link_clients_total", "counter",
 	    "Local connections accepted on the link's endpoint.");
 	METRICS_PER_LINK(d, out, "cellsock_link_clients_total",
-	    relay_counters(lk->relay)->clients);
+	    relay_counters(link_relay(lk))->clients);
 	metrics_family(out, "cellsock_link_clients_refused_total", "counter",
 	    "Local connections refused (one client at a time).");
 	METRICS_PER_LINK(d, out, "cellsock_link_clients_refused_total",
-	    relay_counters(lk->relay)->refused);
+	    relay_counters(link_relay(lk))->refused);
 }
 
 void
 metrics_render(struct daemon *d, struct evbuffer *out)
 {
 	metrics_render_daemon(d, out);
-	if (d->modem != NULL) {
-		metrics_render_modem_state(d->modem, out);
-		metrics_render_modem_recovery(d->modem, out);
-		metrics_render_at(d->modem, out);
+	if (daemon_modem(d) != NULL) {
+		metrics_render_modem_state(daemon_modem(d), out);
+		metrics_render_modem_recovery(daemon_modem(d), out);
+		metrics_render_at(daemon_modem(d), out);
 	}
 	metrics_render_link_states(d, out);
 	metrics_render_link_deaths(d, out);
@@ -567,7 +567,7 @@ metrics_new(struct daemon *d)
 void
 metrics_reconfigure(struct metrics *mx)
 {
-	const struct conf_metrics *c = &mx->d->conf->metrics;
+	const struct conf_metrics *c = &daemon_conf(mx->d)->metrics;
 
 	if (mx->path != NULL && strcmp(mx->path, c->textfile) == 0 &&
 	    mx->interval == c->interval)

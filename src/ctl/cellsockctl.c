@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,21 +153,68 @@ ctl_encode_bytes(const unsigned char *in, size_t n, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
-/* Join argv words into one request line (DATA of send is encoded). */
+/* Join argv words into one request line. DATA words may hold %XX escapes
+ * (checked by ctl_data_ok): they are decoded, then every byte that would
+ * not survive the line is encoded again. */
 static void
 ctl_build_request(const struct cmdtab_entry *cmd, int argc, char **argv, char *req, size_t size)
 {
 	size_t o = (size_t)snprintf(req, size, "%s", cmd->name);
 	char enc[PROTO_LINE_MAX];
+	unsigned char *raw;
+	long n;
 
 	for (int i = 1; i < argc && o < size; i++) {
 		if ((cmd->flags & CMDTAB_DATA) && i >= 2) {
-			ctl_encode_bytes((const unsigned char *)argv[i], strlen(argv[i]), enc,
-			    sizeof(enc));
+			raw = xmalloc(strlen(argv[i]) + 1);
+			n = proto_bytes_decode(argv[i], raw, strlen(argv[i]) + 1);
+			ctl_encode_bytes(raw, n > 0 ? (size_t)n : 0, enc, sizeof(enc));
+			free(raw);
 			o += (size_t)snprintf(req + o, size - o, "%s%s", i == 2 ? " " : "%20", enc);
 		} else
 			o += (size_t)snprintf(req + o, size - o, " %s", argv[i]);
 	}
+}
+
+/* A usage error: on stderr, or as a JSON error object on stdout with -j.
+ * Returns EXIT_USAGE. */
+static int __attribute__((format(printf, 3, 4)))
+ctl_usage_error(const struct ctl *c, const char *code, const char *fmt, ...)
+{
+	char msg[PROTO_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->out == &output_json)
+		c->out->error(stdout, code, msg);
+	else
+		fprintf(stderr, "cellsockctl: %s\n", msg);
+	return EXIT_USAGE;
+}
+
+/* Whether the DATA words of a send are well-formed: each '%' starts a %XX
+ * escape (a literal '%' is %25), as the daemon requires. */
+static int
+ctl_data_ok(const struct ctl *c, const struct cmdtab_entry *cmd, int argc, char **argv)
+{
+	unsigned char *raw;
+	long n;
+
+	if (!(cmd->flags & CMDTAB_DATA) || (argc == 3 && strcmp(argv[2], "-") == 0))
+		return 1;
+	for (int i = 2; i < argc; i++) {
+		raw = xmalloc(strlen(argv[i]) + 1);
+		n = proto_bytes_decode(argv[i], raw, strlen(argv[i]) + 1);
+		free(raw);
+		if (n == PROTO_BYTES_MALFORMED) {
+			ctl_usage_error(c, proto_err_names[ERR_USAGE], "malformed %%-escape in '%s': "
+			    "'%%' needs two hex digits (a literal '%%' is %%25)", argv[i]);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* Print raw reply lines (metrics, at). */
@@ -302,6 +350,39 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 	return EXIT_OK;
 }
 
+/* The command named by argv[0] with a fitting number of words, or NULL
+ * after reporting the usage error. */
+static const struct cmdtab_entry *
+ctl_command(const struct ctl *c, int argc, char **argv)
+{
+	const struct cmdtab_entry *cmd;
+	char syn[128];
+
+	if (argc < 1) {
+		if (c->out == &output_json)
+			ctl_usage_error(c, proto_err_names[ERR_USAGE], "no command (try --help)");
+		else
+			ctl_usage(EXIT_USAGE);
+		return NULL;
+	}
+	if ((cmd = cmdtab_find(argv[0])) == NULL) {
+		ctl_usage_error(c, proto_err_names[ERR_UNKNOWN_COMMAND], "unknown command '%s'",
+		    argv[0]);
+		if (c->out != &output_json)
+			ctl_usage(EXIT_USAGE);
+		return NULL;
+	}
+	if (!cmdtab_args_ok(cmd, argc - 1)) {
+		ctl_synopsis(cmd, syn, sizeof(syn));
+		if (c->out == &output_json)
+			ctl_usage_error(c, proto_err_names[ERR_USAGE], "usage: cellsockctl %s", syn);
+		else
+			fprintf(stderr, "usage: cellsockctl %s\n", syn);
+		return NULL;
+	}
+	return ctl_data_ok(c, cmd, argc, argv) ? cmd : NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -311,7 +392,7 @@ main(int argc, char **argv)
 	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
 	const struct cmdtab_entry *cmd;
 	char req[PROTO_LINE_MAX];
-	int ch, nargs, status;
+	int ch, status;
 
 	while ((ch = getopt_long(argc, argv, "+s:jt:hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -320,23 +401,17 @@ main(int argc, char **argv)
 		case 't': c.timeout_ms = (int)(atof(optarg) * 1000); break;
 		case 'V': printf("cellsockctl %s\n", PACKAGE_VERSION); return EXIT_OK;
 		case 'h': ctl_usage(EXIT_OK);
-		default: ctl_usage(EXIT_USAGE);
+		default:
+			if (c.out == &output_json)
+				return ctl_usage_error(&c, proto_err_names[ERR_USAGE],
+				    "unknown option (try --help)");
+			ctl_usage(EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		ctl_usage(EXIT_USAGE);
-	if ((cmd = cmdtab_find(argv[0])) == NULL) {
-		fprintf(stderr, "cellsockctl: unknown command '%s'\n", argv[0]);
-		ctl_usage(EXIT_USAGE);
-	}
-	nargs = argc - 1;
-	if (!cmdtab_args_ok(cmd, nargs)) {
-		ctl_synopsis(cmd, req, sizeof(req));
-		fprintf(stderr, "usage: cellsockctl %s\n", req);
+	if ((cmd = ctl_command(&c, argc, argv)) == NULL)
 		return EXIT_USAGE;
-	}
 	if (c.timeout_ms <= 0)
 		c.timeout_ms = 30000;
 	signal(SIGPIPE, SIG_IGN);	/* a closed socket is an error to report */
@@ -344,7 +419,7 @@ main(int argc, char **argv)
 		return EXIT_UNREACHABLE;
 	if (cmd->flags & CMDTAB_STREAM)
 		status = ctl_monitor(&c, cmd);
-	else if ((cmd->flags & CMDTAB_DATA) && nargs == 2 && strcmp(argv[2], "-") == 0)
+	else if ((cmd->flags & CMDTAB_DATA) && argc == 3 && strcmp(argv[2], "-") == 0)
 		status = ctl_send_stdin(&c, cmd, argv[1]);
 	else {
 		ctl_build_request(cmd, argc, argv, req, sizeof(req));

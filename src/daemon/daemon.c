@@ -11,6 +11,7 @@
 #include <event2/event.h>
 #include <systemd/sd-daemon.h>
 
+#include "conf/conf_probe.h"
 #include "daemon/daemon.h"
 #include "link/link.h"
 #include "link/link_modem.h"
@@ -305,7 +306,7 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 		log_warnx("reload refused: the daemon is stopping");
 		return -1;
 	}
-	conf = conf_load(d->conf_path, errs);
+	conf = conf_load_probed(d->conf_path, errs);	/* libconfig leaks on some refusals */
 	if (conf == NULL) {
 		log_warnx("reload of %s refused; the running configuration stays",
 		    d->conf_path);

@@ -50,6 +50,32 @@ struct daemon {
 	const struct notify *up;	/* who hears the daemon's events; NULL: nobody */
 };
 
+/* What the layers above read (status, metrics): the running configuration,
+ * the modem, and the links in configuration order. */
+static inline const struct conf *
+daemon_conf(const struct daemon *d)
+{
+	return d->conf;
+}
+
+static inline struct modem *
+daemon_modem(const struct daemon *d)
+{
+	return d->modem;
+}
+
+static inline int
+daemon_n_links(const struct daemon *d)
+{
+	return d->n_links;
+}
+
+static inline struct link *
+daemon_link_at(const struct daemon *d, int i)
+{
+	return d->link[i];
+}
+
 /* Create the daemon around a loaded configuration; takes ownership of conf. */
 struct daemon *daemon_new(struct event_base *base, struct conf *conf, const char *conf_path);
 void daemon_free(struct daemon *d);

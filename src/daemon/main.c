@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +77,11 @@ parse_options(int argc, char **argv, struct options *o)
 		usage(2);
 }
 
-/* Load the file; print every problem. Exits 1 when it is invalid. */
+/* Load the file; print every problem, and with warn the advice about a
+ * valid one (-n; the daemon logs it where it applies). Exits 1 when it is
+ * invalid. */
 static struct conf *
-load_or_exit(const char *path)
+load_or_exit(const char *path, int warn)
 {
 	struct conf_errors errs;
 	struct conf *conf;
@@ -92,7 +95,32 @@ load_or_exit(const char *path)
 		fprintf(stderr, "cellsockd: %s: configuration not valid\n", path);
 		exit(1);
 	}
+	if (warn)
+		conf_warnings(conf, &errs);
+	for (int i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	conf_errors_free(&errs);
 	return conf;
+}
+
+/* Relative -f and -s paths made absolute against the directory cellsockd
+ * starts in: detaching changes to /, and every reload reads the file again. */
+static void
+options_absolute(struct options *o)
+{
+	static char conf[PATH_MAX], sock[PATH_MAX];
+	char cwd[PATH_MAX];
+
+	if (o->conf_path[0] == '/' && (o->socket_path == NULL || o->socket_path[0] == '/'))
+		return;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("cannot get the working directory");
+	if (o->conf_path[0] != '/' &&
+	    snprintf(conf, sizeof(conf), "%s/%s", cwd, o->conf_path) < (int)sizeof(conf))
+		o->conf_path = conf;
+	if (o->socket_path != NULL && o->socket_path[0] != '/' &&
+	    snprintf(sock, sizeof(sock), "%s/%s", cwd, o->socket_path) < (int)sizeof(sock))
+		o->socket_path = sock;
 }
 
 /* Under systemd (or with -d) stay in the foreground; otherwise detach. */
@@ -148,13 +176,14 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &o);
 	log_init("cellsockd", LOG_LEVEL_INFO);
-	conf = load_or_exit(o.conf_path);
+	conf = load_or_exit(o.conf_path, o.check_only);
 	if (o.check_only) {
 		printf("%s: configuration valid (%d link%s)\n", o.conf_path, conf->n_links,
 		    conf->n_links == 1 ? "" : "s");
 		conf_free(conf);
 		return 0;
 	}
+	options_absolute(&o);
 	detach_unless_supervised(&o);
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");

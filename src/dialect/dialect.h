@@ -156,8 +156,11 @@ struct dialect_ops {
 	void (*reg_enable)(struct at *at, dialect_cb *cb, void *arg);
 	void (*reg_query)(struct at *at, dialect_cb *cb, void *arg);
 	void (*signal)(struct at *at, dialect_cb *cb, void *arg);
+	/* Define the context; a dialect whose definition carries the
+	 * credentials (Quectel's +QICSGP) takes them here, others at
+	 * pdp_activate. */
 	void (*pdp_define)(struct at *at, int cid, const char *type, const char *apn,
-	    dialect_cb *cb, void *arg);
+	    const char *user, const char *password, dialect_cb *cb, void *arg);
 	void (*pdp_query)(struct at *at, int cid, dialect_cb *cb, void *arg);
 	/* Activate (long deadline); "already active" counts as success. */
 	void (*pdp_activate)(struct at *at, int cid, const char *user, const char *password,
@@ -167,8 +170,9 @@ struct dialect_ops {
 	 * notifications, module keepalive in minutes (0 off). */
 	void (*sock_configure)(struct at *at, int connid, int cid, int keepalive_min,
 	    dialect_cb *cb, void *arg);
-	/* TCP connect in command mode; reply.u.dial classifies failures. */
-	void (*sock_dial)(struct at *at, int connid, const char *host, int port,
+	/* TCP connect in command mode over context cid; reply.u.dial
+	 * classifies failures. */
+	void (*sock_dial)(struct at *at, int connid, int cid, const char *host, int port,
 	    int timeout_ms, dialect_cb *cb, void *arg);
 	void (*sock_close)(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void *arg);
 	void (*sock_status)(struct at *at, int connid, dialect_cb *cb, void *arg);
@@ -186,6 +190,7 @@ struct dialect_ops {
 };
 
 extern const struct dialect_ops dialect_telit;
+extern const struct dialect_ops dialect_quectel;
 
 /* Known-bad firmware: a longer quiet time after every close, and what fixes it. */
 struct dialect_quirk {

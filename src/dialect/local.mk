@@ -6,11 +6,12 @@ src_dialect_libdialect_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(LIBCONFI
 src_dialect_libdialect_a_SOURCES = \
 	src/dialect/dialect.h \
 	src/dialect/opslot.c src/dialect/opslot.h \
+	src/dialect/batch.c src/dialect/batch.h \
+	src/dialect/gsm.c src/dialect/gsm.h \
 	src/dialect/telit/telit.c src/dialect/telit/telit.h \
 	src/dialect/telit/telit_parse.c src/dialect/telit/telit_parse.h \
 	src/dialect/telit/telit_parse_sock.c \
 	src/dialect/telit/telit_answer.c src/dialect/telit/telit_answer.h \
-	src/dialect/telit/telit_batch.c src/dialect/telit/telit_batch.h \
 	src/dialect/telit/dialect_telit.c
 
 # The Telit parsers, pure functions over one line: cmocka tests and a fuzz

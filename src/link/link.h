@@ -142,6 +142,13 @@ struct link {
 };
 
 /* Set up a link (state idle) with what it needs from its owner. */
+/* The link's data path, for status and the operator's `send`. */
+static inline struct relay *
+link_relay(const struct link *l)
+{
+	return l->relay;
+}
+
 void link_init(struct link *l, const struct link_env *env, int index,
     const struct conf_link *conf);
 void link_free(struct link *l);

@@ -5,9 +5,17 @@
  * (probe-timeout) after an idle period T, settle at 0.8 T; always within
  * idle_min..idle_max. A settled period no longer grows; a new silent death
  * lowers it again. What is learned is kept in the state directory, one file
- * per link: "HOST:PORT SECONDS MODE". */
+ * per link: "HOST:PORT SECONDS MODE", written to a fresh temporary file
+ * (never through a link), flushed and renamed into place; read only from a
+ * regular file, and a period that is not within idle_min..idle_max is
+ * discarded with a warning. */
 #include "config.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +27,8 @@
 
 #define IDLE_GROW 1.25
 #define IDLE_MARGIN 0.8
+#define IDLE_FILE_MAX 512	/* bytes read of a state file, at most */
+#define IDLE_TMP_TRIES 16	/* temporary names tried before giving up */
 
 /* The idle period in force, and how it is being learned. */
 double
@@ -47,45 +57,151 @@ link_idle_path(const struct link *l, char *path, size_t size)
 	snprintf(path, size, "%s/idle-%s", l->env.state_dir, l->name);
 }
 
-/* Keep what was learned (written aside, then renamed into place). */
+/* A new temporary file beside path, never through a link or over an
+ * existing file (O_CREAT|O_EXCL|O_NOFOLLOW); -1 when none can be made. */
+static int
+link_idle_tmp(const char *path, char *tmp, size_t size)
+{
+	static unsigned serial;
+	int fd, i;
+
+	for (i = 0; i < IDLE_TMP_TRIES; i++) {
+		snprintf(tmp, size, "%s.%ld.%u.tmp", path, (long)getpid(), serial++);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+/* Make a rename in dir durable. */
+static void
+link_idle_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1)
+		return;
+	if (fsync(fd) == -1)
+		log_warn("fsync %s", dir);
+	close(fd);
+}
+
+/* Write all of buf to fd and flush it to the disk; -1 on any failure. */
+static int
+link_idle_write(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return fsync(fd);
+}
+
+/* Keep what was learned: written to a new temporary file, flushed, renamed
+ * into place, then the directory flushed. */
 static void
 link_idle_save(const struct link *l)
 {
-	char path[1024], tmp[1100];
-	FILE *f;
+	char path[1024], tmp[1100], buf[IDLE_FILE_MAX];
+	int fd, len, bad;
 
 	link_idle_path(l, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL) {
+	if ((fd = link_idle_tmp(path, tmp, sizeof(tmp))) == -1) {
 		log_warn("link %s: cannot keep the learned idle period in %s", l->name, tmp);
 		return;
 	}
-	fprintf(f, "%s:%d %.3f %s\n", l->conf->host, l->conf->port, l->idle.cur,
-	    link_idle_mode_name(l));
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+	len = snprintf(buf, sizeof(buf), "%s:%d %.3f %s\n", l->conf->host, l->conf->port,
+	    l->idle.cur, link_idle_mode_name(l));
+	bad = len < 0 || (size_t)len >= sizeof(buf) || link_idle_write(fd, buf, (size_t)len) == -1;
+	if (close(fd) == -1 || bad || rename(tmp, path) == -1) {
 		log_warn("link %s: cannot write %s", l->name, path);
 		unlink(tmp);
+		return;
 	}
+	link_idle_sync_dir(l->env.state_dir);
 }
 
-/* What an earlier run learned for the same server, if anything. */
+/* Open path for reading if it is a regular file of sane size (never
+ * through a link, never blocking on a FIFO); -1 with a warning if not,
+ * -1 quietly if there is no file. */
+static int
+link_idle_open(const struct link *l, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		if (errno == ELOOP)
+			log_warnx("link %s: %s is a symbolic link; ignored", l->name, path);
+		else if (errno != ENOENT)
+			log_warn("link %s: cannot read %s", l->name, path);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size >= IDLE_FILE_MAX) {
+		log_warnx("link %s: %s is not a regular file of at most %d bytes; ignored",
+		    l->name, path, IDLE_FILE_MAX - 1);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read the small file at path into buf (NUL-terminated); -1 if none. */
+static int
+link_idle_read(const struct link *l, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = link_idle_open(l, path)) == -1)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		log_warn("link %s: cannot read %s", l->name, path);
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/* What an earlier run learned for the same server, if anything: a period
+ * that is not a finite number within idle_min..idle_max is discarded. */
 static void
 link_idle_load(struct link *l)
 {
-	char path[1024], server[300], want[300], mode[16];
+	const struct conf_keepalive *k = &l->conf->keepalive;
+	char path[1024], buf[IDLE_FILE_MAX], server[300], want[300], mode[16];
 	double v;
-	FILE *f;
 
 	link_idle_path(l, path, sizeof(path));
-	if ((f = fopen(path, "r")) == NULL)
+	if (link_idle_read(l, path, buf, sizeof(buf)) == -1)
 		return;
 	snprintf(want, sizeof(want), "%s:%d", l->conf->host, l->conf->port);
-	if (fscanf(f, "%299s %lf %15s", server, &v, mode) == 3 && strcmp(server, want) == 0) {
-		l->idle.cur = v;
-		l->idle.mode = strcmp(mode, "settled") == 0 ? IDLE_SETTLED : IDLE_LEARNING;
-		log_info("link %s: idle period %.1f s (%s) learned earlier", l->name, v, mode);
+	if (sscanf(buf, "%299s %lf %15s", server, &v, mode) != 3 ||
+	    (strcmp(mode, "settled") != 0 && strcmp(mode, "learning") != 0)) {
+		log_warnx("link %s: %s is not \"HOST:PORT SECONDS MODE\"; discarded", l->name, path);
+		return;
 	}
-	fclose(f);
+	if (strcmp(server, want) != 0)
+		return;
+	/* the file keeps 3 decimals: allow for their rounding */
+	if (!isfinite(v) || v < k->idle_min - 0.001 || v > k->idle_max + 0.001) {
+		log_warnx("link %s: %s: idle period %g s is not within idle_min..idle_max "
+		    "(%.1f..%.1f s); discarded", l->name, path, v, k->idle_min, k->idle_max);
+		return;
+	}
+	l->idle.cur = v;		/* link_idle_init() clamps it */
+	l->idle.mode = strcmp(mode, "settled") == 0 ? IDLE_SETTLED : IDLE_LEARNING;
+	log_info("link %s: idle period %.1f s (%s) learned earlier", l->name, v, mode);
 }
 
 /* Keep the period within idle_min..idle_max. */

@@ -3,13 +3,37 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "conf/conf.h"
 #include "dialect/opslot.h"
 #include "link/link.h"
 #include "link/link_modem.h"
+#include "log.h"
 #include "modem/modem.h"
 #include "relay/relay.h"
+
+/* The dialect found at bring-up (modem.dialect "auto") has no socket with
+ * the configured id: the link stays waiting, says why once, never dials. */
+static int
+link_modem_sock_id_bad(struct link *l)
+{
+	const struct modem *m = l->modem_client.modem;
+	char why[sizeof(l->last_error)];
+
+	if (modem_sock_id_ok(m, l->conf->socket))
+		return 0;
+	snprintf(why, sizeof(why), "socket %d is not a %s socket id (%d to %d): not dialing; "
+	    "change links[].socket", l->conf->socket, modem_dialect(m)->name,
+	    modem_dialect(m)->sock_id_min, modem_dialect(m)->sock_id_max);
+	if (strcmp(why, l->last_error) != 0) {
+		snprintf(l->last_error, sizeof(l->last_error), "%s", why);
+		log_warnx("link %s: %s", l->name, why);
+		notify_status(l->news);
+	}
+	return 1;
+}
 
 static void
 link_modem_on_state(void *arg, enum modem_news news)
@@ -18,6 +42,8 @@ link_modem_on_state(void *arg, enum modem_news news)
 
 	switch (news) {
 	case MODEM_NEWS_READY:
+		if (link_modem_sock_id_bad(l))
+			return;
 		link_event(l, LEV_MODEM_READY);
 		return;
 	case MODEM_NEWS_DOWN:

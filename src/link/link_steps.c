@@ -161,7 +161,7 @@ link_steps_connect(struct link *l)
 		log_info("link %s: dialling %s:%d on socket %d (attempt %u)", l->name, c->host,
 		    c->port, c->socket, l->attempts);
 		l->last_dial_ms = util_now_ms();
-		LINK_OP(l, link_on_dial, sock_dial, c->socket, c->host, c->port,
+		LINK_OP(l, link_on_dial, sock_dial, c->socket, l->env.cid, c->host, c->port,
 		    modem_dialect(link_modem(l))->dial_timeout_ms);
 		break;
 	case CSTEP_VERIFY:

@@ -5,11 +5,8 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -23,8 +20,6 @@
  * does not come back) escalate to the external hook: AT commands cannot
  * reach a module in that state, a power cycle can. */
 #define ESCALATE_DEAD_BRINGUPS 3
-
-extern char **environ;
 
 static unsigned
 escalate_threshold(const struct escalate *e, enum escalation_step step)
@@ -76,7 +71,6 @@ escalate_hook_done(struct escalate *e, int status)
 {
 	char why[96];
 
-	e->hook_pid = 0;
 	evtimer_del(e->ev_hook);
 	snprintf(why, sizeof(why), "recovery hook finished (%s %d)",
 	    WIFEXITED(status) ? "exit" : "signal",
@@ -89,44 +83,38 @@ escalate_on_hook_poll(evutil_socket_t fd, short what, void *arg)
 {
 	struct escalate *e = arg;
 	struct timeval poll = { 0, 100000 };
-	int status;
+	int status, killed, terminating = e->hook.terminating;
 
-	if (e->hook_pid <= 0)
+	if (!hook_running(&e->hook))
 		return;
-	if (waitpid(e->hook_pid, &status, WNOHANG) == e->hook_pid) {
+	if (hook_poll(&e->hook, &status, &killed)) {
 		escalate_hook_done(e, status);
 		return;
 	}
-	if (util_now_ms() > e->hook_deadline_ms) {
+	if (killed && !terminating)
 		log_warnx("modem: recovery hook still running after %.0f s; killing it",
 		    e->conf->recovery.hook_timeout);
-		kill(e->hook_pid, SIGKILL);
-		waitpid(e->hook_pid, &status, 0);
-		escalate_hook_done(e, status);
-		return;
-	}
 	evtimer_add(e->ev_hook, &poll);
 }
 
-/* Run the configured executable without a shell: HOOK DEVICE. */
+/* Run the configured executable without a shell: HOOK DEVICE, in its own
+ * process group, with a minimal environment (see hook_spawn()). */
 static void
-escalate_hook_start(struct escalate *e)
+escalate_hook_start(struct escalate *e, const char *why)
 {
 	const struct conf_recovery *r = &e->conf->recovery;
-	char *argv[] = { r->hook, e->conf->modem.device, NULL };
+	struct hook_info info = { e->conf->modem.device, escalation_step_names[STEP_HOOK],
+	    e->failures, why };
 	struct timeval poll = { 0, 100000 };
-	pid_t pid;
 	int err;
 
-	if ((err = posix_spawn(&pid, r->hook, NULL, NULL, argv, environ)) != 0) {
+	if ((err = hook_spawn(&e->hook, r->hook, &info, r->hook_timeout)) != 0) {
 		errno = err;
 		log_warn("modem: cannot run recovery hook %s", r->hook);
 		e->ev->hook_done(e->arg, "recovery hook could not run");
 		return;
 	}
-	log_info("modem: recovery hook %s started (pid %ld)", r->hook, (long)pid);
-	e->hook_pid = pid;
-	e->hook_deadline_ms = util_now_ms() + (uint64_t)(r->hook_timeout * 1000);
+	log_info("modem: recovery hook %s started (pid %ld)", r->hook, (long)e->hook.pid);
 	evtimer_add(e->ev_hook, &poll);
 }
 
@@ -142,7 +130,7 @@ escalate_run(struct escalate *e, enum escalation_step step, const char *why)
 	    e->failures);
 	e->ev->run(e->arg, step);
 	if (step == STEP_HOOK)
-		escalate_hook_start(e);
+		escalate_hook_start(e, why);
 }
 
 /* Decide on a step from the loop, not from inside a link's transition. */
@@ -208,7 +196,7 @@ escalate_answering(struct escalate *e)
 int
 escalate_hook_running(const struct escalate *e)
 {
-	return e->hook_pid != 0;
+	return hook_running(&e->hook);
 }
 
 void
@@ -233,12 +221,7 @@ escalate_init(struct escalate *e, struct event_base *base, const struct conf *co
 void
 escalate_cleanup(struct escalate *e)
 {
-	int status;
-
-	if (e->hook_pid > 0) {
-		kill(e->hook_pid, SIGTERM);
-		waitpid(e->hook_pid, &status, 0);
-	}
+	hook_stop(&e->hook);
 	event_free(e->ev_hook);
 	event_free(e->ev_escalate);
 }

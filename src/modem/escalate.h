@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "modem/hook.h"
 #include "notify.h"
 #include "proto.h"
 
@@ -32,8 +33,7 @@ struct escalate {
 	const struct notify *news;	/* escalation events */
 	struct event *ev_hook;		/* hook process poll */
 	struct event *ev_escalate;	/* escalation decided from the loop */
-	uint64_t hook_deadline_ms;
-	int hook_pid;
+	struct hook_proc hook;		/* the hook process, if it runs */
 	unsigned unanswered;		/* not-answering reports since the last READY */
 	unsigned failures;		/* consecutive failed or jammed connects */
 	int step_done[STEP_COUNT];	/* ran during this failure streak */
@@ -43,7 +43,7 @@ struct escalate {
 
 void escalate_init(struct escalate *e, struct event_base *base, const struct conf *conf,
     const struct notify *news, const struct escalate_events *ev, void *arg);
-/* Stop a running hook and free the timers. */
+/* Stop a running hook (bounded: see hook_stop()) and free the timers. */
 void escalate_cleanup(struct escalate *e);
 /* A reload: thresholds, cool-down and hook from now on. */
 void escalate_set_conf(struct escalate *e, const struct conf *conf);

@@ -18,6 +18,7 @@
 #include "conf/conf.h"
 #include "log.h"
 #include "modem/clients.h"
+#include "modem/detect.h"
 #include "modem/escalate.h"
 #include "modem/info.h"
 #include "modem/modem.h"
@@ -146,8 +147,10 @@ modem_on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct modem *m = arg;
 	const struct modem_state_row *st = &modem_states[m->state];
+	const char *trouble = m->state == MODEM_SYNCING && m->at != NULL ?
+	    at_sync_trouble(m->at) : NULL;
 
-	modem_step_next(m, st->on_timer, st->timer_why);
+	modem_step_next(m, st->on_timer, trouble != NULL ? trouble : st->timer_why);
 }
 
 /* ---- the engine and the port ---- */
@@ -292,7 +295,9 @@ modem_open(struct modem *m)
 	m->at = at_new(m->base, port, &p, &events, m);
 	m->listener.ev = &dev;
 	m->listener.arg = m;
-	m->ops->attach(m->at, &m->listener);
+	if (c->dialect != CONF_DIALECT_AUTO)
+		modem_use_dialect(m, c->dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel :
+		    &dialect_telit, "configured");
 	modem_enter(m, MODEM_SYNCING, "port open");
 }
 
@@ -384,7 +389,9 @@ modem_new(struct event_base *base, const struct conf *conf, const struct notify 
 	m->base = base;
 	m->conf = conf;
 	m->news = news;
-	m->ops = &dialect_telit;
+	m->ops = conf->modem.dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel : &dialect_telit;
+	snprintf(m->dialect_reason, sizeof(m->dialect_reason), "%s",
+	    conf->modem.dialect == CONF_DIALECT_AUTO ? "auto: not identified yet" : "configured");
 	m->state = MODEM_CLOSED;
 	m->reg_stat = -1;
 	m->step_running = -1;

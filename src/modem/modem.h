@@ -77,6 +77,8 @@ struct modem {
 	const struct notify *news;	/* modem-state and escalation events */
 	struct modem_clients clients;	/* in attach order: configuration order */
 	const struct dialect_ops *ops;
+	int dialect_known;		/* configured, or identified by +CGMI/+GMI */
+	char dialect_reason[160];	/* "configured", "auto: +CGMI answered Quectel" */
 	struct at *at;
 	enum modem_state state;
 	int step;			/* enum modem_step awaiting its reply: within
@@ -157,6 +159,13 @@ static inline const struct dialect_ops *
 modem_dialect(const struct modem *m)
 {
 	return m->ops;
+}
+
+/* The dialect's socket ids include id (or the dialect is not known yet). */
+static inline int
+modem_sock_id_ok(const struct modem *m, int id)
+{
+	return !m->dialect_known || (id >= m->ops->sock_id_min && id <= m->ops->sock_id_max);
 }
 
 /* Changes whenever the engine is replaced (the port was reopened): a

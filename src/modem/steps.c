@@ -8,6 +8,7 @@
 #include "backoff.h"
 #include "conf/conf.h"
 #include "log.h"
+#include "modem/detect.h"
 #include "modem/escalate.h"
 #include "modem/info.h"
 #include "modem/modem.h"
@@ -32,6 +33,38 @@
 static int
 steps_any(struct modem *m, const struct dialect_reply *r, const char **why)
 {
+	return 1;
+}
+
+/* ---- the dialect ---- */
+
+/* "auto": ask the module who made it; a configured dialect is attached
+ * already. */
+static enum modem_sent
+steps_detect(struct modem *m, opslot_fn *done)
+{
+	struct opslot *slot;
+
+	if (m->conf->modem.dialect != CONF_DIALECT_AUTO)
+		return MODEM_ASYNC;
+	if ((slot = opslot_take(&m->ops_slots, done)) != NULL)
+		modem_ask_manufacturer(m->at, m->step == MSTEP_DETECT_GMI, opslot_reply, slot);
+	return MODEM_SENT;
+}
+
+static int
+steps_on_cgmi(struct modem *m, const struct dialect_reply *r, const char **why)
+{
+	if (r->status != DIALECT_OK || r->u.ident.manufacturer[0] == '\0')
+		return 0;
+	modem_pick_dialect(m, "+CGMI", r->u.ident.manufacturer);
+	return 1;
+}
+
+static int
+steps_on_gmi(struct modem *m, const struct dialect_reply *r, const char **why)
+{
+	modem_pick_dialect(m, "+GMI", r->status == DIALECT_OK ? r->u.ident.manufacturer : "");
 	return 1;
 }
 
@@ -202,7 +235,8 @@ steps_on_signal(void *owner, const struct dialect_reply *r)
 	snprintf(m->oper, sizeof(m->oper), "%s", r->u.signal.oper);
 }
 
-/* The signal is read on the way: its reply only updates the status. */
+/* The signal and the operator are read on the way (again once registered:
+ * before, +COPS? names no operator): the reply only updates the status. */
 static enum modem_sent
 steps_signal(struct modem *m, opslot_fn *done)
 {
@@ -237,7 +271,7 @@ steps_pdp_define(struct modem *m, opslot_fn *done)
 {
 	const struct conf_network *n = &m->conf->network;
 
-	MODEM_OP(m, done, pdp_define, n->cid, n->pdp_type, n->apn);
+	MODEM_OP(m, done, pdp_define, n->cid, n->pdp_type, n->apn, n->user, n->password);
 	return MODEM_SENT;
 }
 
@@ -374,8 +408,12 @@ steps_on_reboot(struct modem *m, const struct dialect_reply *r, const char **why
 
 const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_CLOSED, MSTEP_CLOSED, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
-	ROW(MODEM_SYNCING, MSTEP_RESYNC, NULL, NULL, MSTEP_INIT, MSTEP_LOST,
+	ROW(MODEM_SYNCING, MSTEP_RESYNC, NULL, NULL, MSTEP_DETECT, MSTEP_LOST,
 	    "the modem answers", "no answer to AT after opening the port"),
+	ROW(MODEM_INIT, MSTEP_DETECT, steps_detect, steps_on_cgmi, MSTEP_INIT, MSTEP_DETECT_GMI,
+	    NULL, NULL),
+	ROW(MODEM_INIT, MSTEP_DETECT_GMI, steps_detect, steps_on_gmi, MSTEP_INIT, MSTEP_INIT,
+	    NULL, NULL),
 	ROW(MODEM_INIT, MSTEP_INIT, steps_init, steps_on_init, MSTEP_IDENTIFY, MSTEP_IDENTIFY,
 	    NULL, NULL),
 	ROW(MODEM_INIT, MSTEP_IDENTIFY, steps_identify, steps_on_identify, MSTEP_SIM_STATUS,
@@ -394,10 +432,12 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	    MSTEP_SIGNAL, MSTEP_SIGNAL, NULL, NULL),
 	ROW(MODEM_REGISTERING, MSTEP_SIGNAL, steps_signal, NULL, MSTEP_REG_CHECK,
 	    MSTEP_REG_CHECK, NULL, NULL),
-	ROW(MODEM_REGISTERING, MSTEP_REG_CHECK, NULL, steps_reg_check, MSTEP_PDP_DEFINE,
+	ROW(MODEM_REGISTERING, MSTEP_REG_CHECK, NULL, steps_reg_check, MSTEP_OPERATOR,
 	    MSTEP_STAY, "registered", NULL),
 	ROW(MODEM_REGISTERING, MSTEP_REG_TIMEOUT, NULL, steps_reg_timeout, MSTEP_STAY,
 	    MSTEP_STAY, NULL, NULL),
+	ROW(MODEM_ATTACHING, MSTEP_OPERATOR, steps_signal, NULL, MSTEP_PDP_DEFINE,
+	    MSTEP_PDP_DEFINE, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_DEFINE, steps_pdp_define, steps_on_pdp_define,
 	    MSTEP_PDP_QUERY, MSTEP_PDP_QUERY, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_QUERY, steps_pdp_query, steps_on_pdp_query, MSTEP_READY,
@@ -405,12 +445,12 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_ATTACHING, MSTEP_PDP_ACTIVATE, steps_pdp_activate, steps_on_pdp_activate,
 	    MSTEP_READY, MSTEP_RETRY, "PDP context active", NULL),
 	ROW(MODEM_READY, MSTEP_READY, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
-	ROW(MODEM_READY, MSTEP_PDP_CHECK, steps_pdp_query, steps_on_pdp_check, MSTEP_PDP_DEFINE,
+	ROW(MODEM_READY, MSTEP_PDP_CHECK, steps_pdp_query, steps_on_pdp_check, MSTEP_OPERATOR,
 	    MSTEP_STAY, "the network deactivated the PDP context", NULL),
 	ROW(MODEM_FAILED, MSTEP_FAILED, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
 	ROW(MODEM_RECOVERING, MSTEP_RECOVER, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
-	ROW(MODEM_RECOVERING, MSTEP_PDP_OFF, steps_pdp_off, steps_on_pdp_off, MSTEP_PDP_DEFINE,
-	    MSTEP_PDP_DEFINE, "PDP cycle: context deactivated", "PDP cycle: context deactivated"),
+	ROW(MODEM_RECOVERING, MSTEP_PDP_OFF, steps_pdp_off, steps_on_pdp_off, MSTEP_OPERATOR,
+	    MSTEP_OPERATOR, "PDP cycle: context deactivated", "PDP cycle: context deactivated"),
 	ROW(MODEM_RECOVERING, MSTEP_RADIO_OFF, steps_radio_off, steps_any, MSTEP_RADIO_ON,
 	    MSTEP_RADIO_ON, NULL, NULL),
 	ROW(MODEM_RECOVERING, MSTEP_RADIO_ON, steps_radio_on, steps_on_radio_on, MSTEP_REG_ENABLE,
@@ -441,11 +481,11 @@ const struct modem_state_row modem_states[MODEM_STATE_COUNT] = {
 	[MODEM_CLOSED] = { MSTEP_CLOSED, steps_deadline_reopen, MSTEP_OPEN, NULL },
 	[MODEM_SYNCING] = { MSTEP_RESYNC, steps_deadline_sync, MSTEP_LOST,
 	    "no answer to AT after opening the port" },
-	[MODEM_INIT] = { MSTEP_INIT, NULL, MSTEP_STAY, NULL },
+	[MODEM_INIT] = { MSTEP_DETECT, NULL, MSTEP_STAY, NULL },
 	[MODEM_SIM] = { MSTEP_SIM_STATUS, NULL, MSTEP_SIM_STATUS, NULL },
 	[MODEM_REGISTERING] = { MSTEP_REG_ENABLE, steps_deadline_registration,
 	    MSTEP_REG_TIMEOUT, NULL },
-	[MODEM_ATTACHING] = { MSTEP_PDP_DEFINE, NULL, MSTEP_PDP_ACTIVATE, NULL },
+	[MODEM_ATTACHING] = { MSTEP_OPERATOR, NULL, MSTEP_PDP_ACTIVATE, NULL },
 	[MODEM_READY] = { MSTEP_READY, NULL, MSTEP_STAY, NULL },
 	[MODEM_RECOVERING] = { MSTEP_RECOVER, NULL, MSTEP_LOST,
 	    "the module did not restart its port after a reboot" },

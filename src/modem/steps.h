@@ -14,6 +14,8 @@
 enum modem_step {
 	MSTEP_CLOSED,		/* closed: the reopen timer runs */
 	MSTEP_RESYNC,		/* the engine resynchronises; it reports ready */
+	MSTEP_DETECT,		/* the dialect: configured, or asked with +CGMI */
+	MSTEP_DETECT_GMI,	/* +CGMI failed: asked with +GMI */
 	MSTEP_INIT,		/* the init commands */
 	MSTEP_IDENTIFY,
 	MSTEP_SIM_STATUS,
@@ -25,6 +27,7 @@ enum modem_step {
 	MSTEP_SIGNAL,		/* sent without waiting for the reply */
 	MSTEP_REG_CHECK,	/* decision: registered */
 	MSTEP_REG_TIMEOUT,	/* the registration deadline passed */
+	MSTEP_OPERATOR,		/* registered: signal and operator read again */
 	MSTEP_PDP_DEFINE,
 	MSTEP_PDP_QUERY,
 	MSTEP_PDP_ACTIVATE,	/* after the quiet time */

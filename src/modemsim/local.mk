@@ -1,8 +1,9 @@
 # cellsock-modemsim: the modem simulator (not linked into the daemon).
 bin_PROGRAMS += src/modemsim/cellsock-modemsim
 # core/: what any vendor's module needs (pty, pacing, command engine,
-# kernel sockets, faults, control socket, trace); telit/: the Telit
-# personality over it. main.c picks the personality.
+# kernel sockets, faults, control socket, trace); telit/ and quectel/: the
+# Telit and Quectel personalities over it. main.c picks the personality from
+# the firmware profile.
 src_modemsim_cellsock_modemsim_SOURCES = \
 	src/modemsim/main.c \
 	src/modemsim/core/sim.c src/modemsim/core/sim.h \
@@ -23,7 +24,11 @@ src_modemsim_cellsock_modemsim_SOURCES = \
 	src/modemsim/core/ctl.c src/modemsim/core/ctl.h \
 	src/modemsim/telit/telit.h src/modemsim/telit/telit_cmd.h \
 	src/modemsim/telit/personality.c src/modemsim/telit/profile.c \
-	src/modemsim/telit/cmd_gen.c src/modemsim/telit/cmd_ip.c src/modemsim/telit/cmd_sock.c
+	src/modemsim/telit/cmd_gen.c src/modemsim/telit/cmd_ip.c src/modemsim/telit/cmd_sock.c \
+	src/modemsim/quectel/quectel.h src/modemsim/quectel/quectel_cmd.h \
+	src/modemsim/quectel/personality.c src/modemsim/quectel/profile.c \
+	src/modemsim/quectel/cmd_gen.c src/modemsim/quectel/cmd_ctx.c \
+	src/modemsim/quectel/cmd_sock.c
 src_modemsim_cellsock_modemsim_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS)
 src_modemsim_cellsock_modemsim_LDADD = src/common/libcommon.a $(LIBEVENT_LIBS)
 dist_man_MANS += man/cellsock-modemsim.1
@@ -42,7 +47,8 @@ MODEMSIM_BB_TESTS = \
 	tests/modemsim/jam.py \
 	tests/modemsim/reboot.py \
 	tests/modemsim/baud.py \
-	tests/modemsim/seed000.py
+	tests/modemsim/seed000.py \
+	tests/modemsim/quectel.py
 TESTS += tests/modemsim/test_atparse $(MODEMSIM_BB_TESTS)
 EXTRA_DIST += $(MODEMSIM_BB_TESTS)
 # The black-box tests need the simulator itself.

@@ -1,4 +1,5 @@
-/* cellsock-modemsim: a Telit "IP Easy" modem on a pseudo-terminal. */
+/* cellsock-modemsim: a Telit "IP Easy" or Quectel TCP/IP modem on a
+ * pseudo-terminal; the firmware profile picks the personality. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,11 +21,17 @@
 #include "modemsim/core/profile.h"
 #include "modemsim/core/sim.h"
 #include "modemsim/core/trace.h"
+#include "modemsim/quectel/quectel.h"
 #include "modemsim/telit/telit.h"
 #include "util.h"
 
-/* The vendor the simulator plays. */
-static const struct sim_personality *const main_pers = &telit_personality;
+/* The vendors the simulator plays; the first one's default profile is the
+ * default. */
+static const struct sim_personality *const main_pers[] = {
+	&telit_personality,
+	&quectel_personality,
+};
+#define MAIN_NPERS ((int)(sizeof(main_pers) / sizeof(main_pers[0])))
 
 enum {
 	OPT_JAM_AFTER = 256, OPT_JAM_CLEAR, OPT_SGACT_DELAY, OPT_CLOSE_DEFER, OPT_REG_DELAY,
@@ -73,10 +80,11 @@ main_usage(FILE *fp)
 	    "           [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME] [--roaming]\n"
 	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
 	    "Prints the pseudo-terminal's path on stdout, then runs until SIGTERM/SIGINT.\n"
-	    "Firmware profiles (default %s):\n", main_pers->profile_default);
-	for (int i = 0; i < main_pers->nprofiles; i++)
-		fprintf(fp, "  %-16s %s\n", main_pers->profiles[i].name,
-		    main_pers->profiles[i].description);
+	    "Firmware profiles (default %s):\n", main_pers[0]->profile_default);
+	for (int p = 0; p < MAIN_NPERS; p++)
+		for (int i = 0; i < main_pers[p]->nprofiles; i++)
+			fprintf(fp, "  %-16s %s\n", main_pers[p]->profiles[i].name,
+			    main_pers[p]->profiles[i].description);
 	fprintf(fp, "See cellsock-modemsim(1).\n");
 }
 
@@ -97,14 +105,19 @@ main_number(const char *opt, const char *s, unsigned long max)
 	return v;
 }
 
+/* --firmware: the profile, and with it the personality. */
 static void
-main_profile(struct sim_options *opt, const char *name)
+main_profile(struct sim *sim, const char *name)
 {
-	if ((opt->profile = sim_profile(main_pers, name)) == NULL) {
-		fprintf(stderr, "cellsock-modemsim: unknown firmware profile '%s'\n", name);
-		main_usage(stderr);
-		exit(2);
+	for (int p = 0; p < MAIN_NPERS; p++) {
+		if ((sim->opt.profile = sim_profile(main_pers[p], name)) != NULL) {
+			sim->pers = main_pers[p];
+			return;
+		}
 	}
+	fprintf(stderr, "cellsock-modemsim: unknown firmware profile '%s'\n", name);
+	main_usage(stderr);
+	exit(2);
 }
 
 /* The long-only options, by their value. */
@@ -136,8 +149,9 @@ main_option(struct sim_options *opt, int ch, const char *arg)
 }
 
 static void
-main_parse(int argc, char **argv, struct sim_options *opt)
+main_parse(int argc, char **argv, struct sim *sim)
 {
+	struct sim_options *opt = &sim->opt;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "l:c:b:f:t:s:vhV", main_longopts, NULL)) != -1) {
@@ -145,7 +159,7 @@ main_parse(int argc, char **argv, struct sim_options *opt)
 		case 'l': opt->link = optarg; break;
 		case 'c': opt->control = optarg; break;
 		case 'b': opt->baud = main_number("baud", optarg, 4000000); break;
-		case 'f': main_profile(opt, optarg); break;
+		case 'f': main_profile(sim, optarg); break;
 		case 't': opt->trace = optarg; break;
 		case 's': opt->script = optarg; break;
 		case 'v': opt->verbose++; break;
@@ -217,9 +231,9 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&sim, 0, sizeof(sim));
-	sim.pers = main_pers;
-	sim_options_init(&sim.opt, main_pers);
-	main_parse(argc, argv, &sim.opt);
+	sim.pers = main_pers[0];
+	sim_options_init(&sim.opt, main_pers[0]);
+	main_parse(argc, argv, &sim);
 	log_init("cellsock-modemsim", sim.opt.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	sim.rng = sim.opt.seed * 0x9E3779B97F4A7C15ULL + 1;

@@ -1,4 +1,6 @@
-/* The local endpoint (endpoint.h): listen, accept, refuse, retry, rebind. */
+/* The local endpoint (endpoint.h): listen, accept, refuse, retry, rebind.
+ * A client whose user is not in the link's local_users is turned away at
+ * accept (peercred.h finds its uid). */
 #include "config.h"
 
 #include <sys/socket.h>
@@ -20,6 +22,7 @@
 
 #include "conf/conf.h"
 #include "log.h"
+#include "peercred.h"
 #include "sockpath.h"
 #include "relay/endpoint.h"
 #include "xmalloc.h"
@@ -40,12 +43,40 @@ struct endpoint {
 	struct event *ev_retry;		/* bind again, or accept again */
 };
 
+/* Whether the client at fd may use the endpoint: anyone when the link has
+ * no local_users, else only a client whose uid is in it. */
+static int
+endpoint_peer_allowed(const struct endpoint *ep, int fd)
+{
+	const struct conf_link *c = ep->conf;
+	uid_t uid;
+	int i;
+
+	if (c->n_local_uids == 0)
+		return 1;
+	if (peercred_uid(fd, &uid) == -1) {
+		log_warnx("link %s: a local client on %s was refused: its user is "
+		    "unknown (%s)", ep->name, ep->local, strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < c->n_local_uids; i++)
+		if (c->local_uids[i] == uid)
+			return 1;
+	log_warnx("link %s: a local client of uid %lu on %s was refused: not in "
+	    "local_users", ep->name, (unsigned long)uid, ep->local);
+	return 0;
+}
+
 static void
 endpoint_on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
     int socklen, void *arg)
 {
 	struct endpoint *ep = arg;
 
+	if (!endpoint_peer_allowed(ep, fd)) {
+		evutil_closesocket(fd);
+		return;
+	}
 	ep->cb->accept(ep->cb->arg, fd);
 }
 
@@ -101,7 +132,8 @@ endpoint_on_accept_error(struct evconnlistener *lev, void *arg)
 }
 
 /* A socket file left by a dead process is removed; one that answers, or
- * anything that is not a socket, is left alone. 0: the path is free. */
+ * anything that is not a socket, is left alone. 0: the path is free;
+ * otherwise -1 with errno saying why. */
 static int
 endpoint_unix_stale(const char *path)
 {
@@ -113,11 +145,15 @@ endpoint_unix_stale(const char *path)
 		return 0;
 	case SOCKPATH_NOT_SOCKET:
 		log_warnx("%s exists and is not a socket; not replacing it", path);
+		errno = EEXIST;
 		return -1;
 	case SOCKPATH_IN_USE:
 		log_warnx("%s: another process is listening there", path);
+		errno = EADDRINUSE;
 		return -1;
 	case SOCKPATH_TOO_LONG:
+		errno = ENAMETOOLONG;
+		return -1;
 	case SOCKPATH_ERROR:
 		return -1;
 	}
@@ -149,7 +185,11 @@ endpoint_unix_bind(struct endpoint *ep, const char *path)
 	mode_t old;
 	int fd;
 
-	if (strlen(path) >= sizeof(sun.sun_path) || endpoint_unix_stale(path) == -1)
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (endpoint_unix_stale(path) == -1)
 		return -1;
 	copy = xstrdup(path);
 	if (mkdir(dirname(copy), 0755) == 0)
@@ -160,8 +200,11 @@ endpoint_unix_bind(struct endpoint *ep, const char *path)
 		return -1;
 	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int e = errno;
+
 		umask(old);
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	umask(old);
@@ -198,6 +241,7 @@ endpoint_listen(struct endpoint *ep, const struct conf_link *c)
 	struct timeval tv = { ENDPOINT_RETRY_SEC, 0 };
 	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
 	evutil_socket_t fd;
+	int e;
 
 	ep->conf = c;
 	if (c->local_kind == CONF_LOCAL_NONE || ep->listener != NULL)
@@ -208,16 +252,23 @@ endpoint_listen(struct endpoint *ep, const struct conf_link *c)
 		ep->listener = endpoint_tcp_listener(ep, c->local_addr, c->local_port);
 	else if ((fd = endpoint_unix_bind(ep, c->local_path)) != -1 &&
 	    (ep->listener = evconnlistener_new(ep->base, endpoint_on_accept, ep, flags,
-	    ENDPOINT_BACKLOG, fd)) == NULL)
+	    ENDPOINT_BACKLOG, fd)) == NULL) {
+		e = errno;
 		close(fd);
+		errno = e;
+	}
 	if (ep->listener == NULL) {
-		log_warn("link %s: cannot listen on %s; trying again in %d s", ep->name,
-		    c->local, ENDPOINT_RETRY_SEC);
+		e = errno;
+		log_warnx("link %s: cannot listen on %s; trying again in %d s: %s", ep->name,
+		    c->local, ENDPOINT_RETRY_SEC, strerror(e));
 		evtimer_add(ep->ev_retry, &tv);
 		return;
 	}
 	evconnlistener_set_error_cb(ep->listener, endpoint_on_accept_error);
 	log_info("link %s: local endpoint %s", ep->name, c->local);
+	if (c->local_kind == CONF_LOCAL_TCP && c->n_local_uids == 0)
+		log_warnx("link %s: %s is open to every user of this machine; "
+		    "set local_users to restrict it", ep->name, c->local);
 	endpoint_update(ep);
 }
 

@@ -273,13 +273,40 @@ def baud_mismatch_paced():
         clean_log(r, "baud")
 
 
+@scenario
+def module_answers_error_to_everything():
+    # Issue 16: a module that answers ERROR to every command, AT included.
+    # The resync must be paced (not ~119 AT a second) and the bring-up must
+    # give up saying the module answered, not "no answer".
+    with Rig() as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        mark = r.monitor.mark()
+        r.sim.control("error * 100 -1")       # every command, for ever
+        r.sim.control("reboot 300")           # the port goes and comes back
+        r.monitor.wait("modem-state", since=mark, state="syncing", timeout=15)
+        syncing = r.monitor.mark()
+        # The simulator answers a bare AT with OK whatever is armed; ATE0
+        # and everything after it get ERROR. Count every command it reads.
+        commands = lambda: len(re.findall(r" rx +AT", r.sim.trace_text()))
+        t0, n0 = time.monotonic(), commands()
+        r.monitor.wait("modem-state", since=syncing, state="closed", old="syncing", timeout=30)
+        took, n = time.monotonic() - t0, commands() - n0
+        rate = n / max(took, 0.001)
+        t.check(rate <= 4.0, "ERROR to everything: resync is paced (%d commands in %.1f s)" % (n, took))
+        lost = [l for l in r.daemon.logtext().splitlines() if "modem: the module answers" in l]
+        t.check(lost and "ERROR to AT" in lost[0] and "no answer to AT" not in r.daemon.logtext(),
+                "ERROR to everything: the daemon says the module answers an error (%s)" % lost[:1])
+        clean_log(r, "error")
+
+
 def main():
     if not all(os.path.exists(p) for p in (CELLSOCKD, CELLSOCKCTL, sim_binary())):
         skip("cellsockd, cellsockctl or cellsock-modemsim not built")
-    deadline(85)
+    deadline(120)
     start = time.monotonic()
     for s in (vanish_mid_command, vanish_mid_payload, port_held_flock, port_held_tiocexcl,
-              garbage_on_the_line, baud_mismatch_paced):
+              garbage_on_the_line, baud_mismatch_paced, module_answers_error_to_everything):
         s()
     print("# serial_abuse took %.1fs" % (time.monotonic() - start))
     return t.finish()

@@ -20,8 +20,8 @@ TOP = os.environ.get("top_srcdir", ".")
 
 # Lower number = lower layer. A folder's files share its rank unless named.
 RANK = {
-    "common": 0, "conf": 1, "at": 2, "dialect": 3, "dialect/telit": 3,
-    "dialect/quectel": 3, "modem": 4, "relay": 5, "link": 6, "daemon": 7, "control": 8,
+    "common": 0, "conf": 1, "at": 2, "dialect": 3, "dialect/telit": 3.5, "dialect/quectel": 3.5,
+    "modem": 4, "relay": 5, "link": 6, "daemon": 7, "control": 8,
     "daemon/main": 9, "ctl": 1,
 }
 PROGRAM_DIRS = ("common", "conf", "at", "dialect", "modem", "relay", "link",

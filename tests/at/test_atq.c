@@ -278,6 +278,40 @@ test_first_at_unanswered(void **state)
 	fx_free(fx);
 }
 
+/* A module that answers ERROR to everything: resync attempts are paced
+ * (one "AT" per resync_timeout_ms, not as fast as the answers come), and
+ * the engine says the module answered instead of staying silent. */
+static void
+test_resync_error_paced(void **state)
+{
+	struct at_params p;
+	struct fixture *fx;
+	uint64_t end;
+	size_t sent;
+
+	test_params(&p);
+	p.resync_timeout_ms = 200;
+	fx = fx_new(&p);
+	for (int i = 0; i < 50; i++)
+		fakepeer_expect(fx->peer, "AT\r", "\r\nERROR\r\n");
+	end = util_now_ms() + 1000;
+	while (util_now_ms() < end) {
+		assert_false(fakepeer_mismatch(fx->peer));
+		event_base_loop(fx->base, EVLOOP_ONCE);
+	}
+	sent = 50 - fakepeer_left(fx->peer);
+	assert_true(sent >= 2);
+	assert_true(sent <= 1000 / 200 + 1);	/* at most one per resync step deadline */
+	for (size_t i = 1; i < sent; i++)
+		assert_true(fakepeer_matched_at(fx->peer, i) -
+		    fakepeer_matched_at(fx->peer, i - 1) >= 190);
+	assert_int_equal(fx->ready, 0);
+	assert_int_equal(fx->not_answering, 0);
+	assert_non_null(at_sync_trouble(fx->at));
+	assert_string_equal(at_sync_trouble(fx->at), "the module answers ERROR to AT");
+	fx_free(fx);
+}
+
 static void
 test_deadline(void **state)
 {
@@ -894,6 +928,7 @@ main(void)
 		cmocka_unit_test(test_sync_then_command),
 		cmocka_unit_test(test_echo_and_noise),
 		cmocka_unit_test(test_first_at_unanswered),
+		cmocka_unit_test(test_resync_error_paced),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_not_answering),
 		cmocka_unit_test(test_cancel),

@@ -15,9 +15,10 @@ from modemsim import ModemSim
 from supervisor_rig import Monitor
 
 
-def relay_config(sim_link, ctl_sock, links, log_level="info", top_extra=""):
+def relay_config(sim_link, ctl_sock, links, log_level="info", top_extra="", modem_extra=""):
     """links: dicts with name, port, socket, local and optional session,
-    resend (bool), tx, rx, keepalive (text inside keepalive: { }), extra."""
+    resend (bool), tx, rx, keepalive (text inside keepalive: { }), extra.
+    modem_extra: more keys of the modem group (e.g. 'dialect = "auto";')."""
     parts = []
     for ln in links:
         ka = ln.get("keepalive", 'probe = ""; ack_timeout = 30.0;')
@@ -30,12 +31,12 @@ def relay_config(sim_link, ctl_sock, links, log_level="info", top_extra=""):
             % (ln["name"], ln["port"], ln["socket"], ln["local"],
                ln.get("session", "transparent"), "true" if ln.get("resend") else "false",
                ln.get("tx", 65536), ln.get("rx", 65536), ka, ln.get("extra", "")))
-    return ('modem: { device = "%s"; command_timeout = 2.0; };\n'
+    return ('modem: { device = "%s"; command_timeout = 2.0; %s};\n'
             'network: { apn = "internet"; registration_timeout = 30.0; };\n'
             'links = ( %s );\n'
             'control: { socket = "%s"; group = ""; mode = "0660"; };\n'
             'log: { level = "%s"; };\n%s'
-            % (sim_link, ",\n".join(parts), ctl_sock, log_level, top_extra))
+            % (sim_link, modem_extra, ",\n".join(parts), ctl_sock, log_level, top_extra))
 
 
 class Server:
@@ -217,14 +218,18 @@ def vm_kib(pid, key="VmRSS"):
 
 class RelayRig:
     """simulator + daemon (+ monitor) for the given links; servers are the
-    caller's. Use as a context manager."""
+    caller's. Use as a context manager. firmware: the simulator's profile
+    (its default when None); dialect: modem.dialect (the daemon's default
+    when None); trace: keep the simulator's --trace (sim.trace_text())."""
 
-    def __init__(self, links, sim_args=(), log_level="info"):
+    def __init__(self, links, sim_args=(), log_level="info", firmware=None, dialect=None,
+                 trace=False):
         self.links = links
-        self.sim = ModemSim(args=list(sim_args), trace=False)
+        self.sim = ModemSim(firmware=firmware, args=list(sim_args), trace=trace)
         self.daemon = None
         self.monitor = None
         self.log_level = log_level
+        self.modem_extra = 'dialect = "%s"; ' % dialect if dialect else ""
 
     def __enter__(self):
         self.sim.start()
@@ -233,7 +238,7 @@ class RelayRig:
             if ln["local"] == "unix:":
                 ln["local"] = "unix:" + os.path.join(self.daemon.dir, ln["name"] + ".sock")
         self.daemon.write_config(relay_config(self.sim.link, self.daemon.sock, self.links,
-                                              self.log_level))
+                                              self.log_level, modem_extra=self.modem_extra))
         self.daemon.start()
         self.monitor = Monitor(self.daemon.sock)
         wait_until(lambda: self.status()["daemon"]["monitors"] >= 1, what="monitor")

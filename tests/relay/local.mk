@@ -21,8 +21,8 @@ tests_relay_test_relay_fsm_SOURCES = tests/relay/test_relay_fsm.c src/relay/rela
 tests_relay_test_relay_fsm_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_relay_test_relay_fsm_LDADD = src/common/libcommon.a $(CMOCKA_LIBS)
 
-RELAY_BB_TESTS = tests/relay/roundtrip.py tests/relay/backpressure.py \
+RELAY_BB_TESTS = tests/relay/roundtrip.py tests/relay/backpressure.py tests/relay/endpoint_busy.py \
 	tests/relay/sessions.py tests/relay/mqtt.py tests/relay/gap.py \
-	tests/relay/stop.py
+	tests/relay/local_users.py tests/relay/stop.py
 TESTS += $(RELAY_BB_TESTS)
 EXTRA_DIST += $(RELAY_BB_TESTS) tests/relay/bench_throughput.py

@@ -113,9 +113,9 @@ def run(r, links, echo, sink, rng):
                what="the operator's bytes")
     t.check(sink.received(0)[before:] == blob, "cellsockctl send: %d bytes, every value, "
             "arrive exactly" % len(blob))
-    rc, out, err = r.ctl("send", "sink", "A B%C")
+    rc, out, err = r.ctl("send", "sink", "A B%25C")
     wait_until(lambda: sink.received(0).endswith(b"A B%C"), timeout=10, what="words")
-    t.check(rc == 0, "cellsockctl send sink 'A B%C' (blanks and % encoded)")
+    t.check(rc == 0, "cellsockctl send sink 'A B%25C' (blanks encoded, %25 is a literal %)")
 
     # the account adds up
     def settled():

@@ -125,7 +125,7 @@ test_defaults(void **state)
 	assert_string_equal(conf->modem.device, "/dev/ttyUSB0");
 	assert_int_equal(conf->modem.baudrate, 115200);
 	assert_int_equal(conf->modem.flow_control, CONF_FLOW_NONE);
-	assert_int_equal(conf->modem.dialect, CONF_DIALECT_TELIT);
+	assert_int_equal(conf->modem.dialect, CONF_DIALECT_AUTO);
 	assert_int_equal(conf->modem.n_init, 0);
 	assert_true(conf->modem.command_timeout == 5.0);
 	assert_string_equal(conf->modem.pin, "");
@@ -406,8 +406,9 @@ test_out_of_range(void **state)
 		"> 0 and <= 86400 seconds (got 0)",
 		"test.conf:3: links[0].port: must be an integer from 1 to "
 		"65535 (got 65536)",
-		"test.conf:4: links[0].socket: must be an integer from 1 to 6 "
-		"(got 7)",
+		"test.conf:4: links[0].socket: must be an integer from 0 to 11 "
+		"(dialect auto: Quectel connectIDs are 0 to 11, Telit connIds 1 to 6, "
+		"checked at bring-up) (got 12)",
 		"test.conf:4: links[0].tx_buffer: must be an integer from 1024 "
 		"to 16777216 bytes (got 1023)",
 		"test.conf:4: links[0].rx_buffer: must be an integer from 1024 "
@@ -435,7 +436,7 @@ test_out_of_range(void **state)
 	assert_null(load(MINIMAL
 	    "network: { cid = 0; registration_timeout = 0; };\n"
 	    "links = ( { name = \"a\"; host = \"h\"; port = 65536;\n"
-	    "  socket = 7; tx_buffer = 1023; rx_buffer = 16777217;\n"
+	    "  socket = 12; tx_buffer = 1023; rx_buffer = 16777217;\n"
 	    "  keepalive: { timeout = -1.5; retries = 101;\n"
 	    "    modem_keepalive = 241; ack_timeout = 3600.5; idle = 0.5; };\n"
 	    "  reconnect: { min = 0; quiet_time = -1; }; } );\n"
@@ -445,6 +446,36 @@ test_out_of_range(void **state)
 	for (i = 0; i < NITEMS(want); i++)
 		assert_string_equal(errs.msgs[i], want[i]);
 	conf_errors_free(&errs);
+}
+
+/* dialect = "quectel": connectIDs 0..11, whether links come before the
+ * modem group or after it; 0 stays refused for a forced Telit. */
+static void
+test_quectel_sockets(void **state)
+{
+	struct conf *conf;
+
+	conf = expect_ok("links = ( " LINK("a", 0) " }, " LINK("b", 11) " } );\n"
+	    "modem: { device = \"/dev/ttyUSB2\"; dialect = \"quectel\"; };\n");
+	assert_int_equal(conf->modem.dialect, CONF_DIALECT_QUECTEL);
+	assert_int_equal(conf->links[0].socket, 0);
+	assert_int_equal(conf->links[1].socket, 11);
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB2\"; dialect = \"quectel\"; };\n"
+	    "links = ( " LINK("a", 12) " } );\n",
+	    "test.conf:2: links[0].socket: must be an integer from 0 to 11 (a Quectel "
+	    "connectID; Telit connIds are 1 to 6) (got 12)");
+	expect_one("modem: { device = \"/dev/ttyUSB2\"; dialect = \"quectel\"; };\n"
+	    "links = ( " LINK("a", 0) " }, " LINK("b", 0) " } );\n",
+	    "test.conf:2: links[1].socket: modem socket 0 is already used by links[0] at "
+	    "line 2");
+	expect_one("modem: { device = \"/dev/ttyUSB2\"; dialect = \"telit\"; };\n"
+	    "links = ( " LINK("a", 0) " } );\n",
+	    "test.conf:2: links[0].socket: must be an integer from 1 to 6 (got 0)");
+	/* "auto" (the default): 0..11, the dialect's range is checked at bring-up */
+	conf = expect_ok(MINIMAL "links = ( " LINK("a", 0) " }, " LINK("b", 11) " } );\n");
+	assert_int_equal(conf->modem.dialect, CONF_DIALECT_AUTO);
+	conf_free(conf);
 }
 
 /* Out-of-range values of keys not covered above, one by one. */
@@ -1091,6 +1122,7 @@ main(void)
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_quectel_sockets),
 		cmocka_unit_test(test_out_of_range_more),
 		cmocka_unit_test(test_unknown_key_and_group),
 		cmocka_unit_test(test_duplicate_link_name),

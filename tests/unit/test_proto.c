@@ -92,6 +92,24 @@ test_encode_roundtrip(void **state)
 	assert_true(strlen(enc) < 8);
 }
 
+/* DATA bytes: %XX decodes (binary-safe); a '%' without two hex digits
+ * after it is refused, never passed on as literal bytes (issue 16). */
+static void
+test_bytes_decode(void **state)
+{
+	unsigned char out[16];
+
+	assert_int_equal(proto_bytes_decode("A%00%ff%25z", out, sizeof(out)), 5);
+	assert_memory_equal(out, "A\0\xff%z", 5);
+	assert_int_equal(proto_bytes_decode("%ZZ%4", out, sizeof(out)), PROTO_BYTES_MALFORMED);
+	assert_int_equal(proto_bytes_decode("ab%4", out, sizeof(out)), PROTO_BYTES_MALFORMED);
+	assert_int_equal(proto_bytes_decode("ab%", out, sizeof(out)), PROTO_BYTES_MALFORMED);
+	assert_int_equal(proto_bytes_decode("%%41", out, sizeof(out)), PROTO_BYTES_MALFORMED);
+	assert_int_equal(proto_bytes_decode("%g0", out, sizeof(out)), PROTO_BYTES_MALFORMED);
+	assert_int_equal(proto_bytes_decode("abc", out, 2), -1);
+	assert_int_equal(proto_bytes_decode("", out, sizeof(out)), 0);
+}
+
 static void
 test_names(void **state)
 {
@@ -120,6 +138,7 @@ main(void)
 		cmocka_unit_test(test_too_many_words),
 		cmocka_unit_test(test_binary),
 		cmocka_unit_test(test_encode_roundtrip),
+		cmocka_unit_test(test_bytes_decode),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,120 +1,22 @@
 /* Quectel response parsers: see quectel_parse.h. Fields are split at commas
- * outside double quotes; every number is range-checked against overflow. */
+ * outside double quotes by at/field.h; every number is range-checked. */
 #include "config.h"
-
-#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
+#include "at/field.h"
 #include "at/result.h"
 #include "dialect/quectel/quectel_parse.h"
 
-#define QP_FIELDS_MAX	12
+#define QP_FIELDS_MAX	AT_FIELDS_MAX
 #define QP_LONG_MAX	(1L << 30)	/* bound of lengths and range ends */
 
-/* One comma-separated field; quoted fields exclude their quotes. */
-struct qp_field {
-	const char *p;
-	size_t len;
-	int quoted;
-};
-
-/* Parse one field starting at s; returns the byte after it or NULL. */
-static const char *
-qp_field(const char *s, struct qp_field *f)
-{
-	const char *q;
-
-	while (*s == ' ')
-		s++;
-	f->quoted = (*s == '"');
-	if (f->quoted) {
-		if ((q = strchr(s + 1, '"')) == NULL)
-			return NULL;
-		f->p = s + 1;
-		f->len = (size_t)(q - s - 1);
-		for (s = q + 1; *s == ' '; s++)
-			;
-		return (*s == ',' || *s == '\0') ? s : NULL;
-	}
-	f->p = s;
-	while (*s != ',' && *s != '\0' && *s != '"')
-		s++;
-	if (*s == '"')
-		return NULL;
-	f->len = (size_t)(s - f->p);
-	while (f->len > 0 && f->p[f->len - 1] == ' ')
-		f->len--;
-	return s;
-}
-
-/* Split s into at most max fields; returns the count or -1. */
+/* An unquoted decimal counter: the whole 64-bit range (at_field_u64 stops
+ * at 19 digits; a module's byte counters may use all 20). */
 static int
-qp_split(const char *s, struct qp_field *f, int max)
-{
-	int n = 0;
-
-	for (;;) {
-		if (n == max)
-			return -1;
-		if ((s = qp_field(s, &f[n++])) == NULL)
-			return -1;
-		if (*s == '\0')
-			return n;
-		s++;	/* the comma */
-	}
-}
-
-/* Split the arguments that follow prefix in line. */
-static int
-qp_args(const char *prefix, const char *line, struct qp_field *f, int max)
-{
-	const char *args;
-
-	if (!at_prefix_match(prefix, line, &args))
-		return -1;
-	return qp_split(args, f, max);
-}
-
-/* An unquoted decimal number within [min, max] (min >= 0). */
-static int
-qp_long(const struct qp_field *f, long min, long max, long *out)
-{
-	long v = 0;
-	int d;
-
-	if (f->quoted || f->len == 0)
-		return -1;
-	for (size_t i = 0; i < f->len; i++) {
-		if (!isdigit((unsigned char)f->p[i]))
-			return -1;
-		d = f->p[i] - '0';
-		if (d > max || v > (max - d) / 10)	/* v * 10 + d > max */
-			return -1;
-		v = v * 10 + d;
-	}
-	if (v < min)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-qp_int(const struct qp_field *f, int min, int max, int *out)
-{
-	long v;
-
-	if (qp_long(f, min, max, &v) == -1)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* An unquoted decimal counter that fits 64 bits. */
-static int
-qp_u64(const struct qp_field *f, uint64_t *out)
+qp_u64(const struct at_field *f, uint64_t *out)
 {
 	uint64_t v = 0, d;
 
@@ -132,83 +34,76 @@ qp_u64(const struct qp_field *f, uint64_t *out)
 	return 0;
 }
 
-/* Copy a field's text (quoted or not, printable) into out. */
+/* at_field_str, printable text only. */
 static int
-qp_str(const struct qp_field *f, char *out, size_t outsz)
+qp_str(const struct at_field *f, char *out, size_t outsz)
 {
-	if (f->len >= outsz)
-		return -1;
 	for (size_t i = 0; i < f->len; i++)
 		if (!isprint((unsigned char)f->p[i]))
 			return -1;
-	memcpy(out, f->p, f->len);
-	out[f->len] = '\0';
-	return 0;
+	return at_field_str(f, out, outsz);
 }
 
-/* An IPv4 or IPv6 address; empty only when allowed. */
+/* at_field_ip, or an empty field when allowed. */
 static int
-qp_ip(const struct qp_field *f, int empty_ok, char *out, size_t outsz)
+qp_ip(const struct at_field *f, int empty_ok, char *out, size_t outsz)
 {
-	unsigned char buf[16];
-
+	if (f->len == 0 && outsz > 0) {
+		out[0] = '\0';
+		return empty_ok ? 0 : -1;
+	}
 	if (qp_str(f, out, outsz) == -1)
 		return -1;
-	if (out[0] == '\0')
-		return empty_ok ? 0 : -1;
-	if (inet_pton(AF_INET, out, buf) == 1 ||
-	    inet_pton(AF_INET6, out, buf) == 1)
-		return 0;
-	return -1;
+	return at_field_ip(f, out, outsz);
 }
 
 /* Does the field hold exactly s? */
 static int
-qp_is(const struct qp_field *f, const char *s)
+qp_is(const struct at_field *f, const char *s)
 {
 	return f->len == strlen(s) && strncmp(f->p, s, f->len) == 0;
 }
 
 static int
-qp_connid(const struct qp_field *f, int *out)
+qp_connid(const struct at_field *f, int *out)
 {
-	return qp_int(f, 0, QUECTEL_CONNID_MAX, out);
+	return at_field_int(f, 0, QUECTEL_CONNID_MAX, out);
 }
 
 static int
-qp_ctx(const struct qp_field *f, int *out)
+qp_ctx(const struct at_field *f, int *out)
 {
-	return qp_int(f, QUECTEL_CTX_MIN, QUECTEL_CTX_MAX, out);
+	return at_field_int(f, QUECTEL_CTX_MIN, QUECTEL_CTX_MAX, out);
 }
 
 static int
-qp_port(const struct qp_field *f, int *out)
+qp_port(const struct at_field *f, int *out)
 {
-	return qp_int(f, 0, 65535, out);
+	return at_field_int(f, 0, 65535, out);
 }
 
 int
 quectel_parse_qiopen_urc(const char *line, struct quectel_qiopen *o)
 {
-	struct qp_field f[QP_FIELDS_MAX];
+	struct at_field f[QP_FIELDS_MAX];
 
 	o->conn_id = o->err = -1;
-	if (qp_args("+QIOPEN:", line, f, QP_FIELDS_MAX) != 2 ||
+	if (at_field_args("+QIOPEN:", line, f, QP_FIELDS_MAX) != 2 ||
 	    qp_connid(&f[0], &o->conn_id) == -1 ||
-	    qp_int(&f[1], 0, 65535, &o->err) == -1)
+	    at_field_int(&f[1], 0, 65535, &o->err) == -1)
 		return -1;
 	return 0;
 }
 
 /* "recv",<id>[,<len>[,"<ip>",<port>]] */
 static int
-quectel_qiurc_recv(const struct qp_field *f, int n, struct quectel_qiurc *u)
+quectel_qiurc_recv(const struct at_field *f, int n, struct quectel_qiurc *u)
 {
 	if (n != 2 && n != 3 && n != 5)
 		return -1;
 	if (qp_connid(&f[1], &u->conn_id) == -1)
 		return -1;
-	if (n >= 3 && qp_long(&f[2], 0, QP_LONG_MAX, &u->len) == -1)
+	if (n >= 3 && at_field_long(&f[2], 0, QP_LONG_MAX, &u->len) == -1)
 		return -1;
 	if (n == 5 && (qp_ip(&f[3], 0, u->remote_ip,
 	    sizeof(u->remote_ip)) == -1 || qp_port(&f[4], &u->remote_port) == -1))
@@ -218,7 +113,7 @@ quectel_qiurc_recv(const struct qp_field *f, int n, struct quectel_qiurc *u)
 
 /* "incoming",<id>,<serverID>,"<ip>",<port> */
 static int
-quectel_qiurc_incoming(const struct qp_field *f, int n,
+quectel_qiurc_incoming(const struct at_field *f, int n,
     struct quectel_qiurc *u)
 {
 	if (n != 5 || qp_connid(&f[1], &u->conn_id) == -1 ||
@@ -231,7 +126,7 @@ quectel_qiurc_incoming(const struct qp_field *f, int n,
 
 /* The kind named by the first field; QUECTEL_URC_OTHER if unknown. */
 static enum quectel_urc_kind
-quectel_qiurc_kind(const struct qp_field *f)
+quectel_qiurc_kind(const struct at_field *f)
 {
 	static const struct { const char *name; enum quectel_urc_kind kind; }
 	    t[] = {
@@ -250,7 +145,7 @@ quectel_qiurc_kind(const struct qp_field *f)
 
 /* The arguments of a known kind; n counts the kind's own field too. */
 static int
-quectel_qiurc_args(const struct qp_field *f, int n, struct quectel_qiurc *u)
+quectel_qiurc_args(const struct at_field *f, int n, struct quectel_qiurc *u)
 {
 	switch (u->kind) {
 	case QUECTEL_URC_RECV:
@@ -272,7 +167,7 @@ quectel_qiurc_args(const struct qp_field *f, int n, struct quectel_qiurc *u)
 int
 quectel_parse_qiurc(const char *line, struct quectel_qiurc *u)
 {
-	struct qp_field f[QP_FIELDS_MAX];
+	struct at_field f[QP_FIELDS_MAX];
 	const char *args;
 	int n;
 
@@ -281,12 +176,12 @@ quectel_parse_qiurc(const char *line, struct quectel_qiurc *u)
 	u->len = -1;
 	if (!at_prefix_match("+QIURC:", line, &args))
 		return -1;
-	if (qp_field(args, &f[0]) == NULL || f[0].len == 0 ||
+	if (at_field_next(args, &f[0]) == NULL || f[0].len == 0 ||
 	    qp_str(&f[0], u->name, sizeof(u->name)) == -1)
 		return -1;
 	if ((u->kind = quectel_qiurc_kind(&f[0])) == QUECTEL_URC_OTHER)
 		return 0;	/* its arguments are not ours to judge */
-	if ((n = qp_split(args, f, QP_FIELDS_MAX)) < 1)
+	if ((n = at_field_split(args, f, QP_FIELDS_MAX)) < 1)
 		return -1;
 	return quectel_qiurc_args(f, n, u);
 }
@@ -311,14 +206,14 @@ quectel_service_of(const char *type)
 
 /* The optional fields after socket_state: ctx, serverID, mode, AT port. */
 static int
-quectel_qistate_tail(const struct qp_field *f, int n,
+quectel_qistate_tail(const struct at_field *f, int n,
     struct quectel_qistate *s)
 {
 	if (n >= 1 && qp_ctx(&f[0], &s->ctx) == -1)
 		return -1;
 	if (n >= 2 && qp_connid(&f[1], &s->server_id) == -1)
 		return -1;
-	if (n >= 3 && qp_int(&f[2], 0, 2, &s->access_mode) == -1)
+	if (n >= 3 && at_field_int(&f[2], 0, 2, &s->access_mode) == -1)
 		return -1;
 	if (n >= 4 && qp_str(&f[3], s->at_port, sizeof(s->at_port)) == -1)
 		return -1;
@@ -328,8 +223,8 @@ quectel_qistate_tail(const struct qp_field *f, int n,
 int
 quectel_parse_qistate(const char *line, struct quectel_qistate *s)
 {
-	struct qp_field f[QP_FIELDS_MAX];
-	int n = qp_args("+QISTATE:", line, f, QP_FIELDS_MAX), state;
+	struct at_field f[QP_FIELDS_MAX];
+	int n = at_field_args("+QISTATE:", line, f, QP_FIELDS_MAX), state;
 
 	memset(s, 0, sizeof(*s));
 	s->conn_id = s->remote_port = s->local_port = -1;
@@ -341,7 +236,7 @@ quectel_parse_qistate(const char *line, struct quectel_qistate *s)
 	    qp_str(&f[2], s->remote, sizeof(s->remote)) == -1 ||
 	    qp_port(&f[3], &s->remote_port) == -1 ||
 	    qp_port(&f[4], &s->local_port) == -1 ||
-	    qp_int(&f[5], 0, 4, &state) == -1)
+	    at_field_int(&f[5], 0, 4, &state) == -1)
 		return -1;
 	s->service = quectel_service_of(s->type);
 	s->state = (enum quectel_sock_state)state;
@@ -353,10 +248,10 @@ static int
 qp_counters(const char *prefix, const char *line, uint64_t *a, uint64_t *b,
     uint64_t *c)
 {
-	struct qp_field f[QP_FIELDS_MAX];
+	struct at_field f[QP_FIELDS_MAX];
 
 	*a = *b = *c = 0;
-	if (qp_args(prefix, line, f, QP_FIELDS_MAX) != 3 ||
+	if (at_field_args(prefix, line, f, QP_FIELDS_MAX) != 3 ||
 	    qp_u64(&f[0], a) == -1 || qp_u64(&f[1], b) == -1 ||
 	    qp_u64(&f[2], c) == -1)
 		return -1;
@@ -379,15 +274,15 @@ quectel_parse_qird_info(const char *line, struct quectel_qird_info *i)
 static int
 quectel_qird_args(const char *args, struct quectel_qird *r)
 {
-	struct qp_field f[QP_FIELDS_MAX];
-	int n = qp_split(args, f, QP_FIELDS_MAX);
+	struct at_field f[QP_FIELDS_MAX];
+	int n = at_field_split(args, f, QP_FIELDS_MAX);
 	long len;
 
 	memset(r, 0, sizeof(*r));
 	r->remote_port = -1;
 	if (n != 1 && n != 3)
 		return -1;
-	if (qp_long(&f[0], 0, QUECTEL_QIRD_MAX, &len) == -1)
+	if (at_field_long(&f[0], 0, QUECTEL_QIRD_MAX, &len) == -1)
 		return -1;
 	if (n == 3 && (!f[1].quoted || qp_ip(&f[1], 0, r->remote_ip,
 	    sizeof(r->remote_ip)) == -1 || qp_port(&f[2], &r->remote_port) == -1))
@@ -422,15 +317,15 @@ quectel_qird_len(const char *args)
 int
 quectel_parse_qiact(const char *line, struct quectel_qiact *a)
 {
-	struct qp_field f[QP_FIELDS_MAX];
-	int n = qp_args("+QIACT:", line, f, QP_FIELDS_MAX);
+	struct at_field f[QP_FIELDS_MAX];
+	int n = at_field_args("+QIACT:", line, f, QP_FIELDS_MAX);
 
 	a->ctx = a->state = a->type = -1;
 	a->ip[0] = a->ip2[0] = '\0';
 	if (n < 3 || n > 5)
 		return -1;
-	if (qp_ctx(&f[0], &a->ctx) == -1 || qp_int(&f[1], 0, 1, &a->state) == -1 ||
-	    qp_int(&f[2], 1, 3, &a->type) == -1)
+	if (qp_ctx(&f[0], &a->ctx) == -1 || at_field_int(&f[1], 0, 1, &a->state) == -1 ||
+	    at_field_int(&f[2], 1, 3, &a->type) == -1)
 		return -1;
 	if (n >= 4 && qp_ip(&f[3], 1, a->ip, sizeof(a->ip)) == -1)
 		return -1;
@@ -442,12 +337,12 @@ quectel_parse_qiact(const char *line, struct quectel_qiact *a)
 int
 quectel_parse_qigeterror(const char *line, struct quectel_qigeterror *e)
 {
-	struct qp_field f[QP_FIELDS_MAX];
+	struct at_field f[QP_FIELDS_MAX];
 
 	e->code = -1;
 	e->text[0] = '\0';
-	if (qp_args("+QIGETERROR:", line, f, QP_FIELDS_MAX) != 2 ||
-	    qp_int(&f[0], 0, 65535, &e->code) == -1 ||
+	if (at_field_args("+QIGETERROR:", line, f, QP_FIELDS_MAX) != 2 ||
+	    at_field_int(&f[0], 0, 65535, &e->code) == -1 ||
 	    qp_str(&f[1], e->text, sizeof(e->text)) == -1)
 		return -1;
 	return 0;
@@ -525,11 +420,11 @@ qp_comma(const char **pp)
 static const char *
 qp_keepalive_args(const char *line)
 {
-	struct qp_field f;
+	struct at_field f;
 	const char *args, *p;
 
 	if (!at_prefix_match("+QICFG:", line, &args) ||
-	    (p = qp_field(args, &f)) == NULL || !qp_is(&f, "tcp/keepalive"))
+	    (p = at_field_next(args, &f)) == NULL || !qp_is(&f, "tcp/keepalive"))
 		return NULL;
 	return p;
 }
@@ -563,20 +458,20 @@ quectel_parse_qicfg_keepalive_test(const char *line,
 int
 quectel_parse_qicfg_keepalive(const char *line, struct quectel_keepalive *k)
 {
-	struct qp_field f[QP_FIELDS_MAX];
+	struct at_field f[QP_FIELDS_MAX];
 	const char *p;
 	int n;
 
 	k->enable = -1;
 	k->idle = k->interval = k->probes = -1;
 	if ((p = qp_keepalive_args(line)) == NULL || *p++ != ',' ||
-	    (n = qp_split(p, f, QP_FIELDS_MAX)) == -1)
+	    (n = at_field_split(p, f, QP_FIELDS_MAX)) == -1)
 		return -1;
-	if ((n != 1 && n != 4) || qp_int(&f[0], 0, 1, &k->enable) == -1)
+	if ((n != 1 && n != 4) || at_field_int(&f[0], 0, 1, &k->enable) == -1)
 		return -1;
-	if (n == 4 && (qp_long(&f[1], 0, QP_LONG_MAX, &k->idle) == -1 ||
-	    qp_long(&f[2], 0, QP_LONG_MAX, &k->interval) == -1 ||
-	    qp_long(&f[3], 0, QP_LONG_MAX, &k->probes) == -1))
+	if (n == 4 && (at_field_long(&f[1], 0, QP_LONG_MAX, &k->idle) == -1 ||
+	    at_field_long(&f[2], 0, QP_LONG_MAX, &k->interval) == -1 ||
+	    at_field_long(&f[3], 0, QP_LONG_MAX, &k->probes) == -1))
 		return -1;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* The Telit "IP Easy" dialect (HE910, UC864, LE910, ME910): the supervisor's
  * operations as AT commands (which answer each one expects: telit_answer.h,
- * how they are queued and answered together: telit_batch.h), its URCs as
+ * how they are queued and answered together: dialect/batch.h), its URCs as
  * dialect events, and its known-bad firmware. Formats:
  * shared/reference/at-commands.md. */
 #include "config.h"
@@ -12,10 +12,10 @@
 #include "at/atq.h"
 #include "at/urc.h"
 #include "conf/conf.h"
+#include "dialect/batch.h"
 #include "dialect/dialect.h"
 #include "dialect/telit/telit.h"
 #include "dialect/telit/telit_answer.h"
-#include "dialect/telit/telit_batch.h"
 #include "dialect/telit/telit_parse.h"
 
 #define TELIT_SGACT_TIMEOUT_MS 155000	/* activation may take 150 s */
@@ -76,56 +76,56 @@ static void
 telit_init(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void *arg)
 {
 	static const char *const flow[] = { "AT&K0", "AT&K3", "AT&K4" };
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .cmd = "AT+CMEE=2" };
 	int refused = 0;
 
-	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	c.cmd = flow[conf->flow_control];
-	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 1);
+	refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 1);
 	c.cmd = "AT#SELINT=2";		/* old modules; newer ones may refuse it */
-	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 1);
+	refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 1);
 	for (int i = 0; i < conf->n_init; i++) {
 		c.cmd = conf->init[i];
-		refused |= telit_submit(at, b, &c, &telit_ans_user, 0, 0);
+		refused |= dialect_submit(at, b, &c, &telit_ans_user, 0, 0);
 	}
-	telit_finish(b, refused);
+	dialect_finish(b, refused);
 }
 
 static void
 telit_identify(struct at *at, dialect_cb *cb, void *arg)
 {
-	static const struct { const char *cmd; const struct telit_answer *ans; } q[] = {
+	static const struct { const char *cmd; const struct dialect_answer *ans; } q[] = {
 		{ "AT+CGMI", &telit_ans_manufacturer }, { "AT+CGMM", &telit_ans_model },
 		{ "AT+CGMR", &telit_ans_firmware }, { "AT+CGSN", &telit_ans_imei },
 		{ "AT#SSENDEXT=?", &telit_ans_ssendext_test },
 	};
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	int refused = 0;
 
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
 		struct at_command c = { .cmd = q[i].cmd };
-		refused |= telit_submit(at, b, &c, q[i].ans, 0, 1);
+		refused |= dialect_submit(at, b, &c, q[i].ans, 0, 1);
 	}
-	telit_finish(b, refused);
+	dialect_finish(b, refused);
 }
 
 static void
 telit_sim_status(struct at *at, dialect_cb *cb, void *arg)
 {
-	telit_one(at, "AT+CPIN?", &telit_ans_cpin, 0, 0, cb, arg);
+	dialect_one(at, "AT+CPIN?", &telit_ans_cpin, 0, 0, cb, arg);
 }
 
 static void
 telit_sim_unlock(struct at *at, const char *pin, dialect_cb *cb, void *arg)
 {
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .flags = AT_CMD_SECRET, .timeout_ms = TELIT_CPIN_TIMEOUT_MS };
 	char cmd[64];
 
 	snprintf(cmd, sizeof(cmd), "AT+CPIN=\"%.16s\"", pin);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, &telit_ans_plain, 0, 0) != 0);
+	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_plain, 0, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
 }
 
@@ -133,63 +133,63 @@ static void
 telit_reg_enable(struct at *at, dialect_cb *cb, void *arg)
 {
 	static const char *const cmds[] = { "AT+CREG=1", "AT+CGREG=1", "AT+CEREG=1" };
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	int refused = 0;
 
 	for (size_t i = 0; i < 3; i++) {
 		struct at_command c = { .cmd = cmds[i] };
-		refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, i == 2);	/* +CEREG: LTE only */
+		refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, i == 2);	/* +CEREG: LTE only */
 	}
-	telit_finish(b, refused);
+	dialect_finish(b, refused);
 }
 
 static void
 telit_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .cmd = "AT+CGREG?" };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
-	refused |= telit_submit(at, b, &c, &telit_ans_reg, 0, 0);
+	refused |= dialect_submit(at, b, &c, &telit_ans_reg, 0, 0);
 	c.cmd = "AT+CEREG?";
-	refused |= telit_submit(at, b, &c, &telit_ans_reg, 0, 1);
-	telit_finish(b, refused);
+	refused |= dialect_submit(at, b, &c, &telit_ans_reg, 0, 1);
+	dialect_finish(b, refused);
 }
 
 static void
 telit_signal(struct at *at, dialect_cb *cb, void *arg)
 {
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .cmd = "AT+CSQ" };
-	int refused = telit_submit(at, b, &c, &telit_ans_csq, 0, 0);
+	int refused = dialect_submit(at, b, &c, &telit_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
-	refused |= telit_submit(at, b, &c, &telit_ans_cops, 0, 1);
-	telit_finish(b, refused);
+	refused |= dialect_submit(at, b, &c, &telit_ans_cops, 0, 1);
+	dialect_finish(b, refused);
 }
 
 static void
-telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, dialect_cb *cb,
-    void *arg)
+telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, const char *user,
+    const char *password, dialect_cb *cb, void *arg)
 {
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "AT+CGDCONT=%d,\"%s\",\"%.200s\"", cid, type, apn);
-	telit_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
 }
 
 static void
 telit_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	telit_one(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, cb, arg);
+	dialect_one(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, cb, arg);
 }
 
 /* "Already active" (553) is success. */
 static void
 telit_on_activate(const struct dialect_reply *r, void *arg)
 {
-	struct telit_batch *outer = arg;
+	struct dialect_batch *outer = arg;
 	struct dialect_reply ok = *r;
 
 	if (r->status == DIALECT_ERROR && r->cme == TELIT_CME_CONTEXT_ACTIVE) {
@@ -204,8 +204,8 @@ static void
 telit_pdp_activate(struct at *at, int cid, const char *user, const char *password,
     dialect_cb *cb, void *arg)
 {
-	struct telit_batch *outer = telit_batch_new(cb, arg);
-	struct telit_batch *b = telit_batch_new(telit_on_activate, outer);
+	struct dialect_batch *outer = dialect_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(telit_on_activate, outer);
 	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
 	char cmd[320];
 
@@ -215,7 +215,7 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 	} else
 		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1", cid);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, &telit_ans_sgact_ip, cid, 0) != 0);
+	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_sgact_ip, cid, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
 }
 
@@ -225,7 +225,7 @@ telit_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,0", cid);
-	telit_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
+	dialect_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
 }
 
 /* Context, no inactivity timeout (maxTo 0: the module must never close our
@@ -234,37 +234,37 @@ static void
 telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dialect_cb *cb,
     void *arg)
 {
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[96];
 	struct at_command c = { .cmd = cmd };
 	int refused;
 
 	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,600,50", connid, cid);
-	refused = telit_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	refused = dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	snprintf(cmd, sizeof(cmd), "AT#SCFGEXT=%d,1,0,%d", connid, keepalive_min);
-	refused |= telit_submit(at, b, &c, &telit_ans_plain, 0, 0);
-	telit_finish(b, refused);
+	refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	dialect_finish(b, refused);
 }
 
 static void
-telit_sock_dial(struct at *at, int connid, const char *host, int port, int timeout_ms,
-    dialect_cb *cb, void *arg)
+telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
+    int timeout_ms, dialect_cb *cb, void *arg)
 {
 	char cmd[320];
 
 	snprintf(cmd, sizeof(cmd), "AT#SD=%d,0,%d,\"%.255s\",0,0,1", connid, port, host);
-	telit_one(at, cmd, &telit_ans_dial, timeout_ms, connid, cb, arg);
+	dialect_one(at, cmd, &telit_ans_dial, timeout_ms, connid, cb, arg);
 }
 
 /* A one-argument socket command "AT<name>=<connId>". */
 static void
-telit_sock_cmd(struct at *at, const char *name, int connid, const struct telit_answer *ans,
+telit_sock_cmd(struct at *at, const char *name, int connid, const struct dialect_answer *ans,
     int timeout_ms, dialect_cb *cb, void *arg)
 {
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT%s=%d", name, connid);
-	telit_one(at, cmd, ans, timeout_ms, connid, cb, arg);
+	dialect_one(at, cmd, ans, timeout_ms, connid, cb, arg);
 }
 
 static void
@@ -295,14 +295,14 @@ static void
 telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
     void *arg)
 {
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .payload = data, .payload_len = len,
 		.timeout_ms = TELIT_SEND_TIMEOUT_MS };
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SSENDEXT=%d,%zu", connid, len);
 	c.cmd = cmd;
-	telit_finish(b, telit_submit(at, b, &c, &telit_ans_send, connid, 0) != 0);
+	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_send, connid, 0) != 0);
 }
 
 static void
@@ -311,20 +311,20 @@ telit_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SRECV=%d,%zu", connid, max);
-	telit_one(at, cmd, &telit_ans_srecv, 0, connid, cb, arg);
+	dialect_one(at, cmd, &telit_ans_srecv, 0, connid, cb, arg);
 }
 
 static void
 telit_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	telit_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS, 0,
+	dialect_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS, 0,
 	    cb, arg);
 }
 
 static void
 telit_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	telit_one(at, "AT#REBOOT", &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one(at, "AT#REBOOT", &telit_ans_plain, 0, 0, cb, arg);
 }
 
 const struct dialect_ops dialect_telit = {

@@ -30,13 +30,11 @@ static const struct at_cme_def telit_cme[] = {
 	{ TELIT_CME_IPV6_DISABLED, "ipv6 not enabled" },
 };
 
-/* Commands with secrets beyond the 3GPP ones the engine knows. +QICSGP is
- * Quectel's: masked here too, as it always was, in case one is configured
- * as an init command. */
+/* Commands with secrets beyond the 3GPP ones the engine knows (+QICSGP is
+ * Quectel's: masked by the Quectel dialect). */
 static const struct at_mask_rule telit_masks[] = {
 	{ "#SGACT=", AT_MASK_ARG(4) },
 	{ "#PDPAUTH=", AT_MASK_ARG(4) },
-	{ "+QICSGP=", AT_MASK_ARG(5) },
 };
 
 const struct at_dialect telit_dialect = {

@@ -227,26 +227,27 @@ telit_read_slastclosure(const struct at_response *r, int id, struct dialect_repl
 
 /* ---- the descriptors ---- */
 
-const struct telit_answer telit_ans_plain = { .prefixes = P_NONE };
-const struct telit_answer telit_ans_user = { .prefixes = NULL };
-const struct telit_answer telit_ans_manufacturer = { .read = telit_read_manufacturer };
-const struct telit_answer telit_ans_model = { .read = telit_read_model };
-const struct telit_answer telit_ans_firmware = { .read = telit_read_firmware };
-const struct telit_answer telit_ans_imei = { .read = telit_read_imei };
-const struct telit_answer telit_ans_ssendext_test = { .read = telit_read_ssendext_test };
-const struct telit_answer telit_ans_cpin = { .prefixes = P_CPIN, .read = telit_read_cpin };
-const struct telit_answer telit_ans_reg = { .prefixes = P_REG, .read = telit_read_reg };
-const struct telit_answer telit_ans_csq = { .prefixes = P_CSQ, .read = telit_read_csq };
-const struct telit_answer telit_ans_cops = { .prefixes = P_COPS, .read = telit_read_cops };
-const struct telit_answer telit_ans_sgact_read = { .prefixes = P_SGACT,
+const struct dialect_answer telit_ans_plain = { .prefixes = P_NONE };
+const struct dialect_answer telit_ans_user = { .prefixes = NULL };
+const struct dialect_answer telit_ans_manufacturer = { .read = telit_read_manufacturer };
+const struct dialect_answer telit_ans_model = { .read = telit_read_model };
+const struct dialect_answer telit_ans_firmware = { .read = telit_read_firmware };
+const struct dialect_answer telit_ans_imei = { .read = telit_read_imei };
+const struct dialect_answer telit_ans_ssendext_test = { .read = telit_read_ssendext_test };
+const struct dialect_answer telit_ans_cpin = { .prefixes = P_CPIN, .read = telit_read_cpin };
+const struct dialect_answer telit_ans_reg = { .prefixes = P_REG, .read = telit_read_reg };
+const struct dialect_answer telit_ans_csq = { .prefixes = P_CSQ, .read = telit_read_csq };
+const struct dialect_answer telit_ans_cops = { .prefixes = P_COPS, .read = telit_read_cops };
+const struct dialect_answer telit_ans_sgact_read = { .prefixes = P_SGACT,
 	.read = telit_read_sgact_read };
-const struct telit_answer telit_ans_sgact_ip = { .prefixes = P_SGACT,
+const struct dialect_answer telit_ans_sgact_ip = { .prefixes = P_SGACT,
 	.read = telit_read_sgact_ip };
-const struct telit_answer telit_ans_dial = { .prefixes = P_NONE, .dial = 1 };
-const struct telit_answer telit_ans_send = { .prefixes = P_NONE, .send = 1 };
-const struct telit_answer telit_ans_ss = { .prefixes = P_SS, .read = telit_read_ss };
-const struct telit_answer telit_ans_si = { .prefixes = P_SI, .read = telit_read_si };
-const struct telit_answer telit_ans_srecv = { .prefixes = P_SRECV, .raw_prefix = "#SRECV:",
+const struct dialect_answer telit_ans_dial = { .prefixes = P_NONE,
+	.dial = telit_dial_error };
+const struct dialect_answer telit_ans_send = { .prefixes = P_NONE, .send = 1 };
+const struct dialect_answer telit_ans_ss = { .prefixes = P_SS, .read = telit_read_ss };
+const struct dialect_answer telit_ans_si = { .prefixes = P_SI, .read = telit_read_si };
+const struct dialect_answer telit_ans_srecv = { .prefixes = P_SRECV, .raw_prefix = "#SRECV:",
 	.raw_len = telit_srecv_len, .read = telit_read_srecv };
-const struct telit_answer telit_ans_slastclosure = { .prefixes = P_SLC,
+const struct dialect_answer telit_ans_slastclosure = { .prefixes = P_SLC,
 	.read = telit_read_slastclosure };

@@ -2,34 +2,22 @@
  * answer lines belong to it (prefixes), whether raw bytes follow, and the
  * reader that fills the supervisor's reply from a successful answer. One
  * descriptor per kind of answer; the operations in dialect_telit.c name
- * them, telit_batch.c calls their readers. */
+ * them, dialect/batch.c calls their readers. */
 #ifndef CELLSOCK_DIALECT_TELIT_ANSWER_H
 #define CELLSOCK_DIALECT_TELIT_ANSWER_H
 
 #include "at/atq.h"
+#include "dialect/batch.h"
 #include "dialect/dialect.h"
 
-/* Fill out from a successful answer; -1 if the answer is malformed. id is
- * the connId or cid the answer must match. */
-typedef int telit_read_fn(const struct at_response *r, int id, struct dialect_reply *out);
-
-struct telit_answer {
-	const char *const *prefixes;	/* answer lines, NULL: the engine's rule */
-	const char *raw_prefix;		/* announces raw bytes, or NULL */
-	at_raw_len_fn raw_len;
-	telit_read_fn *read;		/* NULL: only the final result counts */
-	int send;			/* a prompt command (#SSENDEXT) */
-	int dial;			/* a failure is classified into u.dial */
-};
-
-extern const struct telit_answer telit_ans_plain;	/* final result only */
-extern const struct telit_answer telit_ans_user;	/* configured command */
-extern const struct telit_answer telit_ans_manufacturer, telit_ans_model,
+extern const struct dialect_answer telit_ans_plain;	/* final result only */
+extern const struct dialect_answer telit_ans_user;	/* configured command */
+extern const struct dialect_answer telit_ans_manufacturer, telit_ans_model,
     telit_ans_firmware, telit_ans_imei, telit_ans_ssendext_test;
-extern const struct telit_answer telit_ans_cpin, telit_ans_reg, telit_ans_csq,
+extern const struct dialect_answer telit_ans_cpin, telit_ans_reg, telit_ans_csq,
     telit_ans_cops;
-extern const struct telit_answer telit_ans_sgact_read, telit_ans_sgact_ip;
-extern const struct telit_answer telit_ans_dial, telit_ans_send, telit_ans_ss,
+extern const struct dialect_answer telit_ans_sgact_read, telit_ans_sgact_ip;
+extern const struct dialect_answer telit_ans_dial, telit_ans_send, telit_ans_ss,
     telit_ans_si, telit_ans_srecv, telit_ans_slastclosure;
 
 /* The supervisor's closure cause for a Telit cause number. */

@@ -11,6 +11,7 @@
 #include "cmd_std.h"
 #include "conn.h"
 #include "modem.h"
+#include "personality.h"
 #include "profile.h"
 #include "sim.h"
 
@@ -365,7 +366,7 @@ cmd_cfun(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 		return RES_OK;
 	}
 	m->cfun = (int)fun;
-	for (int cid = 1; cid <= PDP_COUNT; cid++)
+	for (int cid = 1; cid <= PDP_MAX; cid++)
 		modem_pdp_deactivate(m, cid, 0);
 	modem_deregister(m, 0);
 	return RES_OK;
@@ -397,7 +398,7 @@ cmd_cgatt(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 		return RES_CME;
 	if (v == 0) {
 		stack_flush_deferred(m->sim->stack);
-		for (int cid = 1; cid <= PDP_COUNT; cid++)
+		for (int cid = 1; cid <= m->pers->pdp_count; cid++)
 			modem_pdp_deactivate(m, cid, 0);
 	}
 	m->attached = (int)v;
@@ -412,13 +413,13 @@ cmd_cgdcont(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	long cid, comp;
 
 	if (cmd->type == AT_READ) {
-		for (cid = 1; cid <= PDP_COUNT; cid++)
+		for (cid = 1; cid <= m->pers->pdp_count; cid++)
 			if (m->pdp[cid].defined)
 				modem_info(m, "+CGDCONT: %ld,\"%s\",\"%s\",\"\",0,0", cid,
 				    m->pdp[cid].type, m->pdp[cid].apn);
 		return RES_OK;
 	}
-	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, PDP_COUNT, &cid) != 1 || a->argc > 6)
+	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, m->pers->pdp_count, &cid) != 1 || a->argc > 6)
 		return RES_ERROR;
 	if (a->argc == 1) {
 		m->pdp[cid].defined = 0;
@@ -445,13 +446,13 @@ cmd_cgpaddr(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	long cid;
 
 	if (cmd->type == AT_EXEC) {
-		for (cid = 1; cid <= PDP_COUNT; cid++)
+		for (cid = 1; cid <= m->pers->pdp_count; cid++)
 			if (m->pdp[cid].defined)
 				modem_info(m, "+CGPADDR: %ld,\"%s\"", cid,
 				    m->pdp[cid].active ? modem_local_ip(m, (int)cid) : "");
 		return RES_OK;
 	}
-	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, PDP_COUNT, &cid) != 1)
+	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, m->pers->pdp_count, &cid) != 1)
 		return RES_ERROR;
 	modem_info(m, "+CGPADDR: %ld,\"%s\"", cid,
 	    m->pdp[cid].active ? modem_local_ip(m, (int)cid) : "");

@@ -35,12 +35,29 @@ dial_bind(int fd, const char *bind_addr, int family)
 		freeaddrinfo(bres);
 }
 
+/* SO_KEEPALIVE with the idle time, interval and probe count of ka. */
+static void
+dial_keepalive(int fd, const struct dial_keepalive *ka)
+{
+	int one = 1;
+
+	if (ka == NULL || ka->idle_s <= 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &ka->idle_s, sizeof(ka->idle_s));
+	if (ka->interval_s > 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &ka->interval_s, sizeof(ka->interval_s));
+	if (ka->probes > 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &ka->probes, sizeof(ka->probes));
+}
+
 int
-dial_start(const char *host, int port, const char *bind_addr, int keepalive_min, int *fdp)
+dial_start(const char *host, int port, const char *bind_addr, const struct dial_keepalive *ka,
+    int *fdp)
 {
 	struct addrinfo hints, *res;
 	char portstr[16];
-	int fd, one = 1, rc;
+	int fd, rc;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
@@ -56,12 +73,7 @@ dial_start(const char *host, int port, const char *bind_addr, int keepalive_min,
 	}
 	if (bind_addr != NULL)
 		dial_bind(fd, bind_addr, res->ai_family);
-	if (keepalive_min > 0) {
-		int idle = keepalive_min * 60;
-
-		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-	}
+	dial_keepalive(fd, ka);
 	rc = connect(fd, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
 	if (rc == -1 && errno != EINPROGRESS) {

@@ -6,10 +6,17 @@
 
 #include <stddef.h>
 
+/* TCP keepalive of a connection: idle_s 0 is off; interval_s and probes 0
+ * keep the kernel's defaults. */
+struct dial_keepalive {
+	int idle_s, interval_s, probes;
+};
+
 /* Resolve host and start a non-blocking connect from bind (NULL: any
- * address), with TCP keepalive after keepalive_min minutes (0: off).
- * 0 with *fdp set, or a +CME ERROR code (557, 558, 559, 562). */
-int dial_start(const char *host, int port, const char *bind, int keepalive_min, int *fdp);
+ * address), with TCP keepalive ka. 0 with *fdp set, or a +CME ERROR code
+ * (557, 558, 559, 562). */
+int dial_start(const char *host, int port, const char *bind, const struct dial_keepalive *ka,
+    int *fdp);
 /* The handshake's outcome: 0, or the errno it failed with. */
 int dial_result(int fd);
 /* The peer's numeric address into raddr, our port into *lport (each left

@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "fault_act.h"
 #include "modem.h"
+#include "personality.h"
 #include "proto.h"
 #include "sim.h"
 #include "sock.h"
@@ -56,8 +57,9 @@ fault_sock(struct sim *sim, const struct proto_request *req, int i, struct fault
 	struct sock *s;
 	long id;
 
-	if (fault_number(req->argv[i], 1, SOCK_COUNT, &id) == -1) {
-		fault_fail(err, ERR_USAGE, "socket id must be 1..%d", SOCK_COUNT);
+	if (fault_number(req->argv[i], sim->pers->sock_min, sim->pers->sock_max, &id) == -1) {
+		fault_fail(err, ERR_USAGE, "socket id must be %d..%d", sim->pers->sock_min,
+		    sim->pers->sock_max);
 		return NULL;
 	}
 	s = &sim->modem->sock[id];
@@ -126,17 +128,18 @@ int
 fault_nat_timeout(struct sim *sim, const struct proto_request *req, struct evbuffer *out,
     struct fault_err *err)
 {
-	long id = 0, sec;
+	long id = -1, sec;
 
 	if (fault_number(req->argv[2], 0, 86400 * 7, &sec) == -1)
 		return fault_fail(err, ERR_USAGE, "SECONDS must be 0..604800");
 	if (strcmp(req->argv[1], "all") != 0 &&
-	    fault_number(req->argv[1], 1, SOCK_COUNT, &id) == -1)
-		return fault_fail(err, ERR_USAGE, "ID must be 1..%d or all", SOCK_COUNT);
-	if (id == 0)
+	    fault_number(req->argv[1], sim->pers->sock_min, sim->pers->sock_max, &id) == -1)
+		return fault_fail(err, ERR_USAGE, "ID must be %d..%d or all", sim->pers->sock_min,
+		    sim->pers->sock_max);
+	if (id == -1)
 		sim->stack->nat_default_s = (unsigned)sec;
-	for (int i = 1; i <= SOCK_COUNT; i++)
-		if (id == 0 || id == i)
+	for (int i = sim->pers->sock_min; i <= sim->pers->sock_max; i++)
+		if (id == -1 || id == i)
 			sock_set_nat_timeout(&sim->modem->sock[i], (unsigned)sec);
 	return 0;
 }
@@ -261,10 +264,10 @@ fault_pdp_drop(struct sim *sim, const struct proto_request *req, struct evbuffer
 {
 	long cid = 0;
 
-	if (req->argc > 1 && fault_number(req->argv[1], 1, PDP_COUNT, &cid) == -1)
-		return fault_fail(err, ERR_USAGE, "CID must be 1..%d", PDP_COUNT);
+	if (req->argc > 1 && fault_number(req->argv[1], 1, sim->pers->pdp_count, &cid) == -1)
+		return fault_fail(err, ERR_USAGE, "CID must be 1..%d", sim->pers->pdp_count);
 	stack_pdp_lost(sim->stack);
-	for (int i = 1; i <= PDP_COUNT; i++)
+	for (int i = 1; i <= sim->pers->pdp_count; i++)
 		if (cid == 0 || cid == i)
 			modem_pdp_deactivate(sim->modem, i, 1);
 	return 0;

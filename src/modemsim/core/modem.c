@@ -43,6 +43,10 @@ modem_sock_closed(void *arg, struct sock *s, int cause)
 
 	m->pers->closed_text(s, cause, text, sizeof(text));
 	sim_event(m->sim, "event", "socket %d closed cause=%d", s->id, cause);
+	if (m->pers->sock_closed != NULL && !(m->mode == MODE_ONLINE && m->online_sock == s->id)) {
+		m->pers->sock_closed(m, s, cause);
+		return;
+	}
 	if (m->mode == MODE_ONLINE && m->online_sock == s->id) {
 		evtimer_del(m->ev_esc);
 		m->esc_count = 0;
@@ -76,8 +80,11 @@ modem_sock_connected(void *arg, struct sock *s, int cme)
 {
 	struct modem *m = arg;
 
-	if (s->imm)
+	if (s->imm) {
+		if (m->pers->sock_opened != NULL)
+			m->pers->sock_opened(m, s, cme);
 		return;
+	}
 	if (cme != 0) {
 		modem_finish(m, modem_cme(m, cme));
 		return;
@@ -87,6 +94,16 @@ modem_sock_connected(void *arg, struct sock *s, int cme)
 		return;
 	}
 	modem_finish(m, RES_OK);
+}
+
+/* The peer's FIN: the personality may say so. */
+static void
+modem_sock_remote_fin(void *arg, struct sock *s)
+{
+	struct modem *m = arg;
+
+	if (m->pers->remote_fin != NULL)
+		m->pers->remote_fin(m, s);
 }
 
 static void
@@ -111,6 +128,7 @@ static const struct sock_listener modem_sock_listener = {
 	.connected = modem_sock_connected,
 	.data = modem_sock_data,
 	.closed = modem_sock_closed,
+	.remote_fin = modem_sock_remote_fin,
 	.shutdown_done = modem_sock_shutdown_done,
 	.data_path = modem_sock_data_path,
 	.local_ip = modem_sock_local_ip,
@@ -139,11 +157,11 @@ modem_factory(struct modem *m)
 	m->attached = 1;
 	m->rssi = 18;
 	m->ber = 99;
-	for (int cid = 1; cid <= PDP_COUNT; cid++) {
+	for (int cid = 1; cid <= PDP_MAX; cid++) {
 		memset(&m->pdp[cid], 0, sizeof(m->pdp[cid]));
 		modem_pdp_addr(m, cid);
 	}
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_reset(&m->sock[i]);
 	if (m->pers->factory != NULL)
 		m->pers->factory(m);
@@ -180,7 +198,7 @@ modem_new(struct sim *sim)
 	if (m->urcq == NULL || m->prompt_buf == NULL || m->ev_cmd == NULL ||
 	    m->ev_esc == NULL || m->ev_reg == NULL)
 		fatalx("modem: out of memory");
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_init(&m->sock[i], sim, sim->stack, i);
 	sock_attach(sim->stack, m->sock, &modem_sock_listener, m);
 	port_set_callbacks(sim->port, modem_input_cb, modem_drain_cb, m);
@@ -193,7 +211,7 @@ modem_free(struct modem *m)
 {
 	if (m == NULL)
 		return;
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_free(&m->sock[i]);
 	modem_free_faults(&m->errors);
 	modem_free_faults(&m->delays);
@@ -222,6 +240,7 @@ modem_boot(struct modem *m)
 	if (port_open(m->sim->port) == -1)
 		return -1;
 	m->mode = MODE_COMMAND;
+	m->boot_urc = m->pers->booted != NULL;
 	sim_event(m->sim, "event", "boot %s %s", m->prof->model, m->prof->revision);
 	modem_start_registration(m);
 	return 0;
@@ -243,7 +262,7 @@ modem_reboot(struct modem *m, unsigned ms, const char *why)
 
 	sim_event(m->sim, "event", "reboot (%s), port back in %u ms", why, ms);
 	m->reboots++;
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_forget(&m->sock[i]);
 	stack_reboot(m->sim->stack);
 	evtimer_del(m->ev_cmd);
@@ -255,7 +274,7 @@ modem_reboot(struct modem *m, unsigned ms, const char *why)
 		evtimer_del(m->ev_reboot);
 	m->mode = MODE_OFF;
 	m->hung = 0;
-	for (int cid = 1; cid <= PDP_COUNT; cid++)
+	for (int cid = 1; cid <= PDP_MAX; cid++)
 		m->pdp[cid].active = 0;
 	port_close(m->sim->port);
 	if (m->ev_boot == NULL)
@@ -324,7 +343,7 @@ modem_state(const struct modem *m, struct evbuffer *out)
 {
 	int active = 0;
 
-	for (int cid = 1; cid <= PDP_COUNT; cid++)
+	for (int cid = 1; cid <= PDP_MAX; cid++)
 		active += m->pdp[cid].active;
 	evbuffer_add_printf(out, "firmware=%s\nmodel=%s\nrevision=%s\n",
 	    m->prof->name, m->prof->model, m->prof->revision);
@@ -346,7 +365,7 @@ modem_state(const struct modem *m, struct evbuffer *out)
 void
 modem_sockets(const struct modem *m, struct evbuffer *out)
 {
-	for (int i = 1; i <= SOCK_COUNT; i++) {
+	for (int i = m->pers->sock_min; i <= m->pers->sock_max; i++) {
 		const struct sock *s = &m->sock[i];
 		int online = m->mode == MODE_ONLINE && m->online_sock == i;
 

@@ -35,13 +35,14 @@ enum at_res {
 	RES_CONNECT,		/* "CONNECT": online mode on m->online_sock */
 	RES_PROMPT,		/* "> " written: payload follows */
 	RES_NONE,		/* no final result (the module is going away) */
+	RES_TEXT,		/* m->final_text ("SEND OK", "SEND FAIL") */
 };
 
 enum sim_card { SIM_READY, SIM_PIN, SIM_PUK };
 
 #define MODEM_BS	0x08	/* backspace */
 
-#define PDP_COUNT 5		/* cid 1..5 */
+#define PDP_MAX 16		/* cid 1..16; a personality uses 1..pdp_count */
 
 struct pdp_ctx {
 	int defined;
@@ -83,6 +84,7 @@ struct modem {
 	int in_handler;		/* URCs raised now wait for the final result */
 	int need_lead;		/* the next information line starts with CRLF */
 	int cme;
+	char final_text[32];	/* RES_TEXT */
 	struct event *ev_cmd;	/* command delays and asynchronous commands */
 	void (*cmd_cb)(struct modem *);
 	char last_line[AT_LINE_MAX + 1];	/* for A/ */
@@ -96,8 +98,8 @@ struct modem {
 	int reg_stat;
 	int attached;
 	int rssi, ber;
-	struct pdp_ctx pdp[PDP_COUNT + 1];
-	struct sock sock[SOCK_COUNT + 1];
+	struct pdp_ctx pdp[PDP_MAX + 1];
+	struct sock sock[SOCK_SLOTS];	/* by id; the personality's range is used */
 
 	/* Send prompt. */
 	int prompt_sock;
@@ -128,6 +130,7 @@ struct modem {
 	struct event *ev_reboot;
 	struct event *ev_boot;
 	unsigned reboot_ms;
+	int boot_urc;		/* the personality's boot URCs wait for a reader */
 	int reboot_wait;
 
 	uint64_t cmds_total;
@@ -151,6 +154,8 @@ void modem_info_raw(struct modem *m, const void *buf, size_t len);
 void modem_write(struct modem *m, const void *buf, size_t len);
 void modem_urc(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum at_res modem_cme(struct modem *m, int code);
+/* A final result code of the module's own ("SEND OK"): RES_TEXT. */
+enum at_res modem_result_text(struct modem *m, const char *text);
 /* Complete the pending asynchronous command. */
 void modem_finish(struct modem *m, enum at_res res);
 /* Arm the command timer: cb runs after ms (delays, #SGACT, #PING). */

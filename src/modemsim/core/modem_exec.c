@@ -80,6 +80,9 @@ modem_final(struct modem *m, enum at_res res)
 	case RES_CONNECT:
 		snprintf(text, sizeof(text), "CONNECT");
 		break;
+	case RES_TEXT:
+		snprintf(text, sizeof(text), "%s", m->final_text);
+		break;
 	case RES_PENDING:
 	case RES_PROMPT:
 	case RES_NONE:
@@ -347,7 +350,9 @@ modem_prompt_done(struct modem *m, int abort)
 	if (n > 0)
 		rc = sock_send(s, evbuffer_pullup(m->prompt_buf, (ssize_t)n), n);
 	evbuffer_drain(m->prompt_buf, evbuffer_get_length(m->prompt_buf));
-	if (rc != 0)
+	if (m->pers->send_done != NULL)
+		modem_finish(m, m->pers->send_done(m, s, rc));
+	else if (rc != 0)
 		modem_finish(m, modem_cme(m, rc));
 	else
 		modem_finish(m, RES_OK);

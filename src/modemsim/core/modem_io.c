@@ -137,6 +137,13 @@ modem_cme(struct modem *m, int code)
 	return RES_CME;
 }
 
+enum at_res
+modem_result_text(struct modem *m, const char *text)
+{
+	snprintf(m->final_text, sizeof(m->final_text), "%s", text);
+	return RES_TEXT;
+}
+
 void
 modem_cmd_cb(int fd, short what, void *arg)
 {

@@ -9,6 +9,7 @@
 #include <event2/event.h>
 
 #include "modem.h"
+#include "personality.h"
 #include "profile.h"
 #include "sim.h"
 #include "sock.h"
@@ -23,7 +24,7 @@ modem_data_path(const struct modem *m)
 void
 modem_update_io(struct modem *m)
 {
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_update_io(&m->sock[i]);
 }
 
@@ -94,11 +95,13 @@ modem_start_registration(struct modem *m)
 void
 modem_pdp_deactivate(struct modem *m, int cid, int network)
 {
-	if (cid < 1 || cid > PDP_COUNT || !m->pdp[cid].active)
+	if (cid < 1 || cid > PDP_MAX || !m->pdp[cid].active)
 		return;
 	m->pdp[cid].active = 0;
 	sim_event(m->sim, "event", "pdp %d deactivated by the %s", cid, network ? "network" : "host");
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	if (network && m->pers->pdp_lost != NULL)
+		m->pers->pdp_lost(m, cid);
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		if (m->sock[i].cfg.cid == cid)
 			sock_pdp_lost(&m->sock[i], network);
 }
@@ -108,7 +111,7 @@ modem_local_ip(const struct modem *m, int cid)
 {
 	if (m->sim->opt.bind != NULL)
 		return m->sim->opt.bind;
-	if (cid < 1 || cid > PDP_COUNT)
+	if (cid < 1 || cid > PDP_MAX)
 		cid = 1;
 	return m->pdp[cid].addr;
 }

@@ -10,6 +10,7 @@
 #include <event2/event.h>
 
 #include "modem.h"
+#include "personality.h"
 #include "port.h"
 #include "sim.h"
 #include "util.h"
@@ -178,8 +179,15 @@ modem_pump(struct modem *m)
 	sock_consumed(s);
 }
 
+/* Room on the port: the boot URCs once a reader is there, online bytes. */
 void
 modem_drain_cb(void *arg)
 {
-	modem_pump(arg);
+	struct modem *m = arg;
+
+	if (m->boot_urc && m->mode != MODE_OFF && port_has_reader(m->sim->port)) {
+		m->boot_urc = 0;
+		m->pers->booted(m);
+	}
+	modem_pump(m);
 }

@@ -43,6 +43,28 @@ struct sim_personality {
 	void (*closed_text)(const struct sock *s, int cause, char *buf, size_t bufsz);
 	/* The socket state number the "sockets" control command shows. */
 	int (*sock_state)(const struct modem *m, const struct sock *s, int online);
+	int sock_min, sock_max;			/* the socket ids the host uses */
+	int pdp_count;				/* contexts 1..pdp_count (<= PDP_MAX) */
+
+	/* Optional hooks (NULL: the behaviour described). */
+	/* The port has a reader after power-on or reboot: the boot URCs
+	 * ("RDY"). NULL: none. */
+	void (*booted)(struct modem *m);
+	/* s closed with a cause: tell the host. NULL: closed_text as a URC. */
+	void (*sock_closed)(struct modem *m, struct sock *s, int cause);
+	/* The peer's FIN arrived on s (it stays open while its closure type is
+	 * 255). NULL: nothing to say. */
+	void (*remote_fin)(struct modem *m, struct sock *s);
+	/* A connect started without a waiting command (s->imm) ended: 0 or a
+	 * core dial error (557, 558, 559, 562). NULL: nothing to say. */
+	void (*sock_opened)(struct modem *m, struct sock *s, int err);
+	/* The network deactivated context cid (before its sockets are lost).
+	 * NULL: nothing to say. */
+	void (*pdp_lost)(struct modem *m, int cid);
+	/* The payload of a send prompt went to sock_send() with result rc
+	 * (0, or 563 when not connected or the buffer is full): the command's
+	 * final result. NULL: OK, or +CME ERROR: rc. */
+	enum at_res (*send_done)(struct modem *m, struct sock *s, int rc);
 };
 
 #endif

@@ -448,6 +448,12 @@ port_is_open(const struct port *p)
 	return p->master != -1;
 }
 
+int
+port_has_reader(const struct port *p)
+{
+	return p->master != -1 && p->reader;
+}
+
 void
 port_state(const struct port *p, struct evbuffer *out)
 {

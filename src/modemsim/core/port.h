@@ -35,6 +35,8 @@ uint64_t port_mark_left_ms(const struct port *p);
 /* Bytes queued but not yet written to the pty. */
 size_t port_queued(const struct port *p);
 int port_is_open(const struct port *p);
+/* Someone has the slave open: what is written now reaches a reader. */
+int port_has_reader(const struct port *p);
 /* key=value lines for the "state" control command. */
 void port_state(const struct port *p, struct evbuffer *out);
 

@@ -27,7 +27,7 @@ struct sim_options {
 	unsigned long baud;		/* --baud: 0 = unpaced */
 	int jam_after;			/* --jam-after: overlaps before the jam (0 = never) */
 	unsigned jam_clear_ms;		/* --jam-clear: the jam clears by itself (0 = never) */
-	unsigned sgact_delay_ms;	/* --sgact-delay: #SGACT activation time */
+	unsigned sgact_delay_ms;	/* --sgact-delay: #SGACT / +QIACT activation time */
 	unsigned close_defer_ms;	/* --close-defer: 12.00.004 FIN deferral */
 	unsigned reg_delay_ms;		/* --reg-delay: boot to registered */
 	unsigned reboot_ms;		/* --reboot-time: AT#REBOOT / +CFUN=1,1 */

@@ -1,4 +1,4 @@
-/* The socket slots (connId 1..SOCK_COUNT) as the host sees them: each slot
+/* The socket slots (ids 0..SOCK_SLOTS-1) as the host sees them: each slot
  * drives one kernel connection (conn.c) and reports to the module through
  * the struct sock_listener it was attached with. */
 #include "config.h"
@@ -180,9 +180,12 @@ sock_activity(struct sock *s)
 static int
 sock_dial(struct sock *s, const char *host, int port)
 {
+	struct dial_keepalive ka = { s->cfg.ka_idle_s, s->cfg.ka_interval_s, s->cfg.ka_probes };
 	int fd = -1, rc;
 
-	rc = dial_start(host, port, s->sim->opt.bind, s->cfg.keepalive, &fd);
+	if (s->cfg.keepalive > 0)
+		ka = (struct dial_keepalive){ s->cfg.keepalive * 60, 0, 0 };
+	rc = dial_start(host, port, s->sim->opt.bind, &ka, &fd);
 	if (rc != 0)
 		return rc;
 	s->conn = conn_start(s->stack, s, fd, (unsigned)s->cfg.connto * 100);
@@ -313,6 +316,7 @@ sock_read(struct sock *s)
 		event_del(s->conn->ev_read);
 		if (evbuffer_get_length(s->rxbuf) > 0)
 			s->stack->ls->data(s->stack->ls_arg, s);
+		s->stack->ls->remote_fin(s->stack->ls_arg, s);
 		sock_consumed(s);
 		return;
 	}
@@ -379,7 +383,7 @@ sock_consumed(struct sock *s)
 }
 
 int
-sock_shutdown(struct sock *s)
+sock_shutdown(struct sock *s, unsigned wait_ms)
 {
 	struct conn *c = s->conn;
 	const struct profile *prof = s->sim->opt.profile;
@@ -409,7 +413,7 @@ sock_shutdown(struct sock *s)
 		    s->id, stack_deferred_count(s->stack));
 		return 1;
 	}
-	conn_shut(c, s, util_now_ms() + s->sim->opt.sh_timeout_ms);
+	conn_shut(c, s, util_now_ms() + wait_ms);
 	return 0;
 }
 
@@ -461,7 +465,7 @@ sock_io_changed(void *arg)
 {
 	struct sock *socks = arg;
 
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_update_io(&socks[i]);
 }
 

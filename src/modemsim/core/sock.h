@@ -1,4 +1,5 @@
-/* The module's TCP/IP stack: six socket slots (connId 1..6), each backed by
+/* The module's TCP/IP stack: socket slots (ids 0..SOCK_SLOTS-1; a personality
+ * uses its own range of them), each backed by
  * a real non-blocking kernel TCP socket, plus the connections the slots have
  * let go of (closing, deferred by 12.00.004, or forgotten by the network). */
 #ifndef MODEMSIM_SOCK_H
@@ -14,7 +15,7 @@ struct sim;
 struct event;
 struct evbuffer;
 
-#define SOCK_COUNT 6
+#define SOCK_SLOTS 13	/* slot ids 0..12: Telit uses 1..6, Quectel 0..11 */
 
 /* #SLASTCLOSURE causes. */
 enum closure_cause {
@@ -38,6 +39,8 @@ struct sock_cfg {
 	int srmode, recv_hex, keepalive, listen_auto, send_hex;
 	int buffer_start, abort_conn, sring_len, sring_to, nocarrier_mode;
 	int imm_rsp, closure_cmd;
+	/* Module keepalive in seconds (0: off), when keepalive (minutes) is 0. */
+	int ka_idle_s, ka_interval_s, ka_probes;
 };
 
 /* One socket slot as the host sees it. */
@@ -77,6 +80,8 @@ struct sock_listener {
 	void (*data)(void *arg, struct sock *s);
 	/* The slot closed with a #SLASTCLOSURE cause. */
 	void (*closed)(void *arg, struct sock *s, int cause);
+	/* The peer's FIN arrived (bytes may still wait in s->rxbuf). */
+	void (*remote_fin)(void *arg, struct sock *s);
 	/* A pending #SH is done. */
 	void (*shutdown_done)(void *arg, struct sock *s);
 	/* Whether the network carries bytes now (radio, SIM, registration). */
@@ -85,7 +90,7 @@ struct sock_listener {
 	const char *(*local_ip)(void *arg, int cid);
 };
 
-/* The slots socks[1..SOCK_COUNT] live on st and report to ls. */
+/* The slots socks[0..SOCK_SLOTS-1] live on st and report to ls. */
 void sock_attach(struct stack *st, struct sock *socks, const struct sock_listener *ls, void *arg);
 /* The module reboots: the slot's connection is forgotten (the peer gets a
  * reset when it next sends, unless the network had dropped it already). */
@@ -102,8 +107,9 @@ int sock_connect(struct sock *s, const char *host, int port, int conn_mode, int 
 int sock_send(struct sock *s, const void *buf, size_t len);
 /* Take up to max received bytes out of the buffer. */
 size_t sock_recv(struct sock *s, void *buf, size_t max);
-/* #SH. Returns 1 when done, 0 when the listener's shutdown_done follows. */
-int sock_shutdown(struct sock *s);
+/* #SH, +QICLOSE: our FIN, waiting at most wait_ms for its ACK. Returns 1
+ * when done, 0 when the listener's shutdown_done follows. */
+int sock_shutdown(struct sock *s, unsigned wait_ms);
 /* The buffer was read or pumped: resume reading, finish a remote close. */
 void sock_consumed(struct sock *s);
 /* Re-evaluate whether bytes may move (drop, jam, registration changed). */

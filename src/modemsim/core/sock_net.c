@@ -51,6 +51,7 @@ sock_fin(struct sock *s)
 	event_del(s->conn->ev_read);
 	if (evbuffer_get_length(s->rxbuf) > 0)
 		s->stack->ls->data(s->stack->ls_arg, s);
+	s->stack->ls->remote_fin(s->stack->ls_arg, s);
 	sock_consumed(s);
 }
 

@@ -21,7 +21,7 @@ telit_sock(struct modem *m, const struct at_args *a)
 {
 	long id;
 
-	if (at_arg_int(a, 0, 1, SOCK_COUNT, &id) != 1)
+	if (at_arg_int(a, 0, 1, TELIT_SOCK_COUNT, &id) != 1)
 		return NULL;
 	return &m->sock[id];
 }
@@ -44,7 +44,7 @@ struct telit_cfg_cmd {
 };
 
 static const struct telit_cfg_cmd telit_scfg_cmd = { "#SCFG", 6, 6, {
-	{ CFG(cid), 0, PDP_COUNT, 0 }, { CFG(pktsz), 0, 1500, 0 }, { CFG(maxto), 0, 65535, 0 },
+	{ CFG(cid), 0, TELIT_PDP_COUNT, 0 }, { CFG(pktsz), 0, 1500, 0 }, { CFG(maxto), 0, 65535, 0 },
 	{ CFG(connto), 10, 1200, 0 }, { CFG(txto), 0, 256, 0 } } };
 /* srMode 0 (SRING: <id>) and 1 (SRING: <id>,<pending>); keepalive in minutes
  * becomes TCP keepalive on the next connection. */
@@ -89,7 +89,7 @@ telit_cfg(struct modem *m, const struct at_cmd *cmd, const struct at_args *a,
 	struct sock *s;
 
 	if (cmd->type == AT_READ) {
-		for (int i = 1; i <= SOCK_COUNT; i++)
+		for (int i = 1; i <= TELIT_SOCK_COUNT; i++)
 			telit_cfg_line(m, d, &m->sock[i], maxargs - 1);
 		return RES_OK;
 	}
@@ -159,7 +159,7 @@ telit_sgact_on(struct modem *m, int cid)
 		return RES_CME;
 	if (m->pdp[cid].active)
 		return modem_cme(m, 553);
-	for (int i = 1; i <= SOCK_COUNT; i++)
+	for (int i = 1; i <= TELIT_SOCK_COUNT; i++)
 		tied |= m->sock[i].cfg.cid == cid;
 	if (!tied && telit_fw(m)->sgact_needs_socket)
 		return RES_ERROR;
@@ -177,11 +177,11 @@ telit_sgact(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	long cid, stat;
 
 	if (cmd->type == AT_READ) {
-		for (cid = 1; cid <= PDP_COUNT; cid++)
+		for (cid = 1; cid <= TELIT_PDP_COUNT; cid++)
 			modem_info(m, "#SGACT: %ld,%d", cid, m->pdp[cid].active);
 		return RES_OK;
 	}
-	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, PDP_COUNT, &cid) != 1 ||
+	if (cmd->type != AT_SET || at_arg_int(a, 0, 1, TELIT_PDP_COUNT, &cid) != 1 ||
 	    at_arg_int(a, 1, 0, 1, &stat) != 1 || a->argc > 4)
 		return RES_ERROR;
 	if (stat == 1)
@@ -211,7 +211,7 @@ telit_per_sock(struct modem *m, const struct at_cmd *cmd, const struct at_args *
 	struct sock *s;
 
 	if (cmd->type == AT_EXEC) {
-		for (int i = 1; i <= SOCK_COUNT; i++)
+		for (int i = 1; i <= TELIT_SOCK_COUNT; i++)
 			line(m, &m->sock[i]);
 		return RES_OK;
 	}

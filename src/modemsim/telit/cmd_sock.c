@@ -80,7 +80,7 @@ telit_sh(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 
 	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc != 1)
 		return RES_ERROR;
-	return sock_shutdown(s) ? RES_OK : RES_PENDING;
+	return sock_shutdown(s, m->sim->opt.sh_timeout_ms) ? RES_OK : RES_PENDING;
 }
 
 enum at_res
@@ -237,7 +237,7 @@ telit_ping(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 		return RES_ERROR;
 	if (cmd_need_sim(m) != RES_OK)
 		return RES_CME;
-	for (int cid = 1; cid <= PDP_COUNT; cid++)
+	for (int cid = 1; cid <= TELIT_PDP_COUNT; cid++)
 		active |= m->pdp[cid].active;
 	if (!active)
 		return modem_cme(m, 556);

@@ -176,4 +176,7 @@ const struct sim_personality telit_personality = {
 	.urc_data = telit_urc_data,
 	.closed_text = telit_closed_text,
 	.sock_state = telit_ss_state,
+	.sock_min = 1,
+	.sock_max = TELIT_SOCK_COUNT,
+	.pdp_count = TELIT_PDP_COUNT,
 };

@@ -8,6 +8,9 @@
 #include "modemsim/core/personality.h"
 #include "modemsim/core/profile.h"
 
+#define TELIT_SOCK_COUNT 6	/* connId 1..6 */
+#define TELIT_PDP_COUNT 5	/* cid 1..5 */
+
 /* What differs between Telit firmwares beyond struct profile. */
 struct telit_fw {
 	const char *package;		/* #SWPKGV line 1 */

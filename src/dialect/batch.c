@@ -1,25 +1,25 @@
-/* Batches of Telit commands: see telit_batch.h. */
+/* Batches of dialect commands: see batch.h. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dialect/telit/telit_batch.h"
+#include "dialect/batch.h"
 #include "log.h"
 #include "xmalloc.h"
 
 /* One command of a batch, the engine's callback argument. */
-struct telit_req {
-	struct telit_batch *batch;
-	const struct telit_answer *ans;
+struct dialect_req {
+	struct dialect_batch *batch;
+	const struct dialect_answer *ans;
 	int id;			/* connId or cid the answer must match */
 	int optional;		/* a failure does not fail the batch */
 };
 
-struct telit_batch *
-telit_batch_new(dialect_cb *cb, void *arg)
+struct dialect_batch *
+dialect_batch_new(dialect_cb *cb, void *arg)
 {
-	struct telit_batch *b = xcalloc(1, sizeof(*b));
+	struct dialect_batch *b = xcalloc(1, sizeof(*b));
 
 	b->cb = cb;
 	b->arg = arg;
@@ -29,9 +29,9 @@ telit_batch_new(dialect_cb *cb, void *arg)
 }
 
 static void
-telit_req_destroy(void *arg)
+dialect_req_destroy(void *arg)
 {
-	struct telit_req *r = arg;
+	struct dialect_req *r = arg;
 
 	if (--r->batch->refs == 0)
 		free(r->batch);
@@ -39,7 +39,7 @@ telit_req_destroy(void *arg)
 }
 
 static enum dialect_status
-telit_status(const struct at_result *res)
+dialect_status_of(const struct at_result *res)
 {
 	switch (res->kind) {
 	case AT_FINAL_OK: return DIALECT_OK;
@@ -55,9 +55,9 @@ telit_status(const struct at_result *res)
 
 /* The status of one answered command, after its reader ran. */
 static enum dialect_status
-telit_req_status(const struct telit_req *q, const struct at_response *r, struct telit_batch *b)
+dialect_req_status(const struct dialect_req *q, const struct at_response *r, struct dialect_batch *b)
 {
-	enum dialect_status st = telit_status(&r->result);
+	enum dialect_status st = dialect_status_of(&r->result);
 
 	if (st == DIALECT_TIMEOUT && q->ans->send && !r->payload_written &&
 	    !r->fill_taken) {
@@ -69,25 +69,25 @@ telit_req_status(const struct telit_req *q, const struct at_response *r, struct 
 	if (st == DIALECT_OK && q->ans->read != NULL &&
 	    q->ans->read(r, q->id, &b->reply) != 0) {
 		st = DIALECT_ERROR;
-		log_debug("telit: unexpected answer to %s", r->cmd);
+		log_debug("dialect: unexpected answer to %s", r->cmd);
 	}
 	return st;
 }
 
 /* One command of a batch answered. */
 static void
-telit_done(const struct at_response *r, void *arg)
+dialect_done(const struct at_response *r, void *arg)
 {
-	struct telit_req *q = arg;
-	struct telit_batch *b = q->batch;
-	enum dialect_status st = telit_req_status(q, r, b);
+	struct dialect_req *q = arg;
+	struct dialect_batch *b = q->batch;
+	enum dialect_status st = dialect_req_status(q, r, b);
 
 	if (st != DIALECT_OK && !q->optional && !b->failed) {
 		b->failed = 1;
 		b->reply.status = st;
 		b->reply.cme = r->result.kind == AT_FINAL_CME_ERROR ? r->result.code : -1;
-		if (q->ans->dial)
-			b->reply.u.dial = telit_dial_error(b->reply.cme);
+		if (q->ans->dial != NULL)
+			b->reply.u.dial = q->ans->dial(b->reply.cme);
 	}
 	if (!b->failed || b->reply.text[0] == '\0')
 		snprintf(b->reply.text, sizeof(b->reply.text), "%s",
@@ -97,10 +97,10 @@ telit_done(const struct at_response *r, void *arg)
 }
 
 int
-telit_submit(struct at *at, struct telit_batch *b, const struct at_command *c,
-    const struct telit_answer *ans, int id, int optional)
+dialect_submit(struct at *at, struct dialect_batch *b, const struct at_command *c,
+    const struct dialect_answer *ans, int id, int optional)
 {
-	struct telit_req *q = xcalloc(1, sizeof(*q));
+	struct dialect_req *q = xcalloc(1, sizeof(*q));
 	struct at_command full = *c;
 
 	full.prefixes = ans->prefixes;
@@ -112,7 +112,7 @@ telit_submit(struct at *at, struct telit_batch *b, const struct at_command *c,
 	q->optional = optional;
 	b->pending++;
 	b->refs++;
-	if (at_submit(at, &full, telit_done, q, telit_req_destroy) != 0)
+	if (at_submit(at, &full, dialect_done, q, dialect_req_destroy) != 0)
 		return 0;
 	b->pending--;
 	b->refs--;
@@ -121,7 +121,7 @@ telit_submit(struct at *at, struct telit_batch *b, const struct at_command *c,
 }
 
 void
-telit_finish(struct telit_batch *b, int refused)
+dialect_finish(struct dialect_batch *b, int refused)
 {
 	if (!refused)
 		return;
@@ -136,11 +136,11 @@ telit_finish(struct telit_batch *b, int refused)
 }
 
 void
-telit_one(struct at *at, const char *cmd, const struct telit_answer *ans, int timeout_ms,
+dialect_one(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
     int id, dialect_cb *cb, void *arg)
 {
-	struct telit_batch *b = telit_batch_new(cb, arg);
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms };
 
-	telit_finish(b, telit_submit(at, b, &c, ans, id, 0) != 0);
+	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
 }
