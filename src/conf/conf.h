@@ -84,6 +84,8 @@ struct conf_link {
 	enum conf_session session;
 	int resend_unacked;
 	size_t tx_buffer, rx_buffer;
+	double stop_timeout;	/* seconds a stop or removal lets queued bytes
+				 * drain before the socket is closed */
 	struct conf_keepalive keepalive;
 	struct conf_reconnect reconnect;
 	int line;		/* where the link starts in the file */

@@ -154,6 +154,7 @@ static const struct conf_key conf_link_keys[] = {
 	    65536) },
 	{ KEY_SIZE(struct conf_link, rx_buffer, 1024, 16777216, "bytes",
 	    65536) },
+	{ KEY_SECONDS(struct conf_link, stop_timeout, 0, 0, 60, 5.0) },
 	{ KEY_GROUP(struct conf_link, keepalive, 0, conf_keepalive_keys) },
 	{ KEY_GROUP(struct conf_link, reconnect, 0, conf_reconnect_keys) },
 	{ .name = NULL }

@@ -15,14 +15,94 @@
 #include "daemon/daemon.h"
 #include "link/link.h"
 #include "link/link_modem.h"
+#include "link/link_stop.h"
 #include "modem/modem.h"
 #include "log.h"
+#include "util.h"
 #include "xmalloc.h"
+
+static void daemon_on_link_done(void *arg, struct link *l);
+
+/* Whether conf is still pointed into by a link leaving the configuration. */
+static int
+daemon_conf_held(const struct daemon *d, const struct conf *conf)
+{
+	for (int i = 0; i < d->n_leaving; i++)
+		if (d->leaving[i].conf == conf)
+			return 1;
+	return 0;
+}
+
+/* Whether a link leaving the configuration still holds modem socket sock. */
+static int
+daemon_socket_leaving(const struct daemon *d, int sock)
+{
+	for (int i = 0; i < d->n_leaving; i++) {
+		const struct link *l = d->leaving[i].link;
+		if (l->conf->socket == sock && l->modem_client.modem != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* Attach the links to the modem in configuration order, except those
+ * whose socket a leaving link still closes: they wait, not attached (their
+ * connect step polls), until that link is gone. */
+static void
+daemon_attach_all(struct daemon *d)
+{
+	for (int i = 0; i < d->n_links; i++) {
+		struct link *l = d->link[i];
+		int was = l->modem_client.modem != NULL;
+		if (daemon_socket_leaving(d, l->conf->socket)) {
+			if (was)
+				link_modem_detach(l);
+			log_info("link %s: socket %d is still being closed by a link that left "
+			    "the configuration; waiting for it", l->name, l->conf->socket);
+			continue;
+		}
+		link_modem_attach(l, d->modem);
+		if (!was && d->modem != NULL && d->modem->state != MODEM_READY &&
+		    l->state == LINK_CONNECTING)
+			link_event(l, LEV_MODEM_DOWN);	/* missed while it waited */
+	}
+}
+
+/* A reload removed link l, which points into conf: it drains and closes
+ * its socket (link_stop.h), then daemon_on_link_done frees it. */
+static void
+daemon_leave(struct daemon *d, struct link *l, struct conf *conf)
+{
+	log_info("link %s: removed from the configuration", l->name);
+	if (d->n_leaving == DAEMON_LEAVING_MAX) {
+		link_stop(l, "removed", NULL, NULL);	/* no room: no drain */
+		link_modem_detach(l);
+		link_forget(l);
+		return;
+	}
+	d->leaving[d->n_leaving++] = (struct daemon_leaving){ l, conf };
+	link_stop(l, "removed", daemon_on_link_done, d);
+}
+
+/* The old link of that name, taken out of old[]; NULL if none. */
+static struct link *
+daemon_take_old(struct link **old, int n_old, const char *name)
+{
+	struct link *l;
+
+	for (int j = 0; j < n_old; j++)
+		if (old[j] != NULL && strcmp(old[j]->name, name) == 0) {
+			l = old[j];
+			old[j] = NULL;
+			return l;
+		}
+	return NULL;
+}
 
 /* Build the links of a new configuration. A link whose name is unchanged
  * keeps its object, state and counters; a changed server or socket takes
- * effect through a reconnect. Links that are gone are closed on the modem
- * and freed. */
+ * effect through a reconnect. Links that are gone leave first (their local
+ * endpoints close before new ones open), drain and close on the modem. */
 static void
 daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 {
@@ -36,31 +116,42 @@ daemon_links_from_conf(struct daemon *d, const struct conf *conf)
 
 	memcpy(old, d->link, sizeof(old));
 	memset(d->link, 0, sizeof(d->link));
+	d->n_links = 0;		/* a state change below reports the links */
+	for (int j = 0; j < n_old; j++)
+		if (conf_find_link(conf, old[j]->name) == NULL) {
+			daemon_leave(d, old[j], d->conf);
+			old[j] = NULL;
+		}
 	for (int i = 0; i < conf->n_links; i++) {
 		const struct conf_link *c = &conf->links[i];
-		struct link *l = NULL;
-		for (int j = 0; j < n_old; j++)
-			if (old[j] != NULL && strcmp(old[j]->name, c->name) == 0) {
-				l = old[j];
-				old[j] = NULL;
-			}
+		struct link *l = daemon_take_old(old, n_old, c->name);
 		if (l == NULL) {
 			l = xcalloc(1, sizeof(*l));
 			link_init(l, &env, i, c);
 		} else
 			link_reconfigure(l, &env, c);
-		link_modem_attach(l, d->modem);	/* again: configuration order */
 		l->index = i;
 		d->link[i] = l;
+		d->n_links = i + 1;
 	}
-	d->n_links = conf->n_links;
-	for (int j = 0; j < n_old; j++) {
-		if (old[j] == NULL)
-			continue;
-		log_info("link %s: removed from the configuration", old[j]->name);
-		link_modem_detach(old[j]);
-		link_forget(old[j]);	/* frees it, now or when its last reply arrives */
-	}
+	daemon_attach_all(d);
+}
+
+/* A leaving link is gone: free it (and the configuration it held). */
+static void
+daemon_leaving_free(struct daemon *d, int i, int now)
+{
+	struct daemon_leaving lv = d->leaving[i];
+
+	d->leaving[i] = d->leaving[--d->n_leaving];
+	link_modem_detach(lv.link);
+	if (now) {
+		link_free(lv.link);
+		free(lv.link);
+	} else
+		link_forget(lv.link);	/* idle: frees it when its last reply came */
+	if (lv.conf != d->conf && !daemon_conf_held(d, lv.conf))
+		conf_free(lv.conf);
 }
 
 static void
@@ -73,6 +164,8 @@ daemon_free_links(struct daemon *d)
 		d->link[i] = NULL;
 	}
 	d->n_links = 0;
+	while (d->n_leaving > 0)
+		daemon_leaving_free(d, d->n_leaving - 1, 1);
 }
 
 /* The sink the modem and the links report to: events go up to the
@@ -144,6 +237,8 @@ daemon_free(struct daemon *d)
 	}
 	if (d->ev_watchdog != NULL)
 		event_free(d->ev_watchdog);
+	if (d->ev_stop != NULL)
+		event_free(d->ev_stop);
 	conf_free(d->conf);
 	free(d->conf_path);
 	free(d->socket_path);
@@ -207,6 +302,10 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 {
 	struct conf *conf;
 
+	if (d->draining) {
+		log_warnx("reload refused: the daemon is stopping");
+		return -1;
+	}
 	conf = conf_load_probed(d->conf_path, errs);	/* libconfig leaks on some refusals */
 	if (conf == NULL) {
 		log_warnx("reload of %s refused; the running configuration stays",
@@ -222,7 +321,8 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 		    "modem bring-up ('cellsockctl reset modem') or restart");
 	daemon_links_from_conf(d, conf);
 	modem_set_conf(d->modem, conf);
-	conf_free(d->conf);
+	if (!daemon_conf_held(d, d->conf))
+		conf_free(d->conf);	/* else with its last leaving link */
 	d->conf = conf;
 	d->reloads++;
 	if (d->autostart)
@@ -237,15 +337,88 @@ daemon_reload(struct daemon *d, struct conf_errors *errs)
 	return 0;
 }
 
+/* The loop ends after this pass. */
+static void
+daemon_exit(struct daemon *d)
+{
+	d->stopping = 1;
+	event_base_loopexit(d->base, NULL);
+}
+
+/* The clean stop is over once every link is idle and every leaving link
+ * gone. */
+static void
+daemon_stop_check(struct daemon *d)
+{
+	if (d->stopping || !d->draining || d->n_leaving > 0)
+		return;
+	for (int i = 0; i < d->n_links; i++)
+		if (!link_stop_finished(d->link[i]))
+			return;
+	daemon_exit(d);
+}
+
+/* A link that stopped or left is idle. */
+static void
+daemon_on_link_done(void *arg, struct link *l)
+{
+	struct daemon *d = arg;
+
+	for (int i = 0; i < d->n_leaving; i++)
+		if (d->leaving[i].link == l) {
+			daemon_leaving_free(d, i, 0);
+			if (!d->draining)
+				daemon_attach_all(d);	/* its socket is free */
+			break;
+		}
+	daemon_stop_check(d);
+}
+
+static void
+daemon_on_stop_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_warnx("stopping: links still not closed at the deadline; exiting");
+	daemon_exit(d);
+}
+
+/* The stop's bound: the slowest link's drain and close, and a second. */
+static double
+daemon_stop_bound(const struct daemon *d)
+{
+	double bound = 0;
+
+	for (int i = 0; i < d->n_links; i++)
+		if (link_stop_bound(d->link[i]) > bound)
+			bound = link_stop_bound(d->link[i]);
+	for (int i = 0; i < d->n_leaving; i++)
+		if (link_stop_bound(d->leaving[i].link) > bound)
+			bound = link_stop_bound(d->leaving[i].link);
+	return bound + 1.0;
+}
+
 void
 daemon_stop(struct daemon *d)
 {
+	struct timeval tv;
+
 	if (d->stopping)
 		return;
-	d->stopping = 1;
+	if (d->draining) {
+		log_warnx("stopping now: no more draining, no verified close");
+		daemon_exit(d);
+		return;
+	}
+	d->draining = 1;
 	sd_notify(0, "STOPPING=1");
-	log_info("stopping");
-	event_base_loopexit(d->base, NULL);
+	tv = util_tv_from_sec(daemon_stop_bound(d));
+	log_info("stopping (links drain and close within %.1f s)", daemon_stop_bound(d));
+	d->ev_stop = evtimer_new(d->base, daemon_on_stop_deadline, d);
+	evtimer_add(d->ev_stop, &tv);
+	for (int i = 0; i < d->n_links; i++)
+		link_stop(d->link[i], "stop", daemon_on_link_done, d);
+	daemon_stop_check(d);
 }
 
 static void

@@ -17,6 +17,15 @@ struct event;
 struct link;
 struct modem;
 
+#define DAEMON_LEAVING_MAX (4 * CONF_MAX_LINKS)
+
+/* A link a reload removed, still draining and closing (link_stop.h), and
+ * the configuration it points into (freed with the last such link). */
+struct daemon_leaving {
+	struct link *link;
+	struct conf *conf;
+};
+
 struct daemon {
 	struct event_base *base;
 	struct conf *conf;
@@ -32,7 +41,11 @@ struct daemon {
 	int autostart;			/* links start when the daemon does (not in unit tests) */
 	time_t started;
 	uint64_t reloads;
-	int stopping;
+	int draining;		/* a clean stop is under way (daemon_stop) */
+	struct event *ev_stop;	/* its deadline */
+	int stopping;		/* the loop ends: no engine will answer any more */
+	struct daemon_leaving leaving[DAEMON_LEAVING_MAX];
+	int n_leaving;
 	struct notify news;		/* what the modem and links report to */
 	const struct notify *up;	/* who hears the daemon's events; NULL: nobody */
 };
@@ -72,7 +85,11 @@ void daemon_set_listener(struct daemon *d, const struct notify *up);
 /* Install signal handlers, the watchdog timer and the READY notification,
  * open the modem and start the links. */
 void daemon_start(struct daemon *d);
-/* Stop the loop after this pass (SIGTERM, SIGINT). */
+/* A clean stop (SIGTERM, SIGINT): every link drains (stop_timeout), its
+ * losses are reported and its socket closed with a verified teardown, then
+ * the loop ends; at most the largest stop_timeout + teardown_timeout of a
+ * link, plus a second. Called again during that stop: stop now (the loop
+ * ends after this pass; what is not delivered is still reported). */
 void daemon_stop(struct daemon *d);
 /* Reload the configuration file. Returns 0, or -1 with errs filled and the
  * old configuration still running. */

@@ -23,6 +23,7 @@
 #include "link/link_keepalive.h"
 #include "link/link_relay.h"
 #include "link/link_steps.h"
+#include "link/link_stop.h"
 #include "log.h"
 #include "modem/modem.h"
 #include "relay/relay.h"
@@ -227,6 +228,8 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 		relay_link_up(l->relay);
 		break;
 	case LINK_IDLE:
+		link_stop_idle(l);	/* a link that stops is done closing */
+		break;
 	case LINK_WAITING:
 	case LINK_RECOVERING:
 		break;
@@ -243,6 +246,11 @@ link_event(struct link *l, enum link_event ev)
 	int next = t->next;
 
 	log_debug("link %s: %s in %s", l->name, link_event_names[ev], link_state_names[l->state]);
+	if (l->stop.phase != LSTOP_NONE && (ev == LEV_START || ev == LEV_RECONNECT)) {
+		log_info("link %s: %s ignored: the link is ending (%s)", l->name,
+		    link_event_names[ev], l->stop.why);
+		return;
+	}
 	if (t->fn != NULL) {
 		int r = t->fn(l);
 		if (next == LINK_NEXT_BY_ACTION)
@@ -273,6 +281,7 @@ link_init(struct link *l, const struct link_env *env, int index,
 	l->ev_timer = evtimer_new(env->base, link_on_timer, l);
 	l->ev_stable = evtimer_new(env->base, link_on_stable, l);
 	link_keepalive_init(l, env->base);
+	link_stop_init(l, env->base);
 	backoff_init(&l->backoff, conf->reconnect.min, conf->reconnect.max, env->rng);
 	l->relay = link_relay_new(l);
 }
@@ -289,6 +298,7 @@ link_free(struct link *l)
 	event_free(l->ev_stable);
 	l->ev_timer = l->ev_stable = NULL;
 	link_keepalive_free(l);
+	link_stop_free(l);
 }
 
 uint64_t
@@ -349,7 +359,8 @@ act_want_down(struct link *l)
 	l->stopped = 1;
 	l->after_close = LINK_IDLE;
 	if (l->state == LINK_UP)
-		link_dead_quiet(l, CAUSE_OPERATOR, "disconnect requested");
+		link_dead_quiet(l, CAUSE_OPERATOR, l->stop.phase != LSTOP_NONE ? l->stop.why :
+		    "disconnect requested");
 	return LINK_STAY;
 }
 

@@ -81,6 +81,27 @@ struct link_idle {
 	enum link_idle_mode mode;
 };
 
+/* The end of a link for good (link_stop.c): drain, verified close, news. */
+enum link_stop_phase {
+	LSTOP_NONE,		/* not stopping */
+	LSTOP_DRAIN,		/* up: queued bytes still go, until stop_timeout */
+	LSTOP_CLOSE,		/* closing, until reconnect.teardown_timeout */
+	LSTOP_NOTIFY,		/* idle: the owner is told from the loop */
+	LSTOP_DONE,		/* idle, the owner was told */
+};
+
+struct link;
+typedef void link_stopped_fn(void *arg, struct link *l);
+
+struct link_stop {
+	enum link_stop_phase phase;
+	const char *why;		/* "stop", "removed" */
+	struct event *ev;		/* drain polls, the close deadline, the news */
+	uint64_t begun_ms, deadline_ms;
+	link_stopped_fn *done;
+	void *arg;
+};
+
 struct link {
 	struct link_env env;
 	const struct notify *news;	/* link-state and link-dead events (env.news) */
@@ -116,6 +137,7 @@ struct link {
 	struct relay *relay;		/* the data path (relay.c) */
 	struct link_keepalive ka;
 	struct link_idle idle;
+	struct link_stop stop;
 	char last_error[256];
 };
 

@@ -134,6 +134,12 @@ link_steps_connect(struct link *l)
 	const struct conf_link *c = l->conf;
 	uint64_t quiet;
 
+	if (l->modem_client.modem == NULL) {
+		/* not attached: a link leaving the configuration still closes
+		 * this socket (daemon.c attaches this one after it) */
+		link_timer_ms(l, LINK_POLL_MS);
+		return;
+	}
 	if (!link_modem_ready(l))
 		return;
 	switch ((enum connect_step)l->step) {
@@ -185,6 +191,8 @@ link_on_close_poll(void *owner, const struct dialect_reply *r)
 		link_timer_ms(l, LINK_POLL_MS);
 		return;
 	}
+	if (l->stop.phase != LSTOP_NONE)
+		return;		/* a stop does not close again: link_stop.c gives up */
 	snprintf(l->last_error, sizeof(l->last_error), "socket %d still open %.0f s after "
 	    "#SH", l->conf->socket, l->conf->reconnect.teardown_timeout);
 	log_warnx("link %s: teardown not verified: %s; closing again", l->name, l->last_error);
@@ -213,6 +221,10 @@ link_steps_close(struct link *l)
 {
 	struct modem *m = link_modem(l);
 
+	if (l->modem_client.modem == NULL) {
+		l->fire(l, LEV_CLOSED);	/* never dialled: the socket is not ours */
+		return;
+	}
 	if (m == NULL || modem_at(m) == NULL || m->state == MODEM_CLOSED)
 		return;
 	switch ((enum close_step)l->step) {

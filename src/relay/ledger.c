@@ -198,18 +198,20 @@ ledger_loss_event(const struct relay_loss *loss, const char *name, const char *c
 	    loss->undelivered;
 
 	snprintf(buf, size, "name=%s bytes=%llu lost=%llu unsent=%llu unacked=%llu "
-	    "unread=%llu undelivered=%llu filler=%llu resend=%d cause=%s", name, total,
+	    "unread=%llu undelivered=%llu filler=%llu resend=%d cause=%s%s%s", name, total,
 	    (unsigned long long)loss->lost, (unsigned long long)loss->unsent,
 	    (unsigned long long)loss->unacked, (unsigned long long)loss->unread,
 	    (unsigned long long)loss->undelivered, (unsigned long long)loss->filler,
-	    loss->resend, cause);
+	    loss->resend, cause, loss->why != NULL ? " why=" : "",
+	    loss->why != NULL ? loss->why : "");
 }
 
 void
 ledger_loss_text(const struct relay_loss *loss, const char *cause, char *buf, size_t size)
 {
-	snprintf(buf, size, "data at risk (%s): %llu unsent, %llu unacknowledged, %llu unread "
-	    "in the module, %llu undelivered; %llu lost%s", cause,
+	snprintf(buf, size, "data at risk (%s%s%s): %llu unsent, %llu unacknowledged, %llu "
+	    "unread in the module, %llu undelivered; %llu lost%s", cause,
+	    loss->why != NULL ? ", " : "", loss->why != NULL ? loss->why : "",
 	    (unsigned long long)loss->unsent, (unsigned long long)loss->unacked,
 	    (unsigned long long)loss->unread, (unsigned long long)loss->undelivered,
 	    (unsigned long long)loss->lost,

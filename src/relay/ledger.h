@@ -64,6 +64,8 @@ struct relay_loss {
 	uint64_t lost;		/* of those, gone for good */
 	uint64_t filler;
 	int resend;		/* the unacknowledged bytes are sent again */
+	const char *why;	/* NULL, or why the link ends for good: "stop"
+				 * (the daemon stops), "removed" (a reload) */
 };
 
 /* How the session treats a dead connection. */
@@ -103,7 +105,8 @@ void ledger_conn_down(struct relay_ledger *lg, enum ledger_mode mode, int has_cl
 void ledger_client_gone(struct relay_ledger *lg, uint64_t n, struct relay_loss *loss);
 /* Whether a loss is worth a line and an event. */
 int ledger_loss_reportable(const struct relay_loss *loss);
-/* The data-loss event's arguments, "name=... cause=...". */
+/* The data-loss event's arguments, "name=... cause=..." and, when the link
+ * ends for good, " why=...". */
 void ledger_loss_event(const struct relay_loss *loss, const char *name, const char *cause,
     char *buf, size_t size);
 /* The warning's text, "data at risk (cause): ...". */

@@ -96,7 +96,8 @@ relay_data(struct relay *r, long pending)
 int
 relay_send(struct relay *r, const void *buf, size_t len)
 {
-	if (r->conn != RC_UP || evbuffer_get_length(r->txq) + len > r->conf->tx_buffer)
+	if (r->conn != RC_UP || r->why != NULL ||
+	    evbuffer_get_length(r->txq) + len > r->conf->tx_buffer)
 		return -1;
 	evbuffer_add(r->txq, buf, len);
 	ledger_accept(&r->lg, len);
@@ -157,10 +158,32 @@ relay_answers_due(const struct relay *r)
 }
 
 void
+relay_stop(struct relay *r, const char *why)
+{
+	if (r->why != NULL)
+		return;
+	relay_pull(r, 1);	/* what the client wrote so far is accepted */
+	r->why = why;
+	endpoint_unlisten(r->ep);
+	if (r->client != NULL && r->client_st != CL_CLOSING)
+		bufferevent_disable(r->client, EV_READ);
+	relay_kick_send(r);
+	relay_ack_poll(r);	/* the drain ends on the server's acknowledgements */
+}
+
+int
+relay_drained(const struct relay *r)
+{
+	return evbuffer_get_length(r->txq) == 0 && !relay_op_busy(r, OP_SEND) &&
+	    ledger_unacked(&r->lg) == 0;
+}
+
+void
 relay_free(struct relay *r)
 {
 	if (r == NULL)
 		return;
+	relay_stop_account(r);
 	relay_conn_step(r, RCE_FREE);
 	relay_session_step(r, SSE_RESET);
 	endpoint_unlisten(r->ep);

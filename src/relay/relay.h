@@ -55,7 +55,17 @@ struct relay_listener {
 struct relay *relay_new(struct event_base *base, const char *name,
     const struct conf_link *conf, const struct notify *news,
     const struct relay_listener *listener);
+/* Free the relay. After relay_stop() every byte not delivered is first
+ * reported (one data-loss event with why=..., and the log). */
 void relay_free(struct relay *r);
+/* The link ends for good (why: "stop" at the daemon's stop, "removed" when
+ * a reload drops it): take no new client or byte (what the client wrote so
+ * far is accepted), keep sending what is queued and following the
+ * acknowledgements; from now on nothing is kept for a later connection,
+ * and every loss is reported with why. */
+void relay_stop(struct relay *r, const char *why);
+/* Nothing queued, nothing being sent, everything sent acknowledged. */
+int relay_drained(const struct relay *r);
 /* A reload kept the link: follow a changed endpoint or buffer sizes. */
 void relay_reconfigure(struct relay *r, const struct conf_link *conf);
 /* The connection is up: start moving bytes (resend first if configured). */

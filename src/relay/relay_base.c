@@ -172,12 +172,14 @@ relay_rx_space(const struct relay *r)
 void
 relay_report_loss(struct relay *r, const struct relay_loss *loss, const char *cause)
 {
+	struct relay_loss l = *loss;
 	char text[512];
 
 	if (!ledger_loss_reportable(loss))
 		return;
-	ledger_loss_text(loss, cause, text, sizeof(text));
+	l.why = r->why;
+	ledger_loss_text(&l, cause, text, sizeof(text));
 	log_warnx("link %s: %s", r->name, text);
-	ledger_loss_event(loss, r->name, cause, text, sizeof(text));
+	ledger_loss_event(&l, r->name, cause, text, sizeof(text));
 	notify_event(r->news, EV_DATA_LOSS, "%s", text);
 }

@@ -19,6 +19,8 @@ relay_accepting(void *arg)
 	const struct relay *r = arg;
 	int down = r->conn == RC_ISSUING || r->conn == RC_DRAINING;
 
+	if (r->why != NULL)
+		return 0;
 	return !(r->client_st == CL_CLOSING || (r->client != NULL && r->client_st == CL_EOF) ||
 	    (down && !relay_persistent(r)));
 }

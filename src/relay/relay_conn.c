@@ -31,23 +31,24 @@ relay_engine_check(struct relay *r)
 		relay_engine_gone(r);
 }
 
+/* A link that ends for good (relay_stop) keeps nothing: its account
+ * closes as a transparent session's does. */
 static enum ledger_mode
 relay_ledger_mode(const struct relay *r)
 {
-	if (!relay_persistent(r))
+	if (!relay_persistent(r) || r->why != NULL)
 		return LEDGER_TRANSPARENT;
 	return relay_keeps_window(r) ? LEDGER_RESEND : LEDGER_PERSISTENT;
 }
 
-/* Everything the dead connection had in flight is answered: close its
- * account, report what is at risk and keep what will be sent again. */
-void
-relay_down_done(struct relay *r)
+/* Close the account: report what is at risk, keep what will be sent
+ * again. */
+static void
+relay_account(struct relay *r)
 {
 	enum ledger_mode mode = relay_ledger_mode(r);
 	struct relay_loss loss;
 
-	relay_conn_step(r, RCE_SETTLED);
 	ledger_conn_down(&r->lg, mode, r->client != NULL, &loss);
 	switch (mode) {
 	case LEDGER_TRANSPARENT:
@@ -66,6 +67,44 @@ relay_down_done(struct relay *r)
 	if (mode == LEDGER_TRANSPARENT)
 		relay_client_close(r);
 	endpoint_update(r->ep);
+}
+
+/* Everything the dead connection had in flight is answered: close its
+ * account. */
+void
+relay_down_done(struct relay *r)
+{
+	relay_conn_step(r, RCE_SETTLED);
+	relay_account(r);
+}
+
+/* The link ends for good (relay_free after relay_stop): the local client
+ * goes, and whatever was not delivered, whether the connection is still
+ * up, its last answers never came, or it is long gone, is reported once,
+ * with r->why. */
+void
+relay_stop_account(struct relay *r)
+{
+	const struct relay_counters *c = &r->lg.c;
+
+	if (r->why == NULL)
+		return;
+	if (r->client != NULL) {
+		relay_client_step(r, CLE_CLOSE);
+		relay_client_free(r);
+	}
+	if (r->conn != RC_DRAINING)
+		r->cause = CAUSE_OPERATOR;	/* ended here, by the stop */
+	if (r->conn == RC_UP)
+		relay_conn_step(r, RCE_DOWN);
+	if (r->conn == RC_DRAINING)
+		relay_conn_step(r, RCE_SETTLED);
+	relay_account(r);
+	log_info("link %s: %s: %llu bytes accepted from the local client, %llu acknowledged "
+	    "by the server, %llu reported lost (%llu unsent, %llu unacknowledged)", r->name,
+	    r->why, (unsigned long long)c->accepted, (unsigned long long)c->acked,
+	    (unsigned long long)(c->lost_unsent + c->lost_unacked),
+	    (unsigned long long)c->lost_unsent, (unsigned long long)c->lost_unacked);
 }
 
 /* The dead connection's account closes once nothing is in flight. */

@@ -80,6 +80,8 @@ struct relay {
 	long pending;			/* announced bytes left, -1 unknown */
 
 	enum dead_cause cause;
+	const char *why;		/* NULL, or the link ends for good
+					 * (relay_stop): nothing is kept */
 	struct relay_ledger lg;
 };
 
@@ -133,5 +135,6 @@ int relay_accepting(void *arg);
 void relay_engine_check(struct relay *r);
 void relay_down_done(struct relay *r);
 void relay_down_check(struct relay *r);
+void relay_stop_account(struct relay *r);
 
 #endif

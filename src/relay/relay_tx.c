@@ -14,11 +14,16 @@
 #define RELAY_RESEND_MAX_MS	250	/* doubling up to this, */
 #define RELAY_RESEND_PROBE	64	/* with a small chunk until one passes */
 
-/* Poll #SI later, while sent bytes wait for their acknowledgement. */
+#define RELAY_STOP_POLL	0.25	/* #SI polls while a stopping link drains */
+
+/* Poll #SI later, while sent bytes wait for their acknowledgement (often
+ * while the link drains before its end). */
 void
 relay_ack_schedule(struct relay *r)
 {
-	struct timeval tv = util_tv_from_sec(r->up.ack_poll_interval(r->up.arg));
+	double every = r->up.ack_poll_interval(r->up.arg);
+	struct timeval tv = util_tv_from_sec(r->why != NULL && every > RELAY_STOP_POLL ?
+	    RELAY_STOP_POLL : every);
 
 	if (r->conn != RC_UP || relay_op_busy(r, OP_INFO) || ledger_unacked(&r->lg) == 0 ||
 	    evtimer_pending(r->ev_ack, NULL))
@@ -82,8 +87,8 @@ relay_pull(struct relay *r, int unbounded)
 	struct evbuffer *in;
 	size_t n, q, take;
 
-	if (r->client == NULL || r->client_st == CL_CLOSING)
-		return;
+	if (r->client == NULL || r->client_st == CL_CLOSING || r->why != NULL)
+		return;		/* a relay that stops takes no more */
 	in = bufferevent_get_input(r->client);
 	n = evbuffer_get_length(in);
 	q = evbuffer_get_length(r->txq);
@@ -103,7 +108,8 @@ relay_pull(struct relay *r, int unbounded)
 void
 relay_client_resume(struct relay *r)
 {
-	if (r->client_st != CL_PAUSED || evbuffer_get_length(r->txq) >= r->conf->tx_buffer)
+	if (r->client_st != CL_PAUSED || evbuffer_get_length(r->txq) >= r->conf->tx_buffer ||
+	    r->why != NULL)
 		return;
 	relay_client_step(r, CLE_ROOM);
 	relay_pull(r, 0);

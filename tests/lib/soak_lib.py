@@ -265,6 +265,7 @@ class StreamServer:
         self.events = []
         self.mon = None                 # the monitor connection, once attached
         self.mon_new = None
+        self.mon_closing = False        # the daemon stops: its EOF is expected
         self.mon_buf = b""
         self.sel = selectors.DefaultSelector()
         self.sel.register(self.lsock, selectors.EVENT_READ, None)
@@ -276,7 +277,14 @@ class StreamServer:
         try:
             while not self.stopping:
                 if self.mon_new is not None:
+                    if self.mon is not None:        # a daemon that stopped
+                        try:
+                            self.sel.unregister(self.mon)
+                        except (KeyError, ValueError):
+                            pass
+                        self.mon.close()
                     self.mon, self.mon_new = self.mon_new, None
+                    self.mon_closing = False
                     self.sel.register(self.mon, selectors.EVENT_READ, "monitor")
                 # events first: an event read in the same round as an
                 # accept happened before it (the daemon dials after it)
@@ -326,8 +334,10 @@ class StreamServer:
         except OSError:
             data = b""
         if not data:
-            self.error = "the server's monitor connection was closed by the daemon"
+            if not self.mon_closing:
+                self.error = "the server's monitor connection was closed by the daemon"
             self.sel.unregister(self.mon)
+            self.mon.close()
             return
         *lines, self.mon_buf = (self.mon_buf + data).split(b"\n")
         with self.lock:
@@ -500,7 +510,11 @@ class LocalClient:
                     time.sleep(0.02)
                     continue
                 sock = self.sock
-                _, w, _ = select.select([], [sock], [], 0.1)
+                try:
+                    _, w, _ = select.select([], [sock], [], 0.1)
+                except (ValueError, OSError):
+                    time.sleep(0.05)    # closed: the reader connects again
+                    continue
                 if not w:
                     continue
                 n = int(min(tokens, 2048))
@@ -521,7 +535,11 @@ class LocalClient:
         try:
             while not self.stopping:
                 sock = self.sock
-                r, _, _ = select.select([sock], [], [], 0.1)
+                try:
+                    r, _, _ = select.select([sock], [], [], 0.1)
+                except (ValueError, OSError):
+                    time.sleep(0.05)
+                    continue
                 if not r:
                     continue
                 try:

@@ -23,6 +23,6 @@ tests_relay_test_relay_fsm_LDADD = src/common/libcommon.a $(CMOCKA_LIBS)
 
 RELAY_BB_TESTS = tests/relay/roundtrip.py tests/relay/backpressure.py tests/relay/endpoint_busy.py \
 	tests/relay/sessions.py tests/relay/mqtt.py tests/relay/gap.py \
-	tests/relay/local_users.py
+	tests/relay/local_users.py tests/relay/stop.py
 TESTS += $(RELAY_BB_TESTS)
 EXTRA_DIST += $(RELAY_BB_TESTS) tests/relay/bench_throughput.py

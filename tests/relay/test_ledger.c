@@ -217,6 +217,14 @@ test_event_text(void **state)
 	assert_string_equal(buf, "data at risk (ack-stall): 1 unsent, 2 unacknowledged, "
 	    "3 unread in the module, 4 undelivered; 7 lost, the unacknowledged bytes are "
 	    "sent again");
+	/* a link that ends for good says why */
+	loss = (struct relay_loss){ .unsent = 5, .lost = 5, .why = "stop" };
+	ledger_loss_event(&loss, "a", "operator", buf, sizeof(buf));
+	assert_string_equal(buf, "name=a bytes=5 lost=5 unsent=5 unacked=0 unread=0 "
+	    "undelivered=0 filler=0 resend=0 cause=operator why=stop");
+	ledger_loss_text(&loss, "operator", buf, sizeof(buf));
+	assert_string_equal(buf, "data at risk (operator, stop): 5 unsent, 0 unacknowledged, "
+	    "0 unread in the module, 0 undelivered; 5 lost");
 	loss = (struct relay_loss){ .filler = 1 };
 	assert_true(ledger_loss_reportable(&loss));
 	loss.filler = 0;

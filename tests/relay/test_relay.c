@@ -974,6 +974,64 @@ test_persistent_resend(void **state)
 	env_stop();
 }
 
+/* The link ends for good (relay_stop): no new bytes, the queue still goes
+ * out, and what the server did not acknowledge is lost, not kept for a
+ * resend, in one event with why=stop. */
+static void
+test_stop_drains_then_reports(void **state)
+{
+	uint8_t out[1000];
+	int fd;
+
+	env_start(NULL, "session = \"persistent\"; resend_unacked = true;");
+	relay_link_up(env.r);
+	fd = client_unix(env.path);
+	run_until(has_client, "the client");
+	fill_pattern(out, sizeof(out), 5);
+	fk.unacked_max = 300;
+	client_write(fd, out, 1000);
+	want_n = 700;
+	run_until(acked_want, "700 bytes acknowledged");
+	assert_false(relay_drained(env.r));
+	relay_stop(env.r, "stop");
+	assert_int_equal(relay_send(env.r, "x", 1), -1);	/* takes nothing new */
+	relay_link_down(env.r, CAUSE_OPERATOR);
+	run_until(has_event, "the data-loss event");
+	assert_non_null(strstr(rec.events[0], "bytes=300 lost=300 unsent=0 unacked=300 "));
+	assert_non_null(strstr(rec.events[0], "resend=0 cause=operator why=stop"));
+	assert_int_equal(relay_tx_queued(env.r), 0);
+	assert_int_equal(relay_counters(env.r)->lost_unacked, 300);
+	check_ledger();
+	close(fd);
+	env_stop();
+	assert_int_equal(rec.n_events, 1);	/* nothing left for relay_free */
+}
+
+/* A persistent link that is down when it ends: its queue is reported by
+ * relay_free. */
+static void
+test_stop_while_down(void **state)
+{
+	uint8_t out[400];
+	int fd;
+
+	env_start(NULL, "session = \"persistent\";");
+	fd = client_unix(env.path);
+	run_until(has_client, "the client");
+	fill_pattern(out, sizeof(out), 6);
+	client_write(fd, out, 400);
+	pump(20);
+	assert_int_equal(relay_tx_queued(env.r), 400);
+	relay_stop(env.r, "removed");
+	assert_true(relay_drained(env.r) == 0);
+	check_ledger();
+	close(fd);
+	env_stop();
+	assert_int_equal(rec.n_events, 1);
+	assert_non_null(strstr(rec.events[0], "bytes=400 lost=400 unsent=400 unacked=0 "));
+	assert_non_null(strstr(rec.events[0], "cause=operator why=removed"));
+}
+
 /* Persistent without resend: queued bytes survive (they were never sent),
  * unacknowledged ones are reported lost; a send whose answer can never
  * come (the engine was replaced) counts as unsent. */
@@ -1266,6 +1324,8 @@ main(void)
 		cmocka_unit_test(test_stale_socket),
 		cmocka_unit_test(test_no_endpoint),
 		cmocka_unit_test(test_engine_gone),
+		cmocka_unit_test(test_stop_drains_then_reports),
+		cmocka_unit_test(test_stop_while_down),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

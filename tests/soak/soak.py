@@ -30,8 +30,18 @@ checks that each connection's bytes arrive as a prefix of what the server
 sent, connections in order, nothing duplicated or reordered, and that the
 losses the daemon reports are no more than the bytes actually missing.
 
+Two faults end the link for good and start it again (issue 16): stop-restart
+(SIGTERM, then the daemon starts again) and reload-remove (a reload removes
+the link, or renames it, and a second one brings it back). Before either the
+client pauses until the daemon has accepted all it wrote; the stop or the
+removal drains, reports what did not arrive (data-loss with why=stop or
+why=removed) and closes the socket (the server sees EOF); the client is
+closed and connects again. The stream invariant stays the same: every byte
+delivered or reported.
+
 Invariants, checked each cycle and reported at the end: the daemon never
-exits or restarts (same pid, answering); after each fault clears, the link
+exits or restarts except where stop-restart did (same pid between restarts,
+answering; a stop ends within its bound with status 0); after each fault clears, the link
 is up and carrying bytes both ways within the bound its configuration
 implies (printed); the streams as above, completed after a final drain;
 every control request is answered; open descriptors do not grow and the
@@ -47,6 +57,7 @@ import re
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import time
 import traceback
@@ -67,7 +78,7 @@ CONF = dict(command_timeout=1.0, registration_timeout=10.0,
             idle=2.0, ka_timeout=1.0, retries=1, ack_timeout=3.0,
             rmin=0.2, rmax=2.0, stable=3.0, quiet=0.2, teardown_timeout=5.0,
             pdp_after=3, radio_after=4, reboot_after=5, cooldown=5.0,
-            tx_buffer=65536, rx_buffer=65536)
+            tx_buffer=65536, rx_buffer=65536, stop_timeout=5.0)
 SIM = dict(reg_delay_ms=200, sgact_delay_ms=100, reboot_ms=1000, sh_timeout_ms=2000)
 # Compiled into the daemon (src/modem/modem.c, src/at/atq.c, src/dialect/telit/dialect_telit.c).
 MODEM_REOPEN_MIN, MODEM_REOPEN_MAX, REOPEN_FACTOR = 0.5, 30.0, 1.6
@@ -80,11 +91,14 @@ SWALLOW = ("hang", "garbage")
 
 KINDS = ["drop", "rst", "fin", "hang", "garbage", "storm", "urc", "urc-mid", "deregister",
          "pdp-drop", "reboot", "error", "delay", "jam", "nat-timeout", "signal",
-         "reconnect", "reset"]
+         "reconnect", "reset", "stop-restart", "reload-remove"]
 # how often each kind comes after the first round
 WEIGHTS = dict(drop=3, rst=3, fin=3, hang=2, garbage=2, storm=2, urc=1, signal=1,
                deregister=2, reboot=2, error=3, delay=2, jam=2, reconnect=1, reset=1,
-               **{"urc-mid": 1, "pdp-drop": 2, "nat-timeout": 1})
+               **{"urc-mid": 1, "pdp-drop": 2, "nat-timeout": 1, "stop-restart": 1,
+                  "reload-remove": 1})
+# the names the stream's link goes by (reload-remove renames it and back)
+NAMES = (LINK, LINK + "-b")
 URCS = ["+CREG: 1", "+CGREG: 1", "+CREG: 5", "SRING: 1", "SRING: 1,100", "RING",
         "NO CARRIER", "+CME ERROR: 3", "#SLASTCLOSURE: 1,1"]
 # (command, +CME code, max count, operator action that makes the daemon issue it)
@@ -120,6 +134,11 @@ class Fault:
         self.trigger = trigger
 
     def describe(self):
+        if self.kind == "stop-restart":
+            return "SIGTERM, start again"
+        if self.kind == "reload-remove":
+            return "reload %s %s, %.1fs, reload it back" % (
+                "without" if self.ctl[1] == "remove" else "renaming", LINK, self.hold)
         what = "; ".join(self.lines) if self.lines else "cellsockctl " + " ".join(self.ctl)
         if self.trigger:
             what += "; cellsockctl %s %s" % (self.trigger, LINK)
@@ -187,6 +206,11 @@ def make_fault(rng, kind):
         return Fault(kind, [], ctl=["reconnect", LINK], gap=gap)
     if kind == "reset":
         return Fault(kind, [], ctl=["reset", rng.choice(["pdp", "radio", "modem"])], gap=gap)
+    if kind == "stop-restart":
+        return Fault(kind, [], ctl=["SIGTERM"], gap=gap)
+    if kind == "reload-remove":
+        how = rng.choice(["remove", "rename"])
+        return Fault(kind, [], ctl=["reload", how], hold=round(hold / 2, 1), gap=gap)
     raise ValueError(kind)
 
 
@@ -234,9 +258,17 @@ def bound_parts(fault=None):
                          4 * c["command_timeout"])
     if fault is not None and fault.kind in SWALLOW:
         parts["lost command"] = SEND_DEADLINE
+    if fault is not None and fault.kind in ("stop-restart", "reload-remove"):
+        # the old link drains and closes (cellsockd.conf(5), stop_timeout)
+        parts["stop"] = stop_bound()
     parts["escalation"] = (SIM["reboot_ms"] / 1000 + NOT_ANSWERING_AFTER * RESYNC_TIMEOUT +
                            (SIM["reg_delay_ms"] + SIM["sgact_delay_ms"]) / 1000)
     return parts
+
+
+def stop_bound():
+    """How long a stop or a removal may take: drain, close, a second."""
+    return CONF["stop_timeout"] + CONF["teardown_timeout"] + 1.0
 
 
 def bound(fault=None):
@@ -245,12 +277,13 @@ def bound(fault=None):
 
 # ---- the rig ----
 
-def config_text(sim_link, port, ctl_sock, local):
+def config_text(sim_link, port, ctl_sock, local, name=LINK):
+    """The configuration; name None: without the link (links = ( ))."""
     c = CONF
-    return """modem: { device = "%s"; command_timeout = %.1f; };
+    text = """modem: { device = "%s"; command_timeout = %.1f; };
 network: { apn = "internet"; registration_timeout = %.1f; };
 links = ( { name = "%s"; host = "127.0.0.1"; port = %d; socket = 1; local = "unix:%s";
-            session = "persistent"; resend_unacked = true;
+            session = "persistent"; resend_unacked = true; stop_timeout = %.1f;
             tx_buffer = %d; rx_buffer = %d;
             keepalive: { idle = %.1f; timeout = %.1f; retries = %d; probe = "FF";
                          reply = "FE"; ack_timeout = %.1f; };
@@ -260,11 +293,14 @@ recovery: { pdp_cycle_after = %d; radio_cycle_after = %d; modem_reboot_after = %
             cooldown = %.1f; };
 control: { socket = "%s"; group = ""; mode = "0660"; };
 log: { level = "info"; };
-""" % (sim_link, c["command_timeout"], c["registration_timeout"], LINK, port, local,
-       c["tx_buffer"], c["rx_buffer"], c["idle"], c["ka_timeout"], c["retries"],
+""" % (sim_link, c["command_timeout"], c["registration_timeout"], name or LINK, port, local,
+       c["stop_timeout"], c["tx_buffer"], c["rx_buffer"], c["idle"], c["ka_timeout"], c["retries"],
        c["ack_timeout"], c["rmin"], c["rmax"], c["stable"], c["quiet"],
        c["teardown_timeout"], c["pdp_after"], c["radio_after"], c["reboot_after"],
        c["cooldown"], ctl_sock)
+    if name is None:
+        text = re.sub(r"links = \( \{.*?\} \);\n", "links = ( );\n", text, flags=re.S)
+    return text
 
 
 class Failed(Exception):
@@ -291,6 +327,12 @@ class Soak:
         self.sanitized = False
         self.unanswered = 0             # the soak's own requests that failed
         self.suspects = []
+        self.local = None               # the link's local endpoint (a path)
+        self.restarts = 0               # stop-restart faults done
+        self.stops = []                 # seconds each SIGTERM took
+        self.eofs_allowed = 0           # the daemon closed the client on purpose
+        self.acc_off = 0                # client offset of the link's accepted = 0
+        self.resent_prev = 0            # bytes resent by links that ended
 
     # -- output --
     def now(self):
@@ -316,7 +358,7 @@ class Soak:
         self.sim.start()
         self.server = StreamServer(a.rate)
         self.daemon = Daemon()
-        local = os.path.join(self.daemon.dir, "soak.sock")
+        local = self.local = os.path.join(self.daemon.dir, "soak.sock")
         self.daemon.write_config(config_text(self.sim.link, self.server.port, self.daemon.sock,
                                              local))
         self.daemon.start()
@@ -399,6 +441,10 @@ class Soak:
 
     def inject(self, f):
         """Run the fault; returns (applied, time it cleared)."""
+        if f.kind == "stop-restart":
+            return True, self.restart()
+        if f.kind == "reload-remove":
+            return True, self.remove_link(f)
         applied = True
         reboots = int(self.sim.state()["reboots"])
         if f.ctl:
@@ -419,6 +465,104 @@ class Soak:
         if f.pause:
             self.client.paused = self.server.paused = False
         return applied, time.monotonic()
+
+    # -- the link ends for good, and comes back --
+    def quiesce(self):
+        """Pause the client until the daemon has accepted all it wrote:
+        bytes still in the local socket when the link ends would be lost
+        without the daemon having seen them."""
+        self.client.paused = True
+        deadline = time.monotonic() + 20
+        agreed = 0
+        while agreed < 3:
+            time.sleep(0.1)
+            acc = int(self.status_rec("relay")["accepted"])
+            agreed = agreed + 1 if self.acc_off + acc == self.client.written else 0
+            if time.monotonic() > deadline:
+                self.fail("the daemon did not accept what the client wrote within 20 s "
+                          "(%d of %d)" % (self.acc_off + acc, self.client.written))
+                break
+            self.health()
+        self.resent_prev += int(self.status_rec("relay")["resent"])   # its counters end
+
+    def resume_client(self):
+        """The link is a new one: its account starts where the client is."""
+        self.acc_off = self.client.written
+        self.client.paused = False
+
+    def restart(self):
+        """SIGTERM: the daemon drains, reports, closes and exits within its
+        bound; then it starts again (a new pid) with new monitors."""
+        self.quiesce()
+        if not self.hammer.pause():
+            self.fail("the control hammer did not pause within 15 s")
+        self.server.mon_closing = True
+        t = time.monotonic()
+        self.daemon.signal(signal.SIGTERM)
+        try:
+            rc = self.daemon.proc.wait(timeout=stop_bound() + 10)
+        except subprocess.TimeoutExpired:
+            raise Failed("cellsockd did not exit within %.1f s of SIGTERM" % (stop_bound() + 10))
+        took = time.monotonic() - t
+        self.stops.append(took)
+        if rc != 0:
+            self.fail("cellsockd exited with status %s on SIGTERM" % rc)
+        if took > stop_bound() + 1:
+            self.fail("cellsockd took %.1f s to stop, bound %.1f s" % (took, stop_bound()))
+        old_pid, old = self.pid, self.monitor
+        old.stop()
+        self.daemon.start()
+        self.pid = self.daemon.proc.pid
+        self.restarts += 1
+        self.monitor = Monitor(self.daemon.sock)
+        with self.monitor.lock:
+            self.monitor.events[:0] = old.events
+        self.server.attach_monitor(self.daemon.sock)
+        self.say("stop-restart: pid %d stopped in %.2f s; pid %d started"
+                 % (old_pid, took, self.pid))
+        self.wait(lambda: self.status_rec("daemon")["monitors"] == "2", 10,
+                  "the monitors after the restart")
+        self.hammer.resume()
+        self.eofs_allowed += 1
+        self.resume_client()
+        return time.monotonic()
+
+    def reload_as(self, name):
+        self.daemon.write_config(config_text(self.sim.link, self.server.port, self.daemon.sock,
+                                             self.local, name))
+        term = self.ctl(["reload"])
+        if term != "OK":
+            self.fail("reload (link %s) answered %s" % (name, term))
+
+    def wait_removed(self, name, before):
+        """Until the log says the removed link is done (drained, closed)."""
+        what = "link %s: removed: done" % name
+        deadline = time.monotonic() + stop_bound() + 5
+        while self.daemon.logtext().count(what) <= before:
+            if time.monotonic() > deadline:
+                self.fail("link %s not done %.1f s after its removal" % (name, stop_bound() + 5))
+                return
+            self.health()
+            time.sleep(0.2)
+
+    def remove_link(self, f):
+        """A reload removes the link (or renames it), the old link drains,
+        reports and closes; a second reload brings it back."""
+        other = None if f.ctl[1] == "remove" else NAMES[1]
+        self.quiesce()
+        before = self.daemon.logtext().count("link %s: removed: done" % LINK)
+        self.reload_as(other)
+        self.wait_removed(LINK, before)
+        self.watch(f.hold)
+        before = self.daemon.logtext().count("link %s: removed: done" % NAMES[1])
+        self.reload_as(LINK)
+        if other is not None:
+            # the client may be on the other name's endpoint, which takes
+            # nothing more from now on: write again once it has gone
+            self.wait_removed(other, before)
+        self.eofs_allowed += 1 if other is None else 2
+        self.resume_client()
+        return time.monotonic()
 
     def wait_reboot(self, f, before):
         """The reboot is over when the simulator's port is back."""
@@ -550,7 +694,7 @@ class Soak:
     # -- the streams --
     def loss_events(self):
         """data-loss events as the server thread read them (see _conn)."""
-        return self.server.loss_events(LINK)
+        return [e for name in NAMES for e in self.server.loss_events(name)]
 
     def check_streams(self, final):
         """Check the up stream of every connection (the newest only when
@@ -689,7 +833,7 @@ class Soak:
         events = self.loss_events()
 
         def printed():
-            return len([e for e in self.monitor.find("data-loss") if e.get("name") == LINK])
+            return len([e for e in self.monitor.find("data-loss") if e.get("name") in NAMES])
         deadline = time.monotonic() + 5
         while printed() != len(events) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -704,9 +848,11 @@ class Soak:
         up_total, down_sent, probes = self.server.totals()
         down = self.client.down.snapshot()
         rx_missing = down_sent - down["total"]
-        if u["dup"] > rep_resent or u["dup"] > int(relay["resent"]):
+        status_resent = int(relay["resent"]) + self.resent_prev
+        if u["dup"] > rep_resent or u["dup"] > status_resent:
             self.fail("up: %d bytes duplicated in all, more than reported resent (%d in events, "
-                      "%s in status)" % (u["dup"], rep_resent, relay["resent"]))
+                      "%d in status, over every link that ended)"
+                      % (u["dup"], rep_resent, status_resent))
         if u["gap"] > rep_lost_tx:
             self.fail("up: %d bytes missing in all, %d reported lost" % (u["gap"], rep_lost_tx))
         if rep_lost_rx > rx_missing:
@@ -715,9 +861,9 @@ class Soak:
         if u["end"] != self.client.written:
             self.fail("up: the stream ends at %d at the server, the client wrote %d"
                       % (u["end"], self.client.written))
-        if self.client.eofs:
-            self.fail("the persistent session closed its local client %d times"
-                      % len(self.client.eofs))
+        if len(self.client.eofs) > self.eofs_allowed:
+            self.fail("the persistent session closed its local client %d times (%d by a stop "
+                      "or a removal)" % (len(self.client.eofs), self.eofs_allowed))
         self.stream_report = dict(
             written=self.client.written, up_received=up_total, up_dup=u["dup"], up_gap=u["gap"],
             rep_resent=rep_resent, rep_lost_tx=rep_lost_tx, down_sent=down_sent,
@@ -895,8 +1041,10 @@ def report(soak, warm):
     hr = getattr(soak, "hammer_report", None)
     if hr:
         print("control hammer: %s" % ", ".join("%s %d" % kv for kv in sorted(hr[0].items())))
-    print("daemon pid %s throughout: %s" % (soak.pid, "yes" if not any(
-        "pid" in f or "exited" in f for f in soak.failures) else "NO"))
+    print("daemon pid the same between restarts (%d restart%s%s): %s" % (
+        soak.restarts, "" if soak.restarts == 1 else "s",
+        "; stops took %s s" % ", ".join("%.1f" % x for x in soak.stops) if soak.stops else "",
+        "yes" if not any("pid" in f or "exited" in f for f in soak.failures) else "NO"))
     for n in soak.notes[:20]:
         print("note: " + n)
     if soak.failures:
