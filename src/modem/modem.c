@@ -149,8 +149,12 @@ modem_on_timer(evutil_socket_t fd, short what, void *arg)
 	const struct modem_state_row *st = &modem_states[m->state];
 	const char *trouble = m->state == MODEM_SYNCING && m->at != NULL ?
 	    at_sync_trouble(m->at) : NULL;
+	char why[256];
 
-	modem_step_next(m, st->on_timer, trouble != NULL ? trouble : st->timer_why);
+	/* The engine's text dies with the engine, which the step may drop. */
+	if (trouble != NULL)
+		snprintf(why, sizeof(why), "%s", trouble);
+	modem_step_next(m, st->on_timer, trouble != NULL ? why : st->timer_why);
 }
 
 /* ---- the engine and the port ---- */
