@@ -23,6 +23,9 @@ struct dialect_answer {
 	int send;			/* a prompt command (payload after "> ") */
 	/* A failure is classified into u.dial from its +CME ERROR number. */
 	enum dial_error (*dial)(int cme);
+	/* When the command answers ERROR (or +CME ERROR), this one is sent
+	 * in its place, once, and read the same way (NULL: none). */
+	const char *fallback;
 };
 
 struct dialect_batch {

@@ -16,6 +16,7 @@
 
 struct at;
 struct at_dialect;
+struct conf;
 struct conf_modem;
 
 enum dialect_status {
@@ -166,6 +167,16 @@ struct dialect_ops {
 	void (*pdp_activate)(struct at *at, int cid, const char *user, const char *password,
 	    dialect_cb *cb, void *arg);
 	void (*pdp_deactivate)(struct at *at, int cid, dialect_cb *cb, void *arg);
+	/* Tie the sockets ids[0..n-1] to context cid before it is activated
+	 * (HE910 answers #SGACT with ERROR while no socket is tied to the
+	 * cid). NULL: the dialect needs nothing before activation. */
+	void (*sock_bind)(struct at *at, int cid, const int *ids, int n, dialect_cb *cb,
+	    void *arg);
+	/* 0 when every command carrying configured values (APN, credentials,
+	 * host names, init commands) fits the command line of this model
+	 * (+CGMM answer, "" unknown); else -1 and why, naming the setting.
+	 * NULL: the dialect has no limit worth checking. */
+	int (*line_check)(const struct conf *conf, const char *model, char *why, size_t len);
 	/* Socket settings: context, no inactivity timeout, data-amount data
 	 * notifications, module keepalive in minutes (0 off). */
 	void (*sock_configure)(struct at *at, int connid, int cid, int keepalive_min,

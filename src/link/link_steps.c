@@ -1,4 +1,4 @@
-/* Sub-steps of connecting (quiet time, configure, stale check, dial,
+/* Sub-steps of connecting (quiet time, stale check, configure, dial,
  * verify) and of a verified close (#SH, then #SS until it reads closed,
  * then the modem's quiet time). The FSM in link.c calls down into them on
  * LEV_TIMER; they answer through l->fire, never by naming link.c. */
@@ -15,7 +15,7 @@
 #include "modem/modem.h"
 #include "util.h"
 
-enum connect_step { CSTEP_QUIET, CSTEP_CONFIGURE, CSTEP_STALE, CSTEP_DIAL, CSTEP_VERIFY };
+enum connect_step { CSTEP_QUIET, CSTEP_STALE, CSTEP_CONFIGURE, CSTEP_DIAL, CSTEP_VERIFY };
 enum close_step { XSTEP_CLOSE, XSTEP_POLL };
 
 /* ---- connecting ---- */
@@ -79,7 +79,9 @@ link_on_dial(void *owner, const struct dialect_reply *r)
 	l->fire(l, LEV_TIMER);
 }
 
-/* Never dial on top of an open socket (seed 000). */
+/* Never configure or dial on top of an open socket (seed 000): a module
+ * may refuse #SCFG on a connected socket, and the stale one would never be
+ * shut. */
 static void
 link_on_stale_check(void *owner, const struct dialect_reply *r)
 {
@@ -91,15 +93,15 @@ link_on_stale_check(void *owner, const struct dialect_reply *r)
 	}
 	if (r->u.sock != SOCK_CLOSED) {
 		log_warnx("link %s: modem socket %d is still open (stale); closing it "
-		    "before dialling", l->name, l->conf->socket);
+		    "before configuring and dialling", l->name, l->conf->socket);
 		l->fire(l, LEV_STALE);
 		return;
 	}
-	l->step = CSTEP_DIAL;
+	l->step = CSTEP_CONFIGURE;
 	l->fire(l, LEV_TIMER);
 }
 
-/* The socket is configured: check that it is not open already. */
+/* The socket is configured: dial. */
 static void
 link_on_configured(void *owner, const struct dialect_reply *r)
 {
@@ -109,7 +111,7 @@ link_on_configured(void *owner, const struct dialect_reply *r)
 		link_dial_failed(l, DIAL_ERR_OTHER, r);
 		return;
 	}
-	l->step = CSTEP_STALE;
+	l->step = CSTEP_DIAL;
 	l->fire(l, LEV_TIMER);
 }
 
@@ -148,14 +150,14 @@ link_steps_connect(struct link *l)
 			link_timer_ms(l, quiet);
 			break;
 		}
-		l->step = CSTEP_CONFIGURE;
+		l->step = CSTEP_STALE;
+		LINK_OP(l, link_on_stale_check, sock_status, c->socket);
+		break;
+	case CSTEP_STALE:
+		break;	/* waiting for the answer */
+	case CSTEP_CONFIGURE:
 		LINK_OP(l, link_on_configured, sock_configure, c->socket, l->env.cid,
 		    c->keepalive.modem_keepalive);
-		break;
-	case CSTEP_CONFIGURE:
-		break;	/* waiting for the answer */
-	case CSTEP_STALE:
-		LINK_OP(l, link_on_stale_check, sock_status, c->socket);
 		break;
 	case CSTEP_DIAL:
 		log_info("link %s: dialling %s:%d on socket %d (attempt %u)", l->name, c->host,

@@ -113,6 +113,39 @@ steps_apply_quirks(struct modem *m)
 	}
 }
 
+/* A configuration problem only the dialect or the model reveals: logged
+ * and kept in last_error; the bring-up goes on. */
+static void
+steps_conf_problem(struct modem *m, const char *why)
+{
+	log_warnx("modem: %s", why);
+	snprintf(m->last_error, sizeof(m->last_error), "%s", why);
+}
+
+/* The checks cellsockd -n cannot make with modem.dialect "auto": socket ids
+ * in the dialect's range (a link out of it never dials: link_modem.c) and
+ * commands within the model's command line. No key sets a send size: the
+ * largest send is the module's own (capped at the dialect's max_send_cap). */
+static void
+steps_check_conf(struct modem *m)
+{
+	const struct conf *c = m->conf;
+	char why[sizeof(m->last_error)];
+
+	for (int i = 0; i < c->n_links; i++) {
+		if (modem_sock_id_ok(m, c->links[i].socket))
+			continue;
+		snprintf(why, sizeof(why), "links[%d] (\"%.60s\"): socket %d is not a %s socket "
+		    "id (%d to %d); the link will not dial: change links[].socket", i,
+		    c->links[i].name, c->links[i].socket, m->ops->name, m->ops->sock_id_min,
+		    m->ops->sock_id_max);
+		steps_conf_problem(m, why);
+	}
+	if (m->ops->line_check != NULL &&
+	    m->ops->line_check(c, m->ident.model, why, sizeof(why)) != 0)
+		steps_conf_problem(m, why);
+}
+
 static int
 steps_on_identify(struct modem *m, const struct dialect_reply *r, const char **why)
 {
@@ -123,6 +156,7 @@ steps_on_identify(struct modem *m, const struct dialect_reply *r, const char **w
 	} else
 		modem_fail_reply(m, "identification failed", r);
 	steps_apply_quirks(m);
+	steps_check_conf(m);
 	return 1;
 }
 
@@ -283,6 +317,42 @@ steps_on_pdp_define(struct modem *m, const struct dialect_reply *r, const char *
 	return 1;
 }
 
+/* Tie the links' sockets to the context before it is activated (HE910
+ * refuses #SGACT for a context no socket is tied to), once the quiet time
+ * after the last close is over. A dialect that needs nothing skips it. */
+static enum modem_sent
+steps_sock_bind(struct modem *m, opslot_fn *done)
+{
+	const struct conf *c = m->conf;
+	uint64_t quiet = modem_quiet_left_ms(m);
+	int ids[CONF_MAX_LINKS], n = 0;
+
+	if (m->ops->sock_bind == NULL)
+		return MODEM_ASYNC;
+	if (quiet > 0) {
+		modem_timer(m, (double)quiet / 1000.0);
+		return MODEM_DEFERRED;
+	}
+	for (int i = 0; i < c->n_links && n < CONF_MAX_LINKS; i++)
+		if (modem_sock_id_ok(m, c->links[i].socket))
+			ids[n++] = c->links[i].socket;
+	if (n == 0)
+		return MODEM_ASYNC;
+	MODEM_OP(m, done, sock_bind, c->network.cid, ids, n);
+	return MODEM_SENT;
+}
+
+/* A socket refusing its settings (connected, say) is checked and closed
+ * before its link dials: activation is tried all the same. */
+static int
+steps_on_sock_bind(struct modem *m, const struct dialect_reply *r, const char **why)
+{
+	if (r->status != DIALECT_OK)
+		modem_fail_reply(m, "socket configuration before activation refused "
+		    "(continuing)", r);
+	return 1;
+}
+
 static enum modem_sent
 steps_pdp_query(struct modem *m, opslot_fn *done)
 {
@@ -439,6 +509,8 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_ATTACHING, MSTEP_OPERATOR, steps_signal, NULL, MSTEP_PDP_DEFINE,
 	    MSTEP_PDP_DEFINE, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_DEFINE, steps_pdp_define, steps_on_pdp_define,
+	    MSTEP_SOCK_BIND, MSTEP_SOCK_BIND, NULL, NULL),
+	ROW(MODEM_ATTACHING, MSTEP_SOCK_BIND, steps_sock_bind, steps_on_sock_bind,
 	    MSTEP_PDP_QUERY, MSTEP_PDP_QUERY, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_QUERY, steps_pdp_query, steps_on_pdp_query, MSTEP_READY,
 	    MSTEP_PDP_ACTIVATE, "PDP context active", NULL),
@@ -485,7 +557,7 @@ const struct modem_state_row modem_states[MODEM_STATE_COUNT] = {
 	[MODEM_SIM] = { MSTEP_SIM_STATUS, NULL, MSTEP_SIM_STATUS, NULL },
 	[MODEM_REGISTERING] = { MSTEP_REG_ENABLE, steps_deadline_registration,
 	    MSTEP_REG_TIMEOUT, NULL },
-	[MODEM_ATTACHING] = { MSTEP_OPERATOR, NULL, MSTEP_PDP_ACTIVATE, NULL },
+	[MODEM_ATTACHING] = { MSTEP_OPERATOR, NULL, MSTEP_SOCK_BIND, NULL },
 	[MODEM_READY] = { MSTEP_READY, NULL, MSTEP_STAY, NULL },
 	[MODEM_RECOVERING] = { MSTEP_RECOVER, NULL, MSTEP_LOST,
 	    "the module did not restart its port after a reboot" },

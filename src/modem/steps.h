@@ -29,6 +29,8 @@ enum modem_step {
 	MSTEP_REG_TIMEOUT,	/* the registration deadline passed */
 	MSTEP_OPERATOR,		/* registered: signal and operator read again */
 	MSTEP_PDP_DEFINE,
+	MSTEP_SOCK_BIND,	/* the links' sockets tied to the context;
+				 * after the quiet time */
 	MSTEP_PDP_QUERY,
 	MSTEP_PDP_ACTIVATE,	/* after the quiet time */
 	MSTEP_READY,		/* ready: sockets may be used */

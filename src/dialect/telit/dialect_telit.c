@@ -16,6 +16,7 @@
 #include "dialect/dialect.h"
 #include "dialect/telit/telit.h"
 #include "dialect/telit/telit_answer.h"
+#include "dialect/telit/telit_lines.h"
 #include "dialect/telit/telit_parse.h"
 
 #define TELIT_SGACT_TIMEOUT_MS 155000	/* activation may take 150 s */
@@ -175,7 +176,7 @@ telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, cons
 {
 	char cmd[256];
 
-	snprintf(cmd, sizeof(cmd), "AT+CGDCONT=%d,\"%s\",\"%.200s\"", cid, type, apn);
+	telit_cmd_cgdcont(cmd, sizeof(cmd), cid, type, apn);
 	dialect_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
 }
 
@@ -209,11 +210,9 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
 	char cmd[320];
 
-	if (user[0] || password[0]) {
-		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1,\"%.120s\",\"%.120s\"", cid, user, password);
+	telit_cmd_sgact_on(cmd, sizeof(cmd), cid, user, password);
+	if (user[0] || password[0])
 		c.flags = AT_CMD_SECRET;
-	} else
-		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1", cid);
 	c.cmd = cmd;
 	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_sgact_ip, cid, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
@@ -228,8 +227,27 @@ telit_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	dialect_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
 }
 
-/* Context, no inactivity timeout (maxTo 0: the module must never close our
- * socket behind our back), data-amount SRINGs, module keepalive. */
+/* Every configured socket tied to the context (#SCFG) before #SGACT. */
+static void
+telit_sock_bind(struct at *at, int cid, const int *ids, int n, dialect_cb *cb, void *arg)
+{
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	char cmd[96];
+	struct at_command c = { .cmd = cmd };
+	int refused = 0;
+
+	for (int i = 0; i < n; i++) {
+		telit_cmd_scfg(cmd, sizeof(cmd), ids[i], cid);
+		refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	}
+	if (n == 0) {
+		c.cmd = "AT";	/* nothing to tie: answer through the engine */
+		refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	}
+	dialect_finish(b, refused);
+}
+
+/* Context and timeouts (#SCFG), data-amount SRINGs, module keepalive. */
 static void
 telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dialect_cb *cb,
     void *arg)
@@ -239,7 +257,7 @@ telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dial
 	struct at_command c = { .cmd = cmd };
 	int refused;
 
-	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,600,50", connid, cid);
+	telit_cmd_scfg(cmd, sizeof(cmd), connid, cid);
 	refused = dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	snprintf(cmd, sizeof(cmd), "AT#SCFGEXT=%d,1,0,%d", connid, keepalive_min);
 	refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
@@ -252,7 +270,7 @@ telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
 {
 	char cmd[320];
 
-	snprintf(cmd, sizeof(cmd), "AT#SD=%d,0,%d,\"%.255s\",0,0,1", connid, port, host);
+	telit_cmd_sd(cmd, sizeof(cmd), connid, port, host);
 	dialect_one(at, cmd, &telit_ans_dial, timeout_ms, connid, cb, arg);
 }
 
@@ -273,6 +291,8 @@ telit_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void
 	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, cb, arg);
 }
 
+/* "AT#SS=<connId>"; UC864 has only the bare "AT#SS" listing every socket:
+ * on ERROR the batch sends that (telit_ans_ss) and the reader picks the row. */
 static void
 telit_sock_status(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
@@ -350,6 +370,8 @@ const struct dialect_ops dialect_telit = {
 	.pdp_query = telit_pdp_query,
 	.pdp_activate = telit_pdp_activate,
 	.pdp_deactivate = telit_pdp_deactivate,
+	.sock_bind = telit_sock_bind,
+	.line_check = telit_line_check,
 	.sock_configure = telit_sock_configure,
 	.sock_dial = telit_sock_dial,
 	.sock_close = telit_sock_close,
