@@ -206,6 +206,7 @@ conf_free(struct conf *conf)
 	free(conf->control.socket);
 	free(conf->control.group);
 	free(conf->metrics.textfile);
+	conf_strv_free(conf->advice, conf->n_advice);
 	free(conf);
 }
 

@@ -124,6 +124,10 @@ struct conf {
 	struct conf_control control;
 	struct conf_log log;
 	struct conf_metrics metrics;
+	/* Advice found while checking, "FILE:LINE: warning: text", handed
+	 * out by conf_warnings() */
+	char **advice;
+	int n_advice;
 };
 
 /* Problems found while loading, each formatted "FILE:LINE: message". */

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "dialect/telit/telit_lines.h"
 #include "log.h"
 
 #define MINIMAL "modem: { device = \"/dev/ttyUSB0\"; };\n"
@@ -475,6 +476,59 @@ test_quectel_sockets(void **state)
 	/* "auto" (the default): 0..11, the dialect's range is checked at bring-up */
 	conf = expect_ok(MINIMAL "links = ( " LINK("a", 0) " }, " LINK("b", 11) " } );\n");
 	assert_int_equal(conf->modem.dialect, CONF_DIALECT_AUTO);
+	conf_free(conf);
+}
+
+#define C10 "0123456789"
+#define HOST61 C10 C10 C10 C10 C10 C10 "x"	/* AT#SD=1,0,1,"...",0,0,1: 81 */
+
+/* Values that make a Telit command longer than 80 characters: an error
+ * naming file and line with dialect "telit", a warning with "auto",
+ * nothing with "quectel"; the lengths are the dialect's own. */
+static void
+test_telit_line_length(void **state)
+{
+	struct conf_errors warns;
+	struct conf *conf;
+	char buf[512];
+
+	expect_one("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "links = ( { name = \"a\"; host = \"" HOST61 "\"; port = 1; socket = 1; } );\n",
+	    "test.conf:2: links[0].host: makes AT#SD 81 characters long; old Telit modules "
+	    "(UC864, HE910) take command lines of at most 80");
+	assert_int_equal(telit_cmd_sd(buf, sizeof(buf), 1, 1, HOST61), 81);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "links = ( { name = \"a\"; host = \"" C10 C10 C10 C10 C10 C10 "\"; port = 1; "
+	    "socket = 1; } );\n");
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "network: {\n apn = \"" HOST61 "\"; };\n",
+	    "test.conf:3: network.apn: makes AT+CGDCONT 81 characters long; old Telit "
+	    "modules (UC864, HE910) take command lines of at most 80");
+	assert_int_equal(telit_cmd_cgdcont(buf, sizeof(buf), 1, "IP", HOST61), 81);
+	expect_one("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "network: { user = \"" C10 C10 C10 "ab\";\n password = \"" C10 C10 C10 "a\"; };\n",
+	    "test.conf:2: network.user and network.password: makes AT#SGACT 81 characters "
+	    "long; old Telit modules (UC864, HE910) take command lines of at most 80");
+	assert_int_equal(telit_cmd_sgact_on(buf, sizeof(buf), 1, C10 C10 C10 "ab",
+	    C10 C10 C10 "a"), 81);
+	/* auto: valid, with a warning for cellsockd -n; quectel: nothing */
+	conf = expect_ok(MINIMAL "links = ( { name = \"a\"; host = \"" HOST61 "\"; port = 1; "
+	    "socket = 1; } );\n");
+	conf_errors_init(&warns);
+	conf_warnings(conf, &warns);
+	assert_int_equal(warns.n, 1);
+	assert_string_equal(warns.msgs[0], "test.conf:2: warning: links[0].host: makes AT#SD "
+	    "81 characters long: too long for old Telit modules (UC864, HE910: 80); checked "
+	    "again when the module is known");
+	conf_errors_free(&warns);
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; dialect = \"quectel\"; };\n"
+	    "links = ( { name = \"a\"; host = \"" HOST61 "\"; port = 1; socket = 1; } );\n");
+	conf_errors_init(&warns);
+	conf_warnings(conf, &warns);
+	assert_int_equal(warns.n, 0);
+	conf_errors_free(&warns);
 	conf_free(conf);
 }
 
@@ -1123,6 +1177,7 @@ main(void)
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_quectel_sockets),
+		cmocka_unit_test(test_telit_line_length),
 		cmocka_unit_test(test_out_of_range_more),
 		cmocka_unit_test(test_unknown_key_and_group),
 		cmocka_unit_test(test_duplicate_link_name),
