@@ -108,9 +108,12 @@ telit_ss_line(struct modem *m, const struct sock *s)
 		    s->rport);
 }
 
+/* UC864 knows only the bare AT#SS, listing every socket. */
 enum at_res
 telit_ss(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
+	if (cmd->type == AT_SET && !telit_fw(m)->has_ss_id)
+		return RES_ERROR;
 	return telit_per_sock(m, cmd, a, telit_ss_line);
 }
 
