@@ -135,8 +135,8 @@ steps_check_conf(struct modem *m)
 	for (int i = 0; i < c->n_links; i++) {
 		if (modem_sock_id_ok(m, c->links[i].socket))
 			continue;
-		snprintf(why, sizeof(why), "links[%d] (\"%.60s\"): socket %d is not a %s socket "
-		    "id (%d to %d); the link will not dial: change links[].socket", i,
+		snprintf(why, sizeof(why), "links[%d] (\"%.60s\") uses socket %d, outside the %s "
+		    "dialect's socket ids %d to %d: it will not dial; change links[].socket", i,
 		    c->links[i].name, c->links[i].socket, m->ops->name, m->ops->sock_id_min,
 		    m->ops->sock_id_max);
 		steps_conf_problem(m, why);

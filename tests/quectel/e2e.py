@@ -120,6 +120,8 @@ def telit_range(echo):
         t.check(z["state"] == "waiting", "a link on socket 0 stays waiting (%s)" % z["state"])
         n = r.daemon.logtext().count("not a telit socket id")
         t.check(n == 1, "and it is logged once (%d)" % n)
+        t.check("outside the telit dialect's socket ids 1 to 6" in m.get("last_error", ""),
+                "the modem's last_error names the link out of range (%s)" % m.get("last_error"))
 
 
 def telit_forced(echo):
