@@ -20,8 +20,8 @@ TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_locko
 EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
 	tests/bb/ctl_edges.py
 # Relative -f and -s survive detaching (issue 16).
-TESTS += tests/bb/relative_paths.py
-EXTRA_DIST += tests/bb/relative_paths.py
+TESTS += tests/bb/relative_paths.py tests/bb/json_property.py
+EXTRA_DIST += tests/bb/relative_paths.py tests/bb/json_property.py
 # Refused reloads keep the daemon's memory flat (issue 16).
 TESTS += tests/bb/reload_flat.py
 EXTRA_DIST += tests/bb/reload_flat.py

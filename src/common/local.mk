@@ -8,7 +8,8 @@ src_common_libcommon_a_SOURCES = \
 	src/common/notify.c src/common/notify.h \
 	src/common/cmdtab.c src/common/cmdtab.h \
 	src/common/sockpath.c src/common/sockpath.h \
-	src/common/peercred.c src/common/peercred.h
+	src/common/peercred.c src/common/peercred.h \
+	src/common/jsonstr.c src/common/jsonstr.h
 
 # The shared stale-socket check (used by the control socket and the relay).
 check_PROGRAMS += tests/unit/test_sockpath

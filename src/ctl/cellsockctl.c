@@ -157,9 +157,13 @@ ctl_encode_bytes(const unsigned char *in, size_t n, char *out, size_t outsz)
  * (checked by ctl_data_ok): they are decoded, then every byte that would
  * not survive the line is encoded again. */
 static void
-ctl_build_request(const struct cmdtab_entry *cmd, int argc, char **argv, char *req, size_t size)
+ctl_build_request(const struct cmdtab_entry *cmd, int json, int argc, char **argv, char *req,
+    size_t size)
 {
 	size_t o = (size_t)snprintf(req, size, "%s", cmd->name);
+
+	if (json)
+		o = (size_t)snprintf(req, size, "json %s", cmd->name);
 	char enc[PROTO_LINE_MAX];
 	unsigned char *raw;
 	long n;
@@ -265,7 +269,9 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 			if (msg != NULL)
 				*msg++ = '\0';
 			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			status = EXIT_REFUSED;
+			/* A usage error is one whoever finds it. */
+			status = strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
+			    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
 			break;
 		}
 		lines = xrealloc(lines, sizeof(*lines) * (size_t)(n + 1));
@@ -337,13 +343,13 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 	struct record ev;
 	int r;
 
-	if ((r = ctl_transact(c, cmd, cmd->name, 1)) != EXIT_OK)
+	if ((r = ctl_transact(c, cmd, c->out == &output_json ? "json monitor" : cmd->name, 1)) != EXIT_OK)
 		return r;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!ctl_interrupted && ctl_read_line(c, line, sizeof(line), -1) == 0) {
-		if (strncmp(line, "EVENT ", 6) != 0 || record_parse(line + 6, &ev) == -1)
+		if (strncmp(line, "EVENT ", 6) != 0 || record_parse(line + (line[6] == '{' ? 0 : 6), &ev) == -1)
 			continue;
 		c->out->event(stdout, &ev);
 	}
@@ -422,7 +428,7 @@ main(int argc, char **argv)
 	else if ((cmd->flags & CMDTAB_DATA) && argc == 3 && strcmp(argv[2], "-") == 0)
 		status = ctl_send_stdin(&c, cmd, argv[1]);
 	else {
-		ctl_build_request(cmd, argc, argv, req, sizeof(req));
+		ctl_build_request(cmd, c.out == &output_json, argc, argv, req, sizeof(req));
 		status = ctl_transact(&c, cmd, req, 0);
 	}
 	close(c.fd);
