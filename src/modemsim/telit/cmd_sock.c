@@ -88,6 +88,8 @@ telit_so(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 		return RES_ERROR;
 	if (s->phase != SOCK_OPEN)
 		return modem_cme(m, 551);
+	if (modem_online_on(m, s->id) != NULL)
+		return RES_ERROR;	/* online on another port (--ports) */
 	return modem_go_online(m, s->id);
 }
 
