@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,19 @@ link_on_stable(evutil_socket_t fd, short what, void *arg)
 	modem_link_stable(link_modem(l));
 }
 
+void
+link_set_error(struct link *l, const char *fmt, ...)
+{
+	char msg[sizeof(l->last_error)];	/* the arguments may be last_error itself */
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	memcpy(l->last_error, msg, sizeof(msg));
+	l->last_error_at = time(NULL);
+}
+
 /* The one place a link changes state: log, timers, event, STATUS=. */
 static void
 link_enter(struct link *l, enum link_state next, enum link_event why)
@@ -189,7 +203,13 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 
 	if (next == old)
 		return;
-	log_info("link %s: %s -> %s (%s)", l->name, link_state_names[old],
+	log_fields(LOG_LEVEL_INFO, (const struct log_field[]){
+		{ "LINK", l->name },
+		{ "STATE", link_state_names[next] },
+		{ "STATE_OLD", link_state_names[old] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_LINK_STATE] },
+		{ NULL, NULL } },
+	    "link %s: %s -> %s (%s)", l->name, link_state_names[old],
 	    link_state_names[next], link_event_names[why]);
 	l->state = next;
 	l->since = time(NULL);
@@ -221,7 +241,8 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 	case LINK_UP:
 		l->connects++;
 		l->last_alive_ms = l->since_ms;
-		l->last_error[0] = '\0';
+		l->last_error[0] = '\0';	/* the condition cleared */
+		l->last_error_at = 0;
 		stable = util_tv_from_sec(l->conf->reconnect.stable);
 		evtimer_add(l->ev_stable, &stable);
 		link_keepalive_start(l);
