@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The entries name the log call site, not this file. */
+#define SD_JOURNAL_SUPPRESS_LOCATION 1
 #include <systemd/sd-journal.h>
 
 #include "log.h"
