@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,19 +178,6 @@ link_on_stable(evutil_socket_t fd, short what, void *arg)
 	backoff_reset(&l->backoff);
 	l->attempts = 0;
 	modem_link_stable(link_modem(l));
-}
-
-void
-link_set_error(struct link *l, const char *fmt, ...)
-{
-	char msg[sizeof(l->last_error)];	/* the arguments may be last_error itself */
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	memcpy(l->last_error, msg, sizeof(msg));
-	l->last_error_at = time(NULL);
 }
 
 /* The one place a link changes state: log, timers, event, STATUS=. */
