@@ -14,7 +14,9 @@ and a loopback server.
    journald stops answering, lines fall back to stderr with "<N>" prefixes (journald
    still reads those). Needs root and unshare(1), else skipped with the
    reason.
-3. With a running journald and journalctl (as root), the same fields are
+3. The modem's last_error clears when the modem is ready again (the port
+   was missing at start, then the simulator appears).
+4. With a running journald and journalctl (as root), the same fields are
    read back with `journalctl -o json`; else skipped with the reason.
 """
 
@@ -218,12 +220,38 @@ def real_journal():
         s.close()
 
 
+def last_error_clears():
+    sim = ModemSim()
+    server = TcpServer()
+    d = Daemon()
+    try:
+        d.write_config(link_config(sim.link, server.port, d.sock))
+        d.start()
+
+        def modem():
+            rc, out, err = d.ctl("modem", json=True)
+            return json.loads(out)["modem"] if rc == 0 else {}
+        m = wait_until(lambda: modem().get("last_error") and modem(), timeout=15,
+                       what="an error about the missing port")
+        t.check("No such file" in m["last_error"] or "not" in m["last_error"],
+                "the missing port is the modem's last_error (%r)" % m["last_error"])
+        sim.start()
+        m = wait_until(lambda: modem().get("state") == "ready" and modem(), timeout=40,
+                       what="modem ready")
+        t.check(m.get("last_error") in ("", None, "-"),
+                "ready again: the modem's last_error is cleared (%r)" % m.get("last_error"))
+    finally:
+        d.cleanup()
+        server.close()
+        sim.stop()
+
+
 def main():
     deadline(120)
     if not os.path.exists(CELLSOCKD):
         print("SKIP: cellsockd not built")
         return 77
-    for fn in (plain_file, fake_journal, real_journal):
+    for fn in (plain_file, fake_journal, last_error_clears, real_journal):
         start = time.monotonic()
         t.scenario(fn)()
         print("# %s: %.1f s" % (fn.__name__, time.monotonic() - start))
