@@ -19,6 +19,13 @@ TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_locko
 	tests/bb/ctl_edges.py
 EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
 	tests/bb/ctl_edges.py
+# bash completion generated from the command table, against a daemon (issue 15).
+TESTS += tests/bb/completion.py
+EXTRA_DIST += tests/bb/completion.py
+# Log lines: plain with timestamps in a file, journald fields when stderr is
+# the journal (a fake journald in a private mount namespace; issue 15).
+TESTS += tests/bb/journal.py
+EXTRA_DIST += tests/bb/journal.py
 # Relative -f and -s survive detaching (issue 16).
 TESTS += tests/bb/relative_paths.py tests/bb/json_property.py
 EXTRA_DIST += tests/bb/relative_paths.py tests/bb/json_property.py

@@ -63,8 +63,9 @@ ctl_usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
 
-	fprintf(f, "usage: cellsockctl [-s SOCKET] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
+	fprintf(f, "usage: cellsockctl [-s SOCKET | -m INSTANCE] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
 	    "  -s SOCKET   control socket (default %s)\n"
+	    "  -m INSTANCE control socket of cellsockd@INSTANCE (" RUNSTATEDIR "/cellsock/INSTANCE.sock)\n"
 	    "  -j          JSON output\n"
 	    "  -t SECONDS  how long to wait for the answer (default 30)\n\n"
 	    "commands:\n", PROTO_DEFAULT_SOCKET);
@@ -196,6 +197,20 @@ ctl_usage_error(const struct ctl *c, const char *code, const char *fmt, ...)
 	else
 		fprintf(stderr, "cellsockctl: %s\n", msg);
 	return EXIT_USAGE;
+}
+
+/* -m INSTANCE: the control socket of cellsockd@INSTANCE.service,
+ * RUNSTATEDIR/cellsock/INSTANCE.sock, into buf. EXIT_USAGE (reported) when
+ * the name is empty, has a '/', or the path does not fit. */
+static int
+ctl_instance_socket(const struct ctl *c, const char *instance, char *buf, size_t size)
+{
+	if (instance[0] == '\0' || strchr(instance, '/') != NULL)
+		return ctl_usage_error(c, proto_err_names[ERR_USAGE],
+		    "-m: '%s' is not an instance name", instance);
+	if ((size_t)snprintf(buf, size, "%s/cellsock/%s.sock", RUNSTATEDIR, instance) >= size)
+		return ctl_usage_error(c, proto_err_names[ERR_USAGE], "-m: instance name too long");
+	return EXIT_OK;
 }
 
 /* Whether the DATA words of a send are well-formed: each '%' starts a %XX
@@ -394,15 +409,18 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, 'j' },
-		{ "socket", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 } };
+		{ "socket", required_argument, NULL, 's' },
+		{ "instance", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 } };
 	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
 	const struct cmdtab_entry *cmd;
-	char req[PROTO_LINE_MAX];
+	char req[PROTO_LINE_MAX], inst[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
+	const char *instance = NULL;
 	int ch, status;
 
-	while ((ch = getopt_long(argc, argv, "+s:jt:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:m:jt:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 's': c.socket = optarg; break;
+		case 's': c.socket = optarg; instance = NULL; break;
+		case 'm': instance = optarg; break;
 		case 'j': c.out = &output_json; break;
 		case 't': c.timeout_ms = (int)(atof(optarg) * 1000); break;
 		case 'V': printf("cellsockctl %s\n", PACKAGE_VERSION); return EXIT_OK;
@@ -414,6 +432,10 @@ main(int argc, char **argv)
 			ctl_usage(EXIT_USAGE);
 		}
 	}
+	if (instance != NULL && ctl_instance_socket(&c, instance, inst, sizeof(inst)) != EXIT_OK)
+		return EXIT_USAGE;
+	if (instance != NULL)
+		c.socket = inst;
 	argc -= optind;
 	argv += optind;
 	if ((cmd = ctl_command(&c, argc, argv)) == NULL)

@@ -56,15 +56,21 @@ modem_enter(struct modem *m, enum modem_state next, const char *why)
 
 	if (next == old)
 		return;
-	log_info("modem: %s -> %s (%s)", modem_state_names[old], modem_state_names[next], why);
+	log_fields(LOG_LEVEL_INFO, (const struct log_field[]){
+		{ "MODEM_STATE", modem_state_names[next] },
+		{ "MODEM_STATE_OLD", modem_state_names[old] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_MODEM_STATE] },
+		{ NULL, NULL } },
+	    "modem: %s -> %s (%s)", modem_state_names[old], modem_state_names[next], why);
 	m->state = next;
 	opslot_invalidate(&m->ops_slots);
 	evtimer_del(m->ev_timer);
 	notify_event(m->news, EV_MODEM_STATE, "state=%s old=%s", modem_state_names[next],
 	    modem_state_names[old]);
-	if (next == MODEM_READY)
+	if (next == MODEM_READY) {
+		modem_clear_error(m);	/* whatever went wrong works again */
 		modem_clients_news(m, MODEM_NEWS_READY);
-	else if (next == MODEM_RECOVERING)
+	} else if (next == MODEM_RECOVERING)
 		modem_clients_news(m, MODEM_NEWS_RECOVERING);
 	else if (old == MODEM_READY || old == MODEM_RECOVERING || next == MODEM_CLOSED)
 		modem_clients_news(m, MODEM_NEWS_DOWN);
@@ -201,7 +207,7 @@ static void
 modem_lost(struct modem *m, const char *why)
 {
 	m->losses++;
-	snprintf(m->last_error, sizeof(m->last_error), "%s", why);
+	modem_set_error(m, "%s", why);
 	log_warnx("modem: %s", why);
 	modem_drop_engine(m);
 	if (m->state != MODEM_RECOVERING && !escalate_hook_running(&m->esc) &&
@@ -283,7 +289,7 @@ modem_open(struct modem *m)
 
 	m->opens++;
 	if ((port = serial_open(m->base, &sc, err, sizeof(err))) == NULL) {
-		snprintf(m->last_error, sizeof(m->last_error), "%s", err);
+		modem_set_error(m, "%s", err);
 		log_warnx("modem: %s", err);
 		if (m->opens > 1 && escalate_try_hook(&m->esc))
 			return;
@@ -319,7 +325,7 @@ modem_registration(struct modem *m, int stat)
 	}
 	if (!modem_registered(stat) && was &&
 	    (m->state == MODEM_READY || m->state == MODEM_ATTACHING)) {
-		snprintf(m->last_error, sizeof(m->last_error), "registration lost (stat %d)", stat);
+		modem_set_error(m, "registration lost (stat %d)", stat);
 		modem_enter(m, MODEM_REGISTERING, m->last_error);
 	}
 }
