@@ -243,7 +243,7 @@ def check_structure(r):
              "modem.device that is not ports[0]", r"^FILE:%d: modem\.device: .*first of modem\.ports" % dl)
     r.expect(text.replace('"/dev/ttyS0";', '"/dev/ttyS0"; ports = [ "/dev/ttyS0", "/dev/ttyS0" ];'),
              "a port listed twice", r"^FILE:%d: modem\.ports\[1\]: .*twice" % dl)
-    r.expect(text.replace('"/dev/ttyS0";', '"/dev/ttyS0"; ports = [ "/dev/ttyS0", 5 ];'),
+    r.expect(text.replace('"/dev/ttyS0";', '"/dev/ttyS0"; ports = ( "/dev/ttyS0", 5 );'),
              "a port given as a number", r"^FILE:%d: modem\.ports\[1\]" % dl)
     r.expect(text.replace("  port = 4000;", "  port = 4000; colour = \"red\";"), "unknown key in a link",
              r"^FILE:%d: .*colour" % key_line("links[0].port"))
