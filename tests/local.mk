@@ -43,6 +43,9 @@ EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
 # CELLSOCK_RECONNECTS sets the 12.00.004 reconnect count (50 by default).
 TESTS += tests/supervisor/supervisor.py
 EXTRA_DIST += tests/supervisor/supervisor.py
+# Two AT ports onto one module (SKIP until the simulator has --ports).
+TESTS += tests/supervisor/ports.py
+EXTRA_DIST += tests/supervisor/ports.py
 
 # The recovery hook: own process group, minimal environment, killed as a
 # group at hook_timeout and at stop (issue 16 item 4).

@@ -15,6 +15,7 @@
 					 * checks duplicate keys in O(n^2)) */
 #define CONF_ERRORS_MAX 100	/* messages kept; one more line counts the rest */
 #define CONF_MAX_LOCAL_USERS 16	/* entries of links[].local_users */
+#define CONF_MAX_PORTS 4	/* modem.ports: AT channels onto one module */
 
 enum conf_flow { CONF_FLOW_NONE, CONF_FLOW_RTSCTS, CONF_FLOW_XONXOFF };
 /* auto: the module's +CGMI answer picks one at bring-up */
@@ -23,7 +24,12 @@ enum conf_session { CONF_SESSION_TRANSPARENT, CONF_SESSION_PERSISTENT };
 enum conf_local_kind { CONF_LOCAL_NONE, CONF_LOCAL_UNIX, CONF_LOCAL_TCP };
 
 struct conf_modem {
-	char *device;
+	char *device;		/* the first port (= ports[0]) */
+	/* Every AT port of the module (modem.ports, or device alone); with
+	 * several, SLOW and blocking work goes to the last, the rest to the
+	 * first. Always at least one once the configuration is checked. */
+	char **ports;
+	int n_ports;
 	int baudrate;
 	enum conf_flow flow_control;
 	enum conf_dialect dialect;
