@@ -254,6 +254,20 @@ ctl_print_raw(const struct ctl *c, char **lines, int n)
 	fputs("]}\n", stdout);
 }
 
+/* Report the daemon's "ERR CODE MESSAGE" line (modified in place); a usage
+ * error is one whoever finds it. Returns the exit status. */
+static int
+ctl_err_line(const struct ctl *c, char *line)
+{
+	char *code = line + 4, *msg = strchr(code, ' ');
+
+	if (msg != NULL)
+		*msg++ = '\0';
+	c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
+	return strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
+	    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
+}
+
 /* Send one request and render its reply. Returns the exit status. */
 static int
 ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int quiet)
@@ -266,13 +280,8 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
 		/* The daemon may have answered and closed first (ERR busy): read
 		 * what it said before giving up. */
-		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0) {
-			char *code = line + 4, *msg = strchr(code, ' ');
-			if (msg != NULL)
-				*msg++ = '\0';
-			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			return EXIT_REFUSED;
-		}
+		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0)
+			return ctl_err_line(c, line);
 		fprintf(stderr, "cellsockctl: cannot send to cellsockd: %s\n", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
@@ -280,13 +289,7 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		if (strcmp(line, "OK") == 0)
 			break;
 		if (strncmp(line, "ERR ", 4) == 0) {
-			char *code = line + 4, *msg = strchr(code, ' ');
-			if (msg != NULL)
-				*msg++ = '\0';
-			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			/* A usage error is one whoever finds it. */
-			status = strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
-			    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
+			status = ctl_err_line(c, line);
 			break;
 		}
 		lines = xrealloc(lines, sizeof(*lines) * (size_t)(n + 1));

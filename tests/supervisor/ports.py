@@ -36,6 +36,7 @@ class PortsRig(Rig):
                            recovery=self.recovery)
         text = text.replace('device = "%s";' % self.sim.link,
                             'ports = [ "%s", "%s.1" ];' % (self.sim.link, self.sim.link))
+        text = text.replace('log: { level = "debug"; };', 'log: { level = "debug"; at_trace = true; };')
         self.daemon.write_config(text)
         self.daemon.start()
         self.monitor = Monitor(self.daemon.sock)
