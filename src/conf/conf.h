@@ -8,7 +8,8 @@
 #include <sys/types.h>
 
 #define CONF_DEFAULT_PATH SYSCONFDIR "/cellsock/cellsockd.conf"
-#define CONF_MAX_LINKS 6	/* Telit modules have six sockets (connId 1..6) */
+#define CONF_MAX_LINKS 12	/* one per module socket: Quectel has twelve (connectID 0..11) */
+#define CONF_TELIT_SOCKET_MAX 6	/* Telit connId 1..6 */
 #define CONF_QUECTEL_SOCKET_MAX 11	/* Quectel connectID 0..11 */
 #define CONF_HEX_MAX 32		/* longest probe/reply byte string */
 #define CONF_FILE_MAX (64 * 1024)	/* larger files are refused (libconfig

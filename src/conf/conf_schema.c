@@ -144,7 +144,7 @@ static const struct conf_key conf_link_keys[] = {
 	    NULL) },
 	{ KEY_INT(struct conf_link, port, 1, 65535, NULL, 0),
 	    .flags = CONF_REQUIRED },
-	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, -1),
+	{ KEY_INT(struct conf_link, socket, 1, CONF_TELIT_SOCKET_MAX, NULL, -1),
 	    .flags = CONF_REQUIRED },
 	{ .name = "local", .parse = conf_parse_local },
 	{ .name = "local_users", .parse = conf_parse_local_users },

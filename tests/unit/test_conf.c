@@ -734,16 +734,16 @@ test_too_many_links(void **state)
 	for (i = 0; i < CONF_MAX_LINKS + 2; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
 		    "  { name = \"l%d\"; host = \"h\"; port = 1; socket = %d; "
-		    "}%s\n", i, i % CONF_MAX_LINKS + 1,
+		    "}%s\n", i, i % CONF_MAX_LINKS,
 		    i == CONF_MAX_LINKS + 1 ? "" : ",");
 	snprintf(text + len, sizeof(text) - len, ");\n");
 	assert_null(load(text, &errs));
 	print_msgs(&errs);
 	assert_int_equal(errs.n, 2);
-	assert_string_equal(errs.msgs[0], "test.conf:9: links[6]: too many "
-	    "links (at most 6, one per modem socket)");
-	assert_string_equal(errs.msgs[1], "test.conf:10: links[7]: too many "
-	    "links (at most 6, one per modem socket)");
+	assert_string_equal(errs.msgs[0], "test.conf:15: links[12]: too many "
+	    "links (at most 12, one per modem socket)");
+	assert_string_equal(errs.msgs[1], "test.conf:16: links[13]: too many "
+	    "links (at most 12, one per modem socket)");
 	conf_errors_free(&errs);
 }
 
