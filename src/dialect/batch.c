@@ -14,7 +14,8 @@ struct dialect_req {
 	const struct dialect_answer *ans;
 	int id;			/* connId or cid the answer must match */
 	int optional;		/* a failure does not fail the batch */
-	struct at *at;		/* for the fallback command */
+	struct at *at;		/* for the fallback command, */
+	struct at_command how;	/* sent with this deadline, urgency and flags */
 	int is_fallback;	/* sent in place of a command that failed */
 };
 
@@ -84,7 +85,8 @@ static struct dialect_req *dialect_queue(struct at *at, struct dialect_batch *b,
 static int
 dialect_fall_back(struct dialect_req *q, const struct at_response *r, enum dialect_status st)
 {
-	struct at_command c = { .cmd = q->ans->fallback };
+	struct at_command c = { .cmd = q->ans->fallback, .timeout_ms = q->how.timeout_ms,
+		.urgency = q->how.urgency, .flags = q->how.flags };
 	struct dialect_req *f;
 
 	if (st != DIALECT_ERROR || q->ans->fallback == NULL || q->is_fallback)
@@ -138,6 +140,8 @@ dialect_queue(struct at *at, struct dialect_batch *b, const struct at_command *c
 	q->id = id;
 	q->optional = optional;
 	q->at = at;
+	q->how = full;
+	q->how.cmd = NULL;	/* not kept: the caller's buffer */
 	b->pending++;
 	b->refs++;
 	if (at_submit(at, &full, dialect_done, q, dialect_req_destroy) != 0)
@@ -171,11 +175,19 @@ dialect_finish(struct dialect_batch *b, int refused)
 }
 
 void
+dialect_one_as(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
+    int id, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg)
+{
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms, .urgency = urgency,
+		.flags = flags };
+
+	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
+}
+
+void
 dialect_one(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
     int id, dialect_cb *cb, void *arg)
 {
-	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms };
-
-	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
+	dialect_one_as(at, cmd, ans, timeout_ms, id, AT_NORMAL, 0, cb, arg);
 }

@@ -114,12 +114,13 @@ steps_apply_quirks(struct modem *m)
 }
 
 /* A configuration problem only the dialect or the model reveals: logged
- * and kept in last_error; the bring-up goes on. */
+ * and kept in last_error, even once ready; the bring-up goes on. */
 static void
 steps_conf_problem(struct modem *m, const char *why)
 {
 	log_warnx("modem: %s", why);
-	snprintf(m->last_error, sizeof(m->last_error), "%s", why);
+	snprintf(m->conf_problem, sizeof(m->conf_problem), "%s", why);
+	modem_set_error(m, "%s", why);
 }
 
 /* The checks cellsockd -n cannot make with modem.dialect "auto": socket ids
@@ -132,6 +133,7 @@ steps_check_conf(struct modem *m)
 	const struct conf *c = m->conf;
 	char why[sizeof(m->last_error)];
 
+	m->conf_problem[0] = '\0';
 	for (int i = 0; i < c->n_links; i++) {
 		if (modem_sock_id_ok(m, c->links[i].socket))
 			continue;
@@ -197,17 +199,17 @@ steps_sim_pin(struct modem *m, const struct dialect_reply *r, const char **why)
 	case SIM_READY:		/* taken by MSTEP_SIM_READY: not here */
 	case SIM_PIN:
 		if (pin == NULL || *pin == '\0' || m->pin_tried) {
-			snprintf(m->last_error, sizeof(m->last_error), "the SIM needs a PIN%s",
+			modem_set_error(m, "the SIM needs a PIN%s",
 			    m->pin_tried ? " again" : ": set modem.pin");
 			return 0;
 		}
 		m->pin_tried = 1;
 		return 1;
 	case SIM_PUK:
-		snprintf(m->last_error, sizeof(m->last_error), "the SIM is blocked (PUK needed)");
+		modem_set_error(m, "the SIM is blocked (PUK needed)");
 		return 0;
 	case SIM_OTHER:
-		snprintf(m->last_error, sizeof(m->last_error), "the SIM is locked in a way "
+		modem_set_error(m, "the SIM is locked in a way "
 		    "cellsock does not handle");
 		return 0;
 	}
@@ -413,7 +415,7 @@ steps_on_pdp_check(struct modem *m, const struct dialect_reply *r, const char **
 {
 	if (r->status != DIALECT_OK || r->u.pdp.active)
 		return 0;
-	snprintf(m->last_error, sizeof(m->last_error), "the network deactivated the PDP context");
+	modem_set_error(m, "the network deactivated the PDP context");
 	*why = m->last_error;
 	return 1;
 }

@@ -148,7 +148,7 @@ static void
 telit_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CGREG?" };
+	struct at_command c = { .cmd = "AT+CGREG?", .urgency = AT_SLOW };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
@@ -162,7 +162,7 @@ static void
 telit_signal(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CSQ" };
+	struct at_command c = { .cmd = "AT+CSQ", .urgency = AT_SLOW };
 	int refused = dialect_submit(at, b, &c, &telit_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
@@ -177,13 +177,13 @@ telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, cons
 	char cmd[256];
 
 	telit_cmd_cgdcont(cmd, sizeof(cmd), cid, type, apn);
-	dialect_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_plain, 0, 0, AT_SLOW, 0, cb, arg);
 }
 
 static void
 telit_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, cb, arg);
+	dialect_one_as(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, AT_SLOW, 0, cb, arg);
 }
 
 /* "Already active" (553) is success. */
@@ -207,12 +207,13 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 {
 	struct dialect_batch *outer = dialect_batch_new(cb, arg);
 	struct dialect_batch *b = dialect_batch_new(telit_on_activate, outer);
-	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
+	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS, .urgency = AT_SLOW,
+		.flags = AT_CMD_BLOCKING };
 	char cmd[320];
 
 	telit_cmd_sgact_on(cmd, sizeof(cmd), cid, user, password);
 	if (user[0] || password[0])
-		c.flags = AT_CMD_SECRET;
+		c.flags |= AT_CMD_SECRET;
 	c.cmd = cmd;
 	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_sgact_ip, cid, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
@@ -224,7 +225,8 @@ telit_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,0", cid);
-	dialect_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
 /* Every configured socket tied to the context (#SCFG) before #SGACT. */
@@ -233,7 +235,7 @@ telit_sock_bind(struct at *at, int cid, const int *ids, int n, dialect_cb *cb, v
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[96];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };
 	int refused = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -254,7 +256,7 @@ telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dial
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[96];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };
 	int refused;
 
 	telit_cmd_scfg(cmd, sizeof(cmd), connid, cid);
@@ -271,24 +273,26 @@ telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
 	char cmd[320];
 
 	telit_cmd_sd(cmd, sizeof(cmd), connid, port, host);
-	dialect_one(at, cmd, &telit_ans_dial, timeout_ms, connid, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_dial, timeout_ms, connid, AT_SLOW, AT_CMD_BLOCKING, cb,
+	    arg);
 }
 
 /* A one-argument socket command "AT<name>=<connId>". */
 static void
 telit_sock_cmd(struct at *at, const char *name, int connid, const struct dialect_answer *ans,
-    int timeout_ms, dialect_cb *cb, void *arg)
+    int timeout_ms, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg)
 {
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT%s=%d", name, connid);
-	dialect_one(at, cmd, ans, timeout_ms, connid, cb, arg);
+	dialect_one_as(at, cmd, ans, timeout_ms, connid, urgency, flags, cb, arg);
 }
 
 static void
 telit_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, cb, arg);
+	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, AT_SLOW, AT_CMD_BLOCKING,
+	    cb, arg);
 }
 
 /* "AT#SS=<connId>"; UC864 has only the bare "AT#SS" listing every socket:
@@ -296,19 +300,20 @@ telit_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void
 static void
 telit_sock_status(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, cb, arg);
+	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, AT_NORMAL, 0, cb, arg);
 }
 
 static void
 telit_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, cb, arg);
+	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, AT_URGENT, 0, cb, arg);
 }
 
 static void
 telit_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, cb, arg);
+	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, AT_NORMAL, 0, cb,
+	    arg);
 }
 
 static void
@@ -331,20 +336,20 @@ telit_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SRECV=%d,%zu", connid, max);
-	dialect_one(at, cmd, &telit_ans_srecv, 0, connid, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_srecv, 0, connid, AT_URGENT, 0, cb, arg);
 }
 
 static void
 telit_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS, 0,
-	    cb, arg);
+	dialect_one_as(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS,
+	    0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 static void
 telit_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT#REBOOT", &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, "AT#REBOOT", &telit_ans_plain, 0, 0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 const struct dialect_ops dialect_telit = {
