@@ -14,6 +14,7 @@
 #include "daemon/daemon.h"
 #include "link/link.h"
 #include "control/metrics.h"
+#include "control/rec.h"
 #include "modem/modem.h"
 #include "relay/relay.h"
 #include "util.h"
@@ -51,13 +52,28 @@ cmd_handler_of(enum cmdtab_id id)
 	return id < CMDTAB_COUNT ? cmd_handlers[id] : NULL;
 }
 
-/* Check the word count against the table, then permission, then run. */
-void
-cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req)
+/* A request prefixed with the word "json": the same request without it. */
+static const struct proto_request *
+cmd_strip_json(struct cmd_ctx *ctx, const struct proto_request *req,
+    struct proto_request *copy)
 {
-	const struct cmdtab_entry *e = cmdtab_find(req->argv[0]);
-	int nargs = req->argc - 1;
+	if (req->argc < 2 || strcmp(req->argv[0], "json") != 0)
+		return req;
+	*copy = *req;
+	copy->argc--;
+	memmove(copy->argv, copy->argv + 1, sizeof(copy->argv[0]) * (size_t)copy->argc);
+	memmove(copy->off, copy->off + 1, sizeof(copy->off[0]) * (size_t)copy->argc);
+	for (int i = 0; i < copy->argc; i++)	/* argv points into the copy's buf */
+		copy->argv[i] = copy->buf + (req->argv[i + 1] - req->buf);
+	ctx->json = 1;
+	return copy;
+}
 
+/* Check the word count against the table, then permission, then run. */
+static void
+cmd_dispatch_entry(struct cmd_ctx *ctx, const struct cmdtab_entry *e,
+    const struct proto_request *req, int nargs)
+{
 	if (e == NULL) {
 		cmd_err(ctx, ERR_UNKNOWN_COMMAND, "unknown command '%.64s' (try 'help')", req->argv[0]);
 		return;
@@ -76,6 +92,19 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_err(ctx, ERR_FAILED, "internal error: %s gave no result", e->name);
 }
 
+/* Answer one request, "json"-prefixed or not. */
+void
+cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *whole)
+{
+	struct proto_request *copy = xmalloc(sizeof(*copy));
+	const struct proto_request *req = cmd_strip_json(ctx, whole, copy);
+	const struct cmdtab_entry *e = cmdtab_find(req->argv[0]);
+	int nargs = req->argc - 1;
+
+	cmd_dispatch_entry(ctx, e, req, nargs);
+	free(copy);
+}
+
 void
 cmd_serve(void *arg, struct control_request *rq)
 {
@@ -85,6 +114,7 @@ cmd_serve(void *arg, struct control_request *rq)
 
 	cmd_dispatch(&ctx, rq->req);
 	rq->subscribe = ctx.subscribe;
+	rq->json = ctx.json;
 	rq->deferred = ctx.deferred;
 }
 
@@ -125,14 +155,16 @@ cmd_err(struct cmd_ctx *ctx, enum proto_err code, const char *fmt, ...)
 static void
 cmd_help(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	char args[128], help[256];
+	struct rec r;
 
 	for (int i = 0; i < CMDTAB_COUNT; i++) {
 		const struct cmdtab_entry *e = &cmdtab[i];
-		proto_value_encode(e->args, args, sizeof(args));
-		proto_value_encode(e->help, help, sizeof(help));
-		cmd_reply(ctx, "command name=%s args=%s privileged=%s help=%s", e->name,
-		    args, cmdtab_privilege(e), help);
+		rec_begin(&r, ctx->out, ctx->json, "command");
+		rec_str(&r, "name", e->name);
+		rec_str(&r, "args", e->args);
+		rec_word(&r, "privileged", cmdtab_privilege(e));
+		rec_str(&r, "help", e->help);
+		rec_end(&r);
 	}
 	cmd_ok(ctx);
 }
@@ -140,7 +172,13 @@ cmd_help(struct cmd_ctx *ctx, const struct proto_request *req)
 static void
 cmd_version(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	cmd_reply(ctx, "version name=cellsockd version=%s protocol=1", PACKAGE_VERSION);
+	struct rec r;
+
+	rec_begin(&r, ctx->out, ctx->json, "version");
+	rec_str(&r, "name", "cellsockd");
+	rec_str(&r, "version", PACKAGE_VERSION);
+	rec_int(&r, "protocol", 1);
+	rec_end(&r);
 	cmd_ok(ctx);
 }
 
@@ -149,24 +187,36 @@ static void
 cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 {
 	const struct conf_link *cl = l->conf;
-	char host[256], local[512], err[400];
+	const struct link_keepalive *ka = &l->ka;
+	struct rec r;
 
-	proto_value_encode(cl->host, host, sizeof(host));
-	proto_value_encode(cl->local ? cl->local : "", local, sizeof(local));
-	proto_value_encode(l->last_error, err, sizeof(err));
-	cmd_reply(ctx, "link name=%s state=%s since=%lld host=%s port=%d socket=%d "
-	    "local=%s session=%s attempts=%u backoff_left=%.1f connects=%llu "
-	    "failures=%llu cause=%s idle=%.1f idle_mode=%s dead_within_idle=%.1f dead_within_busy=%.1f "
-	    "probes_sent=%llu probes_answered=%llu rtt_last_ms=%llu rtt_mean_ms=%llu "
-	    "probe_bytes=%llu probe_bytes_per_day=%.0f last_error=%s", l->name,
-	    link_state_names[l->state], (long long)l->since, host, cl->port, cl->socket, local,
-	    cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent",
-	    l->attempts, link_backoff_left(l), (unsigned long long)l->connects,
-	    (unsigned long long)l->failures, link_deaths(l) ? dead_cause_names[l->cause] : "",
-	    link_idle_period(l), link_idle_mode_name(l), link_bound_idle(l), link_bound_busy(l), (unsigned long long)l->ka.probes_sent,
-	    (unsigned long long)l->ka.probes_answered, (unsigned long long)l->ka.rtt_last_ms,
-	    (unsigned long long)(l->ka.probes_answered ? l->ka.rtt_sum_ms / l->ka.probes_answered : 0),
-	    (unsigned long long)l->ka.probe_bytes, link_probe_bytes_per_day(l), err);
+	rec_begin(&r, ctx->out, ctx->json, "link");
+	rec_str(&r, "name", l->name);
+	rec_word(&r, "state", link_state_names[l->state]);
+	rec_time(&r, "since", l->since);
+	rec_str(&r, "host", cl->host);
+	rec_int(&r, "port", cl->port);
+	rec_int(&r, "socket", cl->socket);
+	rec_str(&r, "local", cl->local ? cl->local : "");
+	rec_word(&r, "session", cl->session == CONF_SESSION_PERSISTENT ? "persistent" : "transparent");
+	rec_uint(&r, "attempts", l->attempts);
+	rec_num(&r, "backoff_left", link_backoff_left(l), 1);
+	rec_uint(&r, "connects", l->connects);
+	rec_uint(&r, "failures", l->failures);
+	rec_word(&r, "cause", link_deaths(l) ? dead_cause_names[l->cause] : "");
+	rec_num(&r, "idle", link_idle_period(l), 1);
+	rec_word(&r, "idle_mode", link_idle_mode_name(l));
+	rec_num(&r, "dead_within_idle", link_bound_idle(l), 1);
+	rec_num(&r, "dead_within_busy", link_bound_busy(l), 1);
+	rec_uint(&r, "probes_sent", ka->probes_sent);
+	rec_uint(&r, "probes_answered", ka->probes_answered);
+	rec_uint(&r, "rtt_last_ms", ka->rtt_last_ms);
+	rec_uint(&r, "rtt_mean_ms", ka->probes_answered ? ka->rtt_sum_ms / ka->probes_answered : 0);
+	rec_uint(&r, "probe_bytes", ka->probe_bytes);
+	rec_num(&r, "probe_bytes_per_day", link_probe_bytes_per_day(l), 0);
+	rec_str(&r, "last_error", l->last_error);
+	rec_time(&r, "last_error_at", l->last_error_at);
+	rec_end(&r);
 }
 
 /* The "modem ..." record: identity, SIM, registration, signal, escalation. */
@@ -174,26 +224,33 @@ static void
 cmd_modem_record(struct cmd_ctx *ctx)
 {
 	const struct modem *m = daemon_modem(ctx->d);
-	char dev[512], model[200], fw[200], oper[200], err[400], why[400];
+	struct rec r;
 
-	proto_value_encode(daemon_conf(ctx->d)->modem.device, dev, sizeof(dev));
-	proto_value_encode(m->ident.model, model, sizeof(model));
-	proto_value_encode(m->ident.firmware, fw, sizeof(fw));
-	proto_value_encode(m->oper, oper, sizeof(oper));
-	proto_value_encode(m->last_error, err, sizeof(err));
-	proto_value_encode(m->dialect_reason, why, sizeof(why));
-	cmd_reply(ctx, "modem state=%s device=%s dialect=%s dialect_reason=%s model=%s firmware=%s imei=%s sim=%s "
-	    "registration=%s operator=%s signal_dbm=%d ip=%s quiet_time=%.1f max_send=%zu "
-	    "command_gap_ms=%d failures=%u escalation=%s pdp_cycles=%lu radio_cycles=%lu reboots=%lu hooks=%lu last_error=%s",
-	    modem_state_names[m->state], dev, m->dialect_known ? m->ops->name : "unknown", why,
-	    model, fw, m->ident.imei,
-	    modem_sim_name(m), modem_reg_name(m->reg_stat), oper, m->dbm, m->ip,
-	    m->quiet_time, modem_max_send(m), m->at != NULL ? at_gap_ms(m->at) : m->gap_ms,
-	    m->esc.failures,
-	    m->step_running >= 0 ? escalation_step_names[m->step_running] : "",
-	    m->esc.steps_total[STEP_PDP_CYCLE],
-	    m->esc.steps_total[STEP_RADIO_CYCLE], m->esc.steps_total[STEP_MODEM_REBOOT],
-	    m->esc.steps_total[STEP_HOOK], err);
+	rec_begin(&r, ctx->out, ctx->json, "modem");
+	rec_word(&r, "state", modem_state_names[m->state]);
+	rec_str(&r, "device", daemon_conf(ctx->d)->modem.device);
+	rec_word(&r, "dialect", m->dialect_known ? m->ops->name : "unknown");
+	rec_str(&r, "dialect_reason", m->dialect_reason);
+	rec_str(&r, "model", m->ident.model);
+	rec_str(&r, "firmware", m->ident.firmware);
+	rec_str(&r, "imei", m->ident.imei);
+	rec_word(&r, "sim", modem_sim_name(m));
+	rec_word(&r, "registration", modem_reg_name(m->reg_stat));
+	rec_str(&r, "operator", m->oper);
+	rec_int_or_null(&r, "signal_dbm", m->dbm, m->dbm != 0);
+	rec_str(&r, "ip", m->ip);
+	rec_num(&r, "quiet_time", m->quiet_time, 1);
+	rec_uint(&r, "max_send", modem_max_send(m));
+	rec_int(&r, "command_gap_ms", m->at != NULL ? at_gap_ms(m->at) : m->gap_ms);
+	rec_uint(&r, "failures", m->esc.failures);
+	rec_word(&r, "escalation", m->step_running >= 0 ? escalation_step_names[m->step_running] : "");
+	rec_uint(&r, "pdp_cycles", m->esc.steps_total[STEP_PDP_CYCLE]);
+	rec_uint(&r, "radio_cycles", m->esc.steps_total[STEP_RADIO_CYCLE]);
+	rec_uint(&r, "reboots", m->esc.steps_total[STEP_MODEM_REBOOT]);
+	rec_uint(&r, "hooks", m->esc.steps_total[STEP_HOOK]);
+	rec_str(&r, "last_error", m->last_error);
+	rec_time(&r, "last_error_at", m->last_error_at);
+	rec_end(&r);
 }
 
 static void
@@ -207,36 +264,48 @@ cmd_modem(struct cmd_ctx *ctx, const struct proto_request *req)
 static void
 cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
 {
-	const struct relay_counters *c = relay_counters(link_relay(l));
+	const struct relay *rl = link_relay(l);
+	const struct relay_counters *c = relay_counters(rl);
+	struct rec r;
 
-	cmd_reply(ctx, "relay name=%s client=%d tx_queued=%zu rx_queued=%zu accepted=%llu "
-	    "sent=%llu acked=%llu received=%llu delivered=%llu lost_unsent=%llu "
-	    "lost_unacked=%llu lost_unread=%llu undelivered=%llu resent=%llu clients=%llu "
-	    "refused=%llu probe_replies=%llu", l->name, relay_has_client(link_relay(l)),
-	    relay_tx_queued(link_relay(l)),
-	    relay_rx_queued(link_relay(l)), (unsigned long long)c->accepted,
-	    (unsigned long long)c->sent, (unsigned long long)c->acked,
-	    (unsigned long long)c->received, (unsigned long long)c->delivered,
-	    (unsigned long long)c->lost_unsent, (unsigned long long)c->lost_unacked,
-	    (unsigned long long)c->lost_unread, (unsigned long long)c->undelivered,
-	    (unsigned long long)c->resent, (unsigned long long)c->clients,
-	    (unsigned long long)c->refused, (unsigned long long)c->probe_replies);
+	rec_begin(&r, ctx->out, ctx->json, "relay");
+	rec_str(&r, "name", l->name);
+	rec_bool(&r, "client", relay_has_client(rl));
+	rec_uint(&r, "tx_queued", relay_tx_queued(rl));
+	rec_uint(&r, "rx_queued", relay_rx_queued(rl));
+	rec_uint(&r, "accepted", c->accepted);
+	rec_uint(&r, "sent", c->sent);
+	rec_uint(&r, "acked", c->acked);
+	rec_uint(&r, "received", c->received);
+	rec_uint(&r, "delivered", c->delivered);
+	rec_uint(&r, "lost_unsent", c->lost_unsent);
+	rec_uint(&r, "lost_unacked", c->lost_unacked);
+	rec_uint(&r, "lost_unread", c->lost_unread);
+	rec_uint(&r, "undelivered", c->undelivered);
+	rec_uint(&r, "resent", c->resent);
+	rec_uint(&r, "clients", c->clients);
+	rec_uint(&r, "refused", c->refused);
+	rec_uint(&r, "probe_replies", c->probe_replies);
+	rec_end(&r);
 }
 
 static void
 cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct daemon *d = ctx->d;
-	char path[1024];
+	struct rec r;
 
-	proto_value_encode(d->conf_path, path, sizeof(path));
-	cmd_reply(ctx, "daemon version=%s pid=%ld uptime=%lld config=%s log_level=%s "
-	    "links=%d reloads=%llu clients=%d monitors=%d", PACKAGE_VERSION, (long)getpid(),
-	    (long long)(time(NULL) - d->started), path,
-	    log_level_name(log_getlevel()), daemon_n_links(d),
-	    (unsigned long long)d->reloads,
-	    ctx->control ? control_client_count(ctx->control) : 0,
-	    ctx->control ? control_monitor_count(ctx->control) : 0);
+	rec_begin(&r, ctx->out, ctx->json, "daemon");
+	rec_str(&r, "version", PACKAGE_VERSION);
+	rec_int(&r, "pid", (long long)getpid());
+	rec_int(&r, "uptime", (long long)(time(NULL) - d->started));
+	rec_str(&r, "config", d->conf_path);
+	rec_word(&r, "log_level", log_level_name(log_getlevel()));
+	rec_int(&r, "links", daemon_n_links(d));
+	rec_uint(&r, "reloads", d->reloads);
+	rec_int(&r, "clients", ctx->control ? control_client_count(ctx->control) : 0);
+	rec_int(&r, "monitors", ctx->control ? control_monitor_count(ctx->control) : 0);
+	rec_end(&r);
 	cmd_modem_record(ctx);
 	for (int i = 0; i < daemon_n_links(d); i++)
 		cmd_link_record(ctx, daemon_link_at(d, i));
@@ -256,6 +325,7 @@ cmd_links(struct cmd_ctx *ctx, const struct proto_request *req)
 static void
 cmd_log_level(struct cmd_ctx *ctx, const struct proto_request *req)
 {
+	struct rec r;
 	int level;
 
 	if (req->argc == 2) {
@@ -268,7 +338,9 @@ cmd_log_level(struct cmd_ctx *ctx, const struct proto_request *req)
 		log_setlevel(level);
 		log_notice("log level set to %s", log_level_name(level));
 	}
-	cmd_reply(ctx, "log level=%s", log_level_name(log_getlevel()));
+	rec_begin(&r, ctx->out, ctx->json, "log");
+	rec_word(&r, "level", log_level_name(log_getlevel()));
+	rec_end(&r);
 	cmd_ok(ctx);
 }
 
@@ -276,7 +348,7 @@ static void
 cmd_reload(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct conf_errors errs;
-	char msg[1024];
+	struct rec r;
 
 	conf_errors_init(&errs);
 	if (daemon_reload(ctx->d, &errs) == 0) {
@@ -284,8 +356,9 @@ cmd_reload(struct cmd_ctx *ctx, const struct proto_request *req)
 		return;
 	}
 	for (int i = 0; i < errs.n; i++) {
-		proto_value_encode(errs.msgs[i], msg, sizeof(msg));
-		cmd_reply(ctx, "error message=%s", msg);
+		rec_begin(&r, ctx->out, ctx->json, "error");
+		rec_str(&r, "message", errs.msgs[i]);
+		rec_end(&r);
 	}
 	cmd_err(ctx, ERR_FAILED, "configuration refused (%d problem%s); the old one "
 	    "keeps running", errs.n, errs.n == 1 ? "" : "s");
@@ -322,12 +395,16 @@ static void
 cmd_link_op(struct cmd_ctx *ctx, const struct proto_request *req, enum link_event ev)
 {
 	struct link *l = cmd_link_arg(ctx, req);
+	struct rec r;
 
 	if (l == NULL)
 		return;
 	log_info("link %s: %s requested over the control socket", l->name, req->argv[0]);
 	link_event(l, ev);
-	cmd_reply(ctx, "accepted link=%s state=%s", l->name, link_state_names[l->state]);
+	rec_begin(&r, ctx->out, ctx->json, "accepted");
+	rec_str(&r, "link", l->name);
+	rec_word(&r, "state", link_state_names[l->state]);
+	rec_end(&r);
 	cmd_ok(ctx);
 }
 
@@ -362,6 +439,7 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 		{ "pdp", STEP_PDP_CYCLE }, { "radio", STEP_RADIO_CYCLE },
 		{ "modem", STEP_MODEM_REBOOT },
 	};
+	struct rec r;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (strcmp(req->argv[1], steps[i].word) != 0)
@@ -371,7 +449,9 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 			    modem_state_names[daemon_modem(ctx->d)->state]);
 			return;
 		}
-		cmd_reply(ctx, "accepted step=%s", escalation_step_names[steps[i].step]);
+		rec_begin(&r, ctx->out, ctx->json, "accepted");
+		rec_word(&r, "step", escalation_step_names[steps[i].step]);
+		rec_end(&r);
 		cmd_ok(ctx);
 		return;
 	}
@@ -443,6 +523,7 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct link *l = cmd_link_arg(ctx, req);
 	unsigned char buf[PROTO_LINE_MAX];
+	struct rec r;
 	long n;
 
 	if (l == NULL)
@@ -465,6 +546,9 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_err(ctx, ERR_BUSY, "link %s: the queue toward the server is full", l->name);
 		return;
 	}
-	cmd_reply(ctx, "queued link=%s bytes=%ld", l->name, n);
+	rec_begin(&r, ctx->out, ctx->json, "queued");
+	rec_str(&r, "link", l->name);
+	rec_int(&r, "bytes", n);
+	rec_end(&r);
 	cmd_ok(ctx);
 }
