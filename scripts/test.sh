@@ -2,8 +2,11 @@
 # The whole test suite, from a fresh clone: install dependencies, bootstrap,
 # configure with warnings as errors, `make check`, the same suite under
 # ASan+UBSan, a short run of every fuzz target, and `make distcheck`.
+# Then, as root, the Debian packages are built, installed, tried and purged
+# (scripts/deb-test.sh, about 70 s).
 # Usage: scripts/test.sh            (everything)
-#        QUICK=1 scripts/test.sh    (skip the sanitizer build, fuzzing and distcheck)
+#        QUICK=1 scripts/test.sh    (skip the sanitizer build, fuzzing, distcheck
+#                                    and the Debian packages)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -49,6 +52,14 @@ if [ "${QUICK:-0}" != 1 ]; then
 	(cd build/check && CELLSOCK_RECONNECTS=10 CELLSOCK_SOAK_SECONDS=60 make distcheck \
 		DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.log 2>&1) \
 		&& echo "distcheck: ok" || { tail -n 80 build/check/distcheck.log; status=1; }
+fi
+if [ "${QUICK:-0}" = 1 ]; then
+	echo "deb-test: SKIP (QUICK=1)"
+elif [ "$(id -u)" -ne 0 ]; then
+	echo "deb-test: SKIP (needs root for dpkg -i)"
+else
+	rc=0; sh scripts/deb-test.sh || rc=$?
+	[ $rc -eq 0 ] || [ $rc -eq 77 ] || status=1
 fi
 [ $status -eq 0 ] && echo "scripts/test.sh: all green" || echo "scripts/test.sh: FAILED"
 exit $status

@@ -6,9 +6,11 @@
 #   $(sysusersdir)           cellsock.conf (from systemd/cellsock.sysusers.conf)
 #   $(udevrulesdir)          60-cellsock-modem.rules
 # configure sets them (--with-systemdsystemunitdir, --with-sysusersdir,
-# --with-udevrulesdir); with the default prefix they are directories systemd
-# and udev read: /usr/local/lib/systemd/system, /usr/lib/sysusers.d,
-# /usr/lib/udev/rules.d.
+# --with-udevrulesdir) from what systemd and udev say (pkg-config): with
+# --prefix=/usr, on Debian 12, /lib/systemd/system, /usr/lib/sysusers.d and
+# /lib/udev/rules.d; with the default prefix or /usr/local the unit goes to
+# /usr/local/lib/systemd/system and the other two to the same system
+# directories. debian/rules packages whatever is installed here.
 
 # The service names the daemon's installed path, so it is generated here
 # rather than by configure (@sbindir@ is quoted as @sbindir[@] so that
