@@ -110,9 +110,8 @@ dpkg-query -W -f='${Conffiles}\n' cellsock | grep -q " $conf " ||
 getent passwd cellsock >/dev/null || bad "postinst did not create user cellsock"
 perm=$(stat -c '%a %U:%G' "$conf")
 [ "$perm" = "640 root:cellsock" ] || bad "$conf is $perm, not 640 root:cellsock"
-# TODO(lead): once cellsockctl --version is merged (h-gnu), drop "|| -V".
-cellsockctl --version 2>/dev/null || cellsockctl -V || bad "cellsockctl --version"
-cellsock-modemsim -h >/dev/null 2>&1 || bad "cellsock-modemsim -h"
+cellsockctl --version | grep -q "^cellsockctl " || bad "cellsockctl --version"
+cellsock-modemsim --version >/dev/null || bad "cellsock-modemsim --version"
 man -w cellsockd.conf >/dev/null 2>&1 || [ -f /usr/share/man/man5/cellsockd.conf.5.gz ] ||
     bad "no man page cellsockd.conf(5)"
 wants=/etc/systemd/system

@@ -412,7 +412,8 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, 'j' },
-		{ "socket", required_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 's' }, { "version", no_argument, NULL, 'V' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "instance", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 } };
 	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
 	const struct cmdtab_entry *cmd;

@@ -56,6 +56,7 @@ gnu_program() {
 }
 gnu_program cellsockd "$daemon"
 gnu_program cellsock-modemsim "$sim"
+gnu_program cellsockctl "$ctl"
 
 # Every short option of cellsockd is still known (a missing argument is a
 # usage error, a known flag with a bad file is not).
