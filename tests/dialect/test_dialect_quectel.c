@@ -237,12 +237,19 @@ static void
 test_sim_reg_signal(void **state)
 {
 	struct fixture *fx = fx_new();
-	struct got a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
+	struct got a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
 
 	expect(fx, "AT+CPIN?", "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
 	Q->sim_status(fx->at, got_cb, &a);
 	fx_run_until(fx, &a.calls, 1);
 	assert_int_equal(a.r.u.sim, SIM_PIN);
+
+	/* quoted, other case, trailing space: the same answer */
+	expect(fx, "AT+CPIN?", "\r\n+CPIN: \"Ready\" \r\n\r\nOK\r\n");
+	Q->sim_status(fx->at, got_cb, &f);
+	fx_run_until(fx, &f.calls, 1);
+	assert_int_equal(f.r.status, DIALECT_OK);
+	assert_int_equal(f.r.u.sim, SIM_READY);
 
 	expect(fx, "AT+CREG=1", "\r\nOK\r\n");
 	expect(fx, "AT+CGREG=1", "\r\nOK\r\n");
