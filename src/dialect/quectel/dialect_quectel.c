@@ -42,7 +42,10 @@ quectel_urc_qiurc(const char *line, const char *args, void *arg)
 		return;
 	switch (u.kind) {
 	case QUECTEL_URC_RECV:
-		l->ev->data(u.conn_id, u.len, l->arg);
+		/* Buffer mode says "recv" once until a read empties the buffer,
+		 * so a length (recv_ind=1) is only what had come by then: read
+		 * until a short read, never just that much (-1: unknown). */
+		l->ev->data(u.conn_id, -1, l->arg);
 		break;
 	case QUECTEL_URC_CLOSED:
 		/* peer or network: the cause is not said (state 4 until QICLOSE) */
@@ -229,7 +232,9 @@ quectel_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 	dialect_one_as(at, "AT+QIACT?", &quectel_ans_qiact, 0, cid, AT_SLOW, 0, cb, arg);
 }
 
-/* Activate (up to 150 s), then read the address from AT+QIACT?. */
+/* Activate (up to 150 s), then read the address from AT+QIACT?; the
+ * context reading active there is success even if AT+QIACT=<id> was
+ * refused (it answers ERROR when the context is already active). */
 static void
 quectel_pdp_activate(struct at *at, int cid, const char *user, const char *password,
     dialect_cb *cb, void *arg)
@@ -246,7 +251,7 @@ quectel_pdp_activate(struct at *at, int cid, const char *user, const char *passw
 	refused = dialect_submit(at, b, &c, &gsm_ans_plain, cid, 0);
 	c.cmd = "AT+QIACT?";
 	c.timeout_ms = 0;
-	refused |= dialect_submit(at, b, &c, &quectel_ans_qiact, cid, 1);
+	refused |= dialect_submit(at, b, &c, &quectel_ans_qiact_after, cid, 1);
 	dialect_finish(b, refused);
 }
 
