@@ -26,6 +26,7 @@ enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 struct ctl {
 	const char *socket;
 	const struct output *out;
+	const char *name;	/* links NAME in text: the one link to show */
 	int timeout_ms;
 	int fd;
 	char buf[PROTO_LINE_MAX * 4];
@@ -287,10 +288,11 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		if (cmd->flags & CMDTAB_RAW)
 			ctl_print_raw(c, lines, n);
 		else {
+			struct reply_info info = { cmd->name, cmd->lists, c->name };
 			recs = xcalloc((size_t)n + 1, sizeof(*recs));
 			for (int i = 0; i < n; i++)
 				record_parse(lines[i], &recs[i]);
-			c->out->reply(stdout, recs, n, cmd->lists);
+			status = c->out->reply(stdout, recs, n, &info);
 			free(recs);
 		}
 	} else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
@@ -340,7 +342,6 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 {
 	struct sigaction sa = { .sa_handler = ctl_on_signal };
 	char line[PROTO_LINE_MAX * 2];
-	struct record ev;
 	int r;
 
 	if ((r = ctl_transact(c, cmd, c->out == &output_json ? "json monitor" : cmd->name, 1)) != EXIT_OK)
@@ -349,9 +350,8 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!ctl_interrupted && ctl_read_line(c, line, sizeof(line), -1) == 0) {
-		if (strncmp(line, "EVENT ", 6) != 0 || record_parse(line + (line[6] == '{' ? 0 : 6), &ev) == -1)
-			continue;
-		c->out->event(stdout, &ev);
+		if (strncmp(line, "EVENT ", 6) == 0)
+			c->out->event(stdout, line + 6);
 	}
 	return EXIT_OK;
 }
@@ -429,6 +429,11 @@ main(int argc, char **argv)
 		status = ctl_send_stdin(&c, cmd, argv[1]);
 	else {
 		ctl_build_request(cmd, c.out == &output_json, argc, argv, req, sizeof(req));
+		if (cmd->id == CMDTAB_LINKS && c.out == &output_text) {
+			/* The table shows each link's bytes from its relay record. */
+			c.name = argc > 1 ? argv[1] : NULL;
+			snprintf(req, sizeof(req), "status");
+		}
 		status = ctl_transact(&c, cmd, req, 0);
 	}
 	close(c.fd);
