@@ -31,7 +31,7 @@ const struct cmdtab_entry cmdtab[CMDTAB_COUNT] = {
 	    "raw AT command through the daemon's queue"),
 	CMDTAB_W(CMDTAB_RESET, "reset", "pdp|radio|modem", 1, 1, CMDTAB_PRIV, "",
 	    "run one escalation step now"),
-	CMDTAB_W(CMDTAB_RELOAD, "reload", "", 0, 0, CMDTAB_PRIV, "error",
+	CMDTAB_W(CMDTAB_RELOAD, "reload", "", 0, 0, CMDTAB_PRIV, "",
 	    "reload the configuration file"),
 	CMDTAB_W(CMDTAB_LOG_LEVEL, "log-level", "[LEVEL]", 0, 1, CMDTAB_PRIV_ARGS, "",
 	    "show or set the log level"),

@@ -82,6 +82,28 @@ json_member(FILE *f, struct record *recs, int i, int n, int list)
 		fputc(']', f);
 }
 
+/* "type":[] for each list type of the reply that has no record, so an
+ * array member is always there. */
+static void
+json_empty_lists(FILE *f, const struct record *recs, int n, const char *lists)
+{
+	char type[64];
+
+	for (const char *p = lists; p != NULL && *p != '\0';) {
+		const char *end = strchr(p, ',');
+		int len = end ? (int)(end - p) : (int)strlen(p), seen = 0;
+		snprintf(type, sizeof(type), "%.*s", len, p);
+		for (int i = 0; i < n; i++)
+			seen |= strcmp(recs[i].type, type) == 0;
+		if (!seen) {
+			fputc(',', f);
+			output_json_string(f, type);
+			fputs(":[]", f);
+		}
+		p = end ? end + 1 : NULL;
+	}
+}
+
 static int
 json_reply(FILE *f, struct record *recs, int n, const struct reply_info *info)
 {
@@ -93,6 +115,7 @@ json_reply(FILE *f, struct record *recs, int n, const struct reply_info *info)
 		if (!seen)
 			json_member(f, recs, i, n, output_is_list(recs[i].type, info->lists));
 	}
+	json_empty_lists(f, recs, n, info->lists);
 	fputs("}\n", f);
 	return 0;
 }
