@@ -240,13 +240,32 @@ ctl_print_raw(const struct ctl *c, char **lines, int n)
 	fputs("]}\n", stdout);
 }
 
+/* Render a successful reply's lines. Returns the exit status. */
+static int
+ctl_render(const struct ctl *c, const struct cmdtab_entry *cmd, char **lines, int n)
+{
+	struct reply_info info = { cmd->name, cmd->lists, c->name };
+	struct record *recs;
+	int status;
+
+	if (cmd->flags & CMDTAB_RAW) {
+		ctl_print_raw(c, lines, n);
+		return EXIT_OK;
+	}
+	recs = xcalloc((size_t)n + 1, sizeof(*recs));
+	for (int i = 0; i < n; i++)
+		record_parse(lines[i], &recs[i]);
+	status = c->out->reply(stdout, recs, n, &info);
+	free(recs);
+	return status;
+}
+
 /* Send one request and render its reply. Returns the exit status. */
 static int
 ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int quiet)
 {
 	char line[PROTO_LINE_MAX * 2];
 	char **lines = NULL;
-	struct record *recs;
 	int n = 0, r, status = EXIT_OK;
 
 	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
@@ -284,18 +303,9 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		status = r == -2 ? EXIT_REFUSED : EXIT_UNREACHABLE;
 	if (r == -1)
 		fprintf(stderr, "cellsockctl: cellsockd closed the connection\n");
-	if (status == EXIT_OK && !quiet) {
-		if (cmd->flags & CMDTAB_RAW)
-			ctl_print_raw(c, lines, n);
-		else {
-			struct reply_info info = { cmd->name, cmd->lists, c->name };
-			recs = xcalloc((size_t)n + 1, sizeof(*recs));
-			for (int i = 0; i < n; i++)
-				record_parse(lines[i], &recs[i]);
-			status = c->out->reply(stdout, recs, n, &info);
-			free(recs);
-		}
-	} else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
+	if (status == EXIT_OK && !quiet)
+		status = ctl_render(c, cmd, lines, n);
+	else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
 		for (int i = 0; i < n; i++) {
 			struct record rec;
 			record_parse(lines[i], &rec);
