@@ -215,6 +215,7 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_uint(&r, "probe_bytes", ka->probe_bytes);
 	rec_num(&r, "probe_bytes_per_day", link_probe_bytes_per_day(l), 0);
 	rec_str(&r, "last_error", l->last_error);
+	rec_time(&r, "last_error_at", l->last_error_at);
 	rec_end(&r);
 }
 
@@ -248,6 +249,7 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	rec_uint(&r, "reboots", m->esc.steps_total[STEP_MODEM_REBOOT]);
 	rec_uint(&r, "hooks", m->esc.steps_total[STEP_HOOK]);
 	rec_str(&r, "last_error", m->last_error);
+	rec_time(&r, "last_error_at", m->last_error_at);
 	rec_end(&r);
 }
 

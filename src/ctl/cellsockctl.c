@@ -64,8 +64,9 @@ ctl_usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
 
-	fprintf(f, "usage: cellsockctl [-s SOCKET] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
+	fprintf(f, "usage: cellsockctl [-s SOCKET | -m INSTANCE] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
 	    "  -s SOCKET   control socket (default %s)\n"
+	    "  -m INSTANCE control socket of cellsockd@INSTANCE (" RUNSTATEDIR "/cellsock/INSTANCE.sock)\n"
 	    "  -j          JSON output\n"
 	    "  -t SECONDS  how long to wait for the answer (default 30)\n\n"
 	    "commands:\n", PROTO_DEFAULT_SOCKET);
@@ -199,6 +200,20 @@ ctl_usage_error(const struct ctl *c, const char *code, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* -m INSTANCE: the control socket of cellsockd@INSTANCE.service,
+ * RUNSTATEDIR/cellsock/INSTANCE.sock, into buf. EXIT_USAGE (reported) when
+ * the name is empty, has a '/', or the path does not fit. */
+static int
+ctl_instance_socket(const struct ctl *c, const char *instance, char *buf, size_t size)
+{
+	if (instance[0] == '\0' || strchr(instance, '/') != NULL)
+		return ctl_usage_error(c, proto_err_names[ERR_USAGE],
+		    "-m: '%s' is not an instance name", instance);
+	if ((size_t)snprintf(buf, size, "%s/cellsock/%s.sock", RUNSTATEDIR, instance) >= size)
+		return ctl_usage_error(c, proto_err_names[ERR_USAGE], "-m: instance name too long");
+	return EXIT_OK;
+}
+
 /* Whether the DATA words of a send are well-formed: each '%' starts a %XX
  * escape (a literal '%' is %25), as the daemon requires. */
 static int
@@ -240,6 +255,20 @@ ctl_print_raw(const struct ctl *c, char **lines, int n)
 	fputs("]}\n", stdout);
 }
 
+/* Report the daemon's "ERR CODE MESSAGE" line (modified in place); a usage
+ * error is one whoever finds it. Returns the exit status. */
+static int
+ctl_err_line(const struct ctl *c, char *line)
+{
+	char *code = line + 4, *msg = strchr(code, ' ');
+
+	if (msg != NULL)
+		*msg++ = '\0';
+	c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
+	return strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
+	    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
+}
+
 /* Render a successful reply's lines. Returns the exit status. */
 static int
 ctl_render(const struct ctl *c, const struct cmdtab_entry *cmd, char **lines, int n)
@@ -271,13 +300,8 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
 		/* The daemon may have answered and closed first (ERR busy): read
 		 * what it said before giving up. */
-		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0) {
-			char *code = line + 4, *msg = strchr(code, ' ');
-			if (msg != NULL)
-				*msg++ = '\0';
-			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			return EXIT_REFUSED;
-		}
+		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0)
+			return ctl_err_line(c, line);
 		fprintf(stderr, "cellsockctl: cannot send to cellsockd: %s\n", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
@@ -285,13 +309,7 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		if (strcmp(line, "OK") == 0)
 			break;
 		if (strncmp(line, "ERR ", 4) == 0) {
-			char *code = line + 4, *msg = strchr(code, ' ');
-			if (msg != NULL)
-				*msg++ = '\0';
-			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			/* A usage error is one whoever finds it. */
-			status = strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
-			    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
+			status = ctl_err_line(c, line);
 			break;
 		}
 		lines = xrealloc(lines, sizeof(*lines) * (size_t)(n + 1));
@@ -404,15 +422,18 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, 'j' },
-		{ "socket", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 } };
+		{ "socket", required_argument, NULL, 's' },
+		{ "instance", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 } };
 	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
 	const struct cmdtab_entry *cmd;
-	char req[PROTO_LINE_MAX];
+	char req[PROTO_LINE_MAX], inst[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
+	const char *instance = NULL;
 	int ch, status;
 
-	while ((ch = getopt_long(argc, argv, "+s:jt:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:m:jt:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 's': c.socket = optarg; break;
+		case 's': c.socket = optarg; instance = NULL; break;
+		case 'm': instance = optarg; break;
 		case 'j': c.out = &output_json; break;
 		case 't': c.timeout_ms = (int)(atof(optarg) * 1000); break;
 		case 'V': printf("cellsockctl %s\n", PACKAGE_VERSION); return EXIT_OK;
@@ -424,6 +445,10 @@ main(int argc, char **argv)
 			ctl_usage(EXIT_USAGE);
 		}
 	}
+	if (instance != NULL && ctl_instance_socket(&c, instance, inst, sizeof(inst)) != EXIT_OK)
+		return EXIT_USAGE;
+	if (instance != NULL)
+		c.socket = inst;
 	argc -= optind;
 	argv += optind;
 	if ((cmd = ctl_command(&c, argc, argv)) == NULL)

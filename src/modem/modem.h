@@ -98,7 +98,8 @@ struct modem {
 	int dbm, rssi;
 	char oper[DIALECT_TEXT_MAX];
 	char ip[48];
-	char last_error[512];
+	char last_error[512];		/* "" when none (cleared when ready) */
+	time_t last_error_at;		/* when it was set, 0 when none */
 	double quiet_time;		/* after every close: config or firmware quirk */
 	int gap_ms;			/* after each final result; kept across engines */
 	uint64_t quiet_until_ms;	/* no socket/PDP command before this */
