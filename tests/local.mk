@@ -32,6 +32,10 @@ EXTRA_DIST += tests/bb/relative_paths.py tests/bb/json_property.py
 # Refused reloads keep the daemon's memory flat (issue 16).
 TESTS += tests/bb/reload_flat.py
 EXTRA_DIST += tests/bb/reload_flat.py
+# cellsockctl(8)'s JSON OUTPUT against the real -j output; the text output
+# for people (blocks, the 80-column links table, colour, NO_COLOR) (issue 15).
+TESTS += tests/bb/json_shape.py tests/bb/ctl_text.py
+EXTRA_DIST += tests/bb/json_shape.py tests/bb/ctl_text.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
 tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c

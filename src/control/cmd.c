@@ -314,11 +314,19 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 	cmd_ok(ctx);
 }
 
+/* links [NAME]: every link's record, or the one named. */
 static void
 cmd_links(struct cmd_ctx *ctx, const struct proto_request *req)
 {
+	const struct link *l = NULL;
+
+	if (req->argc == 2 && (l = daemon_link(ctx->d, req->argv[1])) == NULL) {
+		cmd_err(ctx, ERR_NO_SUCH_LINK, "no link named '%.64s'", req->argv[1]);
+		return;
+	}
 	for (int i = 0; i < daemon_n_links(ctx->d); i++)
-		cmd_link_record(ctx, daemon_link_at(ctx->d, i));
+		if (l == NULL || daemon_link_at(ctx->d, i) == l)
+			cmd_link_record(ctx, daemon_link_at(ctx->d, i));
 	cmd_ok(ctx);
 }
 

@@ -26,6 +26,7 @@ enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 struct ctl {
 	const char *socket;
 	const struct output *out;
+	const char *name;	/* links NAME in text: the one link to show */
 	int timeout_ms;
 	int fd;
 	char buf[PROTO_LINE_MAX * 4];
@@ -268,13 +269,32 @@ ctl_err_line(const struct ctl *c, char *line)
 	    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
 }
 
+/* Render a successful reply's lines. Returns the exit status. */
+static int
+ctl_render(const struct ctl *c, const struct cmdtab_entry *cmd, char **lines, int n)
+{
+	struct reply_info info = { cmd->name, cmd->lists, c->name };
+	struct record *recs;
+	int status;
+
+	if (cmd->flags & CMDTAB_RAW) {
+		ctl_print_raw(c, lines, n);
+		return EXIT_OK;
+	}
+	recs = xcalloc((size_t)n + 1, sizeof(*recs));
+	for (int i = 0; i < n; i++)
+		record_parse(lines[i], &recs[i]);
+	status = c->out->reply(stdout, recs, n, &info);
+	free(recs);
+	return status;
+}
+
 /* Send one request and render its reply. Returns the exit status. */
 static int
 ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int quiet)
 {
 	char line[PROTO_LINE_MAX * 2];
 	char **lines = NULL;
-	struct record *recs;
 	int n = 0, r, status = EXIT_OK;
 
 	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
@@ -301,17 +321,9 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		status = r == -2 ? EXIT_REFUSED : EXIT_UNREACHABLE;
 	if (r == -1)
 		fprintf(stderr, "cellsockctl: cellsockd closed the connection\n");
-	if (status == EXIT_OK && !quiet) {
-		if (cmd->flags & CMDTAB_RAW)
-			ctl_print_raw(c, lines, n);
-		else {
-			recs = xcalloc((size_t)n + 1, sizeof(*recs));
-			for (int i = 0; i < n; i++)
-				record_parse(lines[i], &recs[i]);
-			c->out->reply(stdout, recs, n, cmd->lists);
-			free(recs);
-		}
-	} else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
+	if (status == EXIT_OK && !quiet)
+		status = ctl_render(c, cmd, lines, n);
+	else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
 		for (int i = 0; i < n; i++) {
 			struct record rec;
 			record_parse(lines[i], &rec);
@@ -358,7 +370,6 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 {
 	struct sigaction sa = { .sa_handler = ctl_on_signal };
 	char line[PROTO_LINE_MAX * 2];
-	struct record ev;
 	int r;
 
 	if ((r = ctl_transact(c, cmd, c->out == &output_json ? "json monitor" : cmd->name, 1)) != EXIT_OK)
@@ -367,9 +378,8 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!ctl_interrupted && ctl_read_line(c, line, sizeof(line), -1) == 0) {
-		if (strncmp(line, "EVENT ", 6) != 0 || record_parse(line + (line[6] == '{' ? 0 : 6), &ev) == -1)
-			continue;
-		c->out->event(stdout, &ev);
+		if (strncmp(line, "EVENT ", 6) == 0)
+			c->out->event(stdout, line + 6);
 	}
 	return EXIT_OK;
 }
@@ -455,6 +465,11 @@ main(int argc, char **argv)
 		status = ctl_send_stdin(&c, cmd, argv[1]);
 	else {
 		ctl_build_request(cmd, c.out == &output_json, argc, argv, req, sizeof(req));
+		if (cmd->id == CMDTAB_LINKS && c.out == &output_text) {
+			/* The table shows each link's bytes from its relay record. */
+			c.name = argc > 1 ? argv[1] : NULL;
+			snprintf(req, sizeof(req), "status");
+		}
 		status = ctl_transact(&c, cmd, req, 0);
 	}
 	close(c.fd);
