@@ -202,8 +202,11 @@ def hung_modem_case(server):
         t.check(len(warn) == 1 and len(summ) == 1 and int(summ[0][2]) > 0 and
                 int(summ[0][0]) == int(summ[0][1]) + int(summ[0][2]),
                 "hung modem: the loss is logged and adds up (%s, %s)" % (warn, summ))
-        t.check("not verified closed" in log, "hung modem: the log says the close was not "
-                "verified")
+        # Either the close times out, or (probes and polls going ahead of the
+        # queued send) the modem is found not answering first: both say the
+        # socket was not seen closed.
+        t.check("not verified closed" in log or "modem: not answering" in log,
+                "hung modem: the log says the close was not verified or the modem not answering")
         r.sim.try_control("unhang")
         c.close()
 
