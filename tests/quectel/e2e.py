@@ -48,6 +48,16 @@ def dead_and_up(r, name, since, what, timeout=30.0):
     t.check(True, "%s: the link is up again" % what)
 
 
+def up_after_death(r, name, since):
+    """A link-dead event, then the link up again, after since."""
+    with r.monitor.lock:
+        evs = list(r.monitor.events[since:])
+    dead = [i for i, e in enumerate(evs) if e.get("event") == "link-dead" and
+            e.get("name") == name]
+    return dead and any(e.get("event") == "link-state" and e.get("name") == name and
+                        e.get("state") == "up" for e in evs[dead[0]:])
+
+
 def verified_close(trace, connid):
     """After the last reset, AT+QICLOSE=<id> comes before the next
     AT+QIOPEN=...,<id>."""
@@ -73,9 +83,13 @@ def ec25(echo):
         # a reset connection: dead, verified close, up again
         mark = r.monitor.mark()
         trace_before = len(r.sim.trace_text())
-        r.sim.control("rst 0")
-        r.wait_event("link-dead", since=mark, name="q", timeout=20)
-        dead_and_up(r, "q", mark, "rst 0")
+        # The local client just left: a transparent session redials, so
+        # the socket may be between connections; reset it once it is up.
+        wait_until(lambda: r.link("q")["state"] == "up" and r.sim.try_control("rst 0")[0],
+                   timeout=30, what="socket 0 connected to reset it")
+        wait_until(lambda: up_after_death(r, "q", mark), timeout=40,
+                   what="link q dead and up again")
+        t.check(True, "rst 0: the link is up again")
         t.check(verified_close(r.sim.trace_text()[trace_before:], 0),
                 "rst 0: AT+QICLOSE=0 before the next AT+QIOPEN on id 0")
         echo_exact(r, links, 2, "after rst")
