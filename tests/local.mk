@@ -38,7 +38,7 @@ TESTS += tests/bb/json_shape.py tests/bb/ctl_text.py
 EXTRA_DIST += tests/bb/json_shape.py tests/bb/ctl_text.py
 
 FUZZ_TARGETS += tests/fuzz/fuzz_ctlproto
-tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c
+tests/fuzz/fuzz_ctlproto: $(srcdir)/tests/fuzz/fuzz_ctlproto.c $(srcdir)/src/common/proto.c $(srcdir)/src/common/jsonstr.c
 	@mkdir -p tests/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(FUZZ_LIBS)
 EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
@@ -63,3 +63,10 @@ EXTRA_DIST += tests/keepalive/keepalive.py
 # idle = "auto" state files: no symlink followed, no FIFO blocks, bad values discarded.
 TESTS += tests/keepalive/state_files.py
 EXTRA_DIST += tests/keepalive/state_files.py
+
+# JSON string literals written by the daemon and the CLI (issue 15).
+check_PROGRAMS += tests/unit/test_jsonstr
+TESTS += tests/unit/test_jsonstr
+tests_unit_test_jsonstr_SOURCES = tests/unit/test_jsonstr.c
+tests_unit_test_jsonstr_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_test_jsonstr_LDADD = src/common/libcommon.a $(CMOCKA_LIBS)
