@@ -141,6 +141,13 @@ struct dialect_ops {
 	 * module's own connect timeout plus a margin) and a verified close. */
 	int dial_timeout_ms;
 	int close_timeout_ms;
+	/* How long those commands hold the AT channel: the module's own limit
+	 * is the deadline passed minus the margin (Telit: #SCFG connTo before
+	 * #SD; Quectel: QICLOSE's timeout). A dial with dial_holds 0 answers at
+	 * once and does not hold the channel (Quectel +QIOPEN). */
+	int dial_holds;
+	int dial_margin_ms;
+	int close_margin_ms;
 	/* The quiet time the manuals ask for after a final result code. */
 	int gap_ms;
 	/* Register URC handlers on the engine; events go to the listener. */

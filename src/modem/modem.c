@@ -324,6 +324,14 @@ modem_registration(struct modem *m, int stat)
 	}
 }
 
+/* One AT channel per modem for now (issue 13: several ports come later). */
+int
+modem_channels(const struct modem *m)
+{
+	(void)m;
+	return 1;
+}
+
 void
 modem_check_pdp(struct modem *m)
 {
