@@ -1,13 +1,15 @@
 /* Detection bounds under contention (issue 13). With one AT channel a
  * probe waits behind whatever is ahead of it; the commands that hold the
  * channel for long are another link's dial (Telit #SD in command mode
- * blocks until connect or the module's connTo) and close (#SH, Quectel
- * QICLOSE). Each link allows the others at most half its probe window,
- * (retries + 1) x timeout / 2, per command (within the 1..120 s the module
- * accepts for connTo), and every dial and close is given the tightest
- * allowance of the links that are up. In a FIFO queue each other link has
- * at most one such command ahead of a probe, so the bound adds one
- * allowance per other link. */
+ * blocks until connect or the module's connTo) and close (Telit #SH,
+ * Quectel QICLOSE). Each link allows the others at most half its probe
+ * window, (retries + 1) x timeout / 2, per command where the module takes a
+ * timer (connTo within the 1..120 s it accepts, QICLOSE's timeout), and
+ * every such dial and close is given the tightest allowance of the links
+ * that are up. Telit's #SH has no timer: it holds the channel until the FIN
+ * exchange ends, at most the close's deadline (30 s), and the bound says
+ * so. In a FIFO queue each other link has at most one such command ahead
+ * of a probe, so the bound adds one hold per other link. */
 #include "config.h"
 
 #include "conf/conf.h"
@@ -68,6 +70,19 @@ link_block_allow_ms(const struct link *l)
 	return ms;
 }
 
+/* The longest one blocking command of another link may hold the channel
+ * while l is up, ms: a dial or a close within l's allowance where the
+ * module takes a timer, else a close's whole deadline (Telit #SH). */
+static int
+link_block_hold_ms(const struct link *l, const struct dialect_ops *d)
+{
+	int cap = link_block_cap_ms(l);
+	int dial = d->dial_holds ? cap : 0;
+	int close = d->close_bounded ? cap : d->close_timeout_ms;
+
+	return dial > close ? dial : close;
+}
+
 double
 link_bound_blocking(const struct link *l)
 {
@@ -75,7 +90,7 @@ link_bound_blocking(const struct link *l)
 
 	if (m == NULL || modem_channels(m) >= 2)
 		return 0;
-	return link_others(l) * link_block_cap_ms(l) / 1000.0;
+	return link_others(l) * link_block_hold_ms(l, modem_dialect(m)) / 1000.0;
 }
 
 uint64_t
@@ -105,7 +120,9 @@ link_close_timeout_ms(const struct link *l)
 	const struct dialect_ops *d = modem_dialect(link_modem(l));
 	int ms = link_block_allow_ms(l) + d->close_margin_ms;
 
-	return ms > d->close_timeout_ms ? d->close_timeout_ms : ms;
+	if (!d->close_bounded || ms > d->close_timeout_ms)
+		return d->close_timeout_ms;
+	return ms;
 }
 
 /* Detection bounds (cellsockd.conf(5)), with the blocking allowed. */

@@ -379,6 +379,7 @@ const struct dialect_ops dialect_quectel = {
 	.close_timeout_ms = 10000,	/* AT+QICLOSE=<id>,5 and a 5 s margin */
 	.dial_holds = 0,		/* +QIOPEN answers OK, the URC comes later */
 	.dial_margin_ms = 0,
+	.close_bounded = 1,		/* AT+QICLOSE=<id>,<timeout> */
 	.close_margin_ms = QUECTEL_CLOSE_MARGIN_MS,
 	.gap_ms = 0,			/* no command spacing documented */
 	.attach = quectel_attach,
