@@ -19,9 +19,16 @@ TESTS += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_locko
 	tests/bb/ctl_edges.py
 EXTRA_DIST += tests/bb/daemon_control.py tests/bb/cli_usage.sh tests/bb/control_lockout.py \
 	tests/bb/ctl_edges.py
+# bash completion generated from the command table, against a daemon (issue 15).
+TESTS += tests/bb/completion.py
+EXTRA_DIST += tests/bb/completion.py
+# Log lines: plain with timestamps in a file, journald fields when stderr is
+# the journal (a fake journald in a private mount namespace; issue 15).
+TESTS += tests/bb/journal.py
+EXTRA_DIST += tests/bb/journal.py
 # Relative -f and -s survive detaching (issue 16).
-TESTS += tests/bb/relative_paths.py
-EXTRA_DIST += tests/bb/relative_paths.py
+TESTS += tests/bb/relative_paths.py tests/bb/json_property.py
+EXTRA_DIST += tests/bb/relative_paths.py tests/bb/json_property.py
 # Refused reloads keep the daemon's memory flat (issue 16).
 TESTS += tests/bb/reload_flat.py
 EXTRA_DIST += tests/bb/reload_flat.py
@@ -36,6 +43,9 @@ EXTRA_DIST += tests/fuzz/fuzz_ctlproto.c tests/fuzz/corpus
 # CELLSOCK_RECONNECTS sets the 12.00.004 reconnect count (50 by default).
 TESTS += tests/supervisor/supervisor.py
 EXTRA_DIST += tests/supervisor/supervisor.py
+# Two AT ports onto one module (SKIP until the simulator has --ports).
+TESTS += tests/supervisor/ports.py
+EXTRA_DIST += tests/supervisor/ports.py
 
 # The recovery hook: own process group, minimal environment, killed as a
 # group at hook_timeout and at stop (issue 16 item 4).

@@ -12,6 +12,7 @@
 #include "conf/conf_check.h"
 #include "conf/conf_local.h"
 #include "conf/conf_report.h"
+#include "xmalloc.h"
 
 /* Checks across the keys of one link: ordered bounds. */
 void
@@ -96,5 +97,34 @@ conf_check(struct conf_ctx *ctx, const config_t *cfg, const struct conf *conf)
 		    strcmp(l->local_path, conf->control.socket) == 0)
 			conf_err(ctx, l->line, "links[%d].local: \"%s\" is the "
 			    "control socket", i, l->local_path);
+	}
+}
+
+void
+conf_check_ports(struct conf_ctx *ctx, const config_t *cfg, struct conf *conf)
+{
+	const config_setting_t *g = config_setting_get_member(config_root_setting(cfg), "modem");
+	struct conf_modem *m = &conf->modem;
+
+	if (g == NULL)
+		return;		/* the walk reported the missing group */
+	if (m->device == NULL && m->n_ports == 0) {
+		if (config_setting_get_member(g, "device") == NULL &&
+		    config_setting_get_member(g, "ports") == NULL)
+			conf_err(ctx, conf_line(g), "modem.device: required key is missing "
+			    "(or give modem.ports)");
+		return;
+	}
+	if (m->device != NULL && m->n_ports > 0 && strcmp(m->device, m->ports[0]) != 0) {
+		conf_err(ctx, conf_line_of(g, "device"), "modem.device: \"%s\" is not the "
+		    "first of modem.ports (\"%s\"); give one of them, or the same port",
+		    m->device, m->ports[0]);
+		return;
+	}
+	if (m->device == NULL)
+		m->device = xstrdup(m->ports[0]);
+	if (m->n_ports == 0) {
+		m->ports = xcalloc(1, sizeof(char *));
+		m->ports[m->n_ports++] = xstrdup(m->device);
 	}
 }

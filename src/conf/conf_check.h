@@ -15,6 +15,9 @@ void conf_link_check(struct conf_ctx *ctx, const config_setting_t *s,
 void conf_link_unique(struct conf_ctx *ctx, const struct conf *conf,
     const config_setting_t *s, const char *path, const struct conf_link *l);
 /* Across groups: escalation order, endpoints vs the control socket. */
+/* modem.device and modem.ports: one of them (device alone is one port);
+ * both only when device is ports[0]. Fills the one that is missing. */
+void conf_check_ports(struct conf_ctx *ctx, const config_t *cfg, struct conf *conf);
 void conf_check(struct conf_ctx *ctx, const config_t *cfg,
     const struct conf *conf);
 

@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "output.h"
+#include "jsonstr.h"
 #include "proto.h"
+#include "xmalloc.h"
 
 int
 record_parse(char *line, struct record *r)
@@ -18,6 +20,10 @@ record_parse(char *line, struct record *r)
 	r->type = strtok_r(line, " ", &save);
 	if (r->type == NULL)
 		return -1;
+	if (save != NULL && *save == '{') {
+		r->json = save;
+		return 0;
+	}
 	while ((tok = strtok_r(NULL, " ", &save)) != NULL && r->n < RECORD_FIELDS_MAX) {
 		if ((eq = strchr(tok, '=')) == NULL)
 			continue;
@@ -146,64 +152,15 @@ const struct output output_text = { text_reply, text_event, text_error };
 
 /* ---- JSON ---- */
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing past U+10FFFF), 0 if p does not start one. */
-static int
-output_utf8_len(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	int n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (int i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* Valid UTF-8 is written as it is; each byte that is not part of a
  * well-formed sequence becomes \ufffd, so the output is always valid JSON. */
 void
 output_json_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	int n;
+	char *q = xmalloc(JSON_QUOTED_MAX(strlen(s)));
 
-	fputc('"', f);
-	while (*p != '\0') {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if ((n = output_utf8_len(p)) == 0)
-			fputs("\\ufffd", f);
-		else {
-			fwrite(p, 1, (size_t)n, f);
-			p += n;
-			continue;
-		}
-		p++;
-	}
-	fputc('"', f);
+	fwrite(q, 1, json_quote(s, q), f);
+	free(q);
 }
 
 /* Integers and decimals become JSON numbers, everything else strings. */
@@ -228,6 +185,10 @@ json_value(FILE *f, const char *v)
 static void
 json_object(FILE *f, const struct record *r)
 {
+	if (r->json != NULL) {
+		fputs(r->json, f);
+		return;
+	}
 	fputc('{', f);
 	for (int k = 0; k < r->n; k++) {
 		if (k)
@@ -273,6 +234,11 @@ json_reply(FILE *f, struct record *recs, int n, const char *lists)
 static void
 json_event(FILE *f, const struct record *ev)
 {
+	if (ev->json != NULL) {
+		fprintf(f, "%s\n", ev->json);
+		fflush(f);
+		return;
+	}
 	fputs("{\"event\":", f);
 	output_json_string(f, ev->type);
 	for (int k = 0; k < ev->n; k++) {

@@ -14,6 +14,7 @@ struct record {
 	char *key[RECORD_FIELDS_MAX];
 	char *val[RECORD_FIELDS_MAX];
 	char *line;
+	const char *json;	/* "TYPE {...}": the object as the daemon typed it */
 };
 
 /* Split and decode line (modified in place) into r. -1 if it is not a record. */

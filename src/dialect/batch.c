@@ -139,11 +139,19 @@ dialect_finish(struct dialect_batch *b, int refused)
 }
 
 void
+dialect_one_as(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
+    int id, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg)
+{
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms, .urgency = urgency,
+		.flags = flags };
+
+	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
+}
+
+void
 dialect_one(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
     int id, dialect_cb *cb, void *arg)
 {
-	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms };
-
-	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
+	dialect_one_as(at, cmd, ans, timeout_ms, id, AT_NORMAL, 0, cb, arg);
 }

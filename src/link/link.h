@@ -143,7 +143,8 @@ struct link {
 	struct link_keepalive ka;
 	struct link_idle idle;
 	struct link_stop stop;
-	char last_error[256];
+	char last_error[256];		/* "" when none (cleared when up) */
+	time_t last_error_at;		/* when it was set, 0 when none */
 };
 
 /* Set up a link (state idle) with what it needs from its owner. */
@@ -166,6 +167,9 @@ void link_forget(struct link *l);
 void link_event(struct link *l, enum link_event ev);
 /* The connection died for cause (from URCs, probes, ack watch). */
 void link_dead(struct link *l, enum dead_cause cause, const char *why);
+/* Remember the last error (printf-style) with the time it happened; it
+ * clears when the link is up again. */
+void link_set_error(struct link *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* How many times the connection died (any cause). */
 uint64_t link_deaths(const struct link *l);
 /* Seconds left in backoff, 0 if not backing off. */

@@ -96,8 +96,13 @@ link_dead_quiet(struct link *l, enum dead_cause cause, const char *why)
 
 	l->cause = cause;
 	l->dead_by_cause[cause]++;
-	snprintf(l->last_error, sizeof(l->last_error), "%s: %s", dead_cause_names[cause], why);
-	log_warnx("link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
+	link_set_error(l, "%s: %s", dead_cause_names[cause], why);
+	log_fields(LOG_LEVEL_WARNING, (const struct log_field[]){
+		{ "LINK", l->name },
+		{ "CAUSE", dead_cause_names[cause] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_LINK_DEAD] },
+		{ NULL, NULL } },
+	    "link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
 	    dead_cause_names[cause], why, (double)quiet / 1000.0);
 	notify_event(l->news, EV_LINK_DEAD, "name=%s cause=%s silent=%.1f", l->name,
 	    dead_cause_names[cause], (double)quiet / 1000.0);

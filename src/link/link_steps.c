@@ -40,7 +40,7 @@ static void
 link_dial_failed(struct link *l, enum dial_error e, const struct dialect_reply *r)
 {
 	l->dial_error = e;
-	snprintf(l->last_error, sizeof(l->last_error), "%s (%s)", dial_error_text(e),
+	link_set_error(l, "%s (%s)", dial_error_text(e),
 	    r != NULL && r->text[0] ? r->text : "no answer");
 	log_warnx("link %s: %s", l->name, l->last_error);
 	if (e == DIAL_ERR_NO_CONTEXT)
@@ -194,7 +194,7 @@ link_on_close_poll(void *owner, const struct dialect_reply *r)
 	}
 	if (l->stop.phase != LSTOP_NONE)
 		return;		/* a stop does not close again: link_stop.c gives up */
-	snprintf(l->last_error, sizeof(l->last_error), "socket %d still open %.0f s after "
+	link_set_error(l, "socket %d still open %.0f s after "
 	    "#SH", l->conf->socket, l->conf->reconnect.teardown_timeout);
 	log_warnx("link %s: teardown not verified: %s; closing again", l->name, l->last_error);
 	modem_link_failed(m, 1);

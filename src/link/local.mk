@@ -7,4 +7,5 @@ src_daemon_libdaemon_a_SOURCES += src/link/link.c src/link/link.h \
 	src/link/link_idle.c src/link/link_idle.h \
 	src/link/link_modem.c src/link/link_modem.h \
 	src/link/link_relay.c src/link/link_relay.h \
-	src/link/link_stop.c src/link/link_stop.h
+	src/link/link_stop.c src/link/link_stop.h \
+	src/link/link_error.c

@@ -98,7 +98,8 @@ struct modem {
 	int dbm, rssi;
 	char oper[DIALECT_TEXT_MAX];
 	char ip[48];
-	char last_error[512];
+	char last_error[512];		/* "" when none (cleared when ready) */
+	time_t last_error_at;		/* when it was set, 0 when none */
 	double quiet_time;		/* after every close: config or firmware quirk */
 	int gap_ms;			/* after each final result; kept across engines */
 	uint64_t quiet_until_ms;	/* no socket/PDP command before this */
@@ -125,8 +126,7 @@ void modem_start(struct modem *m);
 /* Milliseconds until socket and PDP commands may be sent again (0: now). */
 uint64_t modem_quiet_left_ms(const struct modem *m);
 /* AT channels (ports) the modem is driven through: with two or more,
- * blocking work (dial, close, PDP) does not hold the live links' channel.
- * One today. */
+ * blocking work (dial, close, PDP) does not hold the live links' channel. */
 int modem_channels(const struct modem *m);
 /* A socket was verified closed: no socket/PDP command for quiet_time. */
 void modem_quiet_begin(struct modem *m);

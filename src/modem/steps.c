@@ -163,17 +163,17 @@ steps_sim_pin(struct modem *m, const struct dialect_reply *r, const char **why)
 	case SIM_READY:		/* taken by MSTEP_SIM_READY: not here */
 	case SIM_PIN:
 		if (pin == NULL || *pin == '\0' || m->pin_tried) {
-			snprintf(m->last_error, sizeof(m->last_error), "the SIM needs a PIN%s",
+			modem_set_error(m, "the SIM needs a PIN%s",
 			    m->pin_tried ? " again" : ": set modem.pin");
 			return 0;
 		}
 		m->pin_tried = 1;
 		return 1;
 	case SIM_PUK:
-		snprintf(m->last_error, sizeof(m->last_error), "the SIM is blocked (PUK needed)");
+		modem_set_error(m, "the SIM is blocked (PUK needed)");
 		return 0;
 	case SIM_OTHER:
-		snprintf(m->last_error, sizeof(m->last_error), "the SIM is locked in a way "
+		modem_set_error(m, "the SIM is locked in a way "
 		    "cellsock does not handle");
 		return 0;
 	}
@@ -343,7 +343,7 @@ steps_on_pdp_check(struct modem *m, const struct dialect_reply *r, const char **
 {
 	if (r->status != DIALECT_OK || r->u.pdp.active)
 		return 0;
-	snprintf(m->last_error, sizeof(m->last_error), "the network deactivated the PDP context");
+	modem_set_error(m, "the network deactivated the PDP context");
 	*why = m->last_error;
 	return 1;
 }

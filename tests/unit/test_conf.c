@@ -542,7 +542,7 @@ test_unknown_key_and_group(void **state)
 	assert_int_equal(errs.n, 5);
 	assert_string_equal(errs.msgs[0],
 	    "test.conf:3: modem.speed: unknown key (known keys: device, "
-	    "baudrate, flow_control, dialect, init, command_timeout, command_gap, pin)");
+	    "ports, baudrate, flow_control, dialect, init, command_timeout, command_gap, pin)");
 	assert_string_equal(errs.msgs[1],
 	    "test.conf:6: links[0].keepalive.interval: unknown key (known "
 	    "keys: idle, idle_min, idle_max, timeout, retries, probe, reply, "
@@ -704,7 +704,7 @@ test_missing_required(void **state)
 	expect_one("network: { apn = \"x\"; };\n",
 	    "test.conf: modem: required group is missing");
 	expect_one("\n\nmodem:\n{\n  baudrate = 9600;\n};\n",
-	    "test.conf:3: modem.device: required key is missing");
+	    "test.conf:3: modem.device: required key is missing (or give modem.ports)");
 	assert_null(load(MINIMAL "links = (\n  { },\n  { name = \"b\";\n"
 	    "  host = \"h\"; port = 1; }\n);\n", &errs));
 	print_msgs(&errs);
@@ -734,17 +734,49 @@ test_too_many_links(void **state)
 	for (i = 0; i < CONF_MAX_LINKS + 2; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
 		    "  { name = \"l%d\"; host = \"h\"; port = 1; socket = %d; "
-		    "}%s\n", i, i % CONF_MAX_LINKS + 1,
+		    "}%s\n", i, i % CONF_MAX_LINKS,
 		    i == CONF_MAX_LINKS + 1 ? "" : ",");
 	snprintf(text + len, sizeof(text) - len, ");\n");
 	assert_null(load(text, &errs));
 	print_msgs(&errs);
 	assert_int_equal(errs.n, 2);
-	assert_string_equal(errs.msgs[0], "test.conf:9: links[6]: too many "
-	    "links (at most 6, one per modem socket)");
-	assert_string_equal(errs.msgs[1], "test.conf:10: links[7]: too many "
-	    "links (at most 6, one per modem socket)");
+	assert_string_equal(errs.msgs[0], "test.conf:15: links[12]: too many "
+	    "links (at most 12, one per modem socket)");
+	assert_string_equal(errs.msgs[1], "test.conf:16: links[13]: too many "
+	    "links (at most 12, one per modem socket)");
 	conf_errors_free(&errs);
+}
+
+/* modem.ports: several AT ports; device alone is one; both only when
+ * device is the first port. */
+static void
+test_ports(void **state)
+{
+	struct conf *conf;
+
+	(void)state;
+	conf = expect_ok(MINIMAL);
+	assert_int_equal(conf->modem.n_ports, 1);
+	assert_string_equal(conf->modem.ports[0], "/dev/ttyUSB0");
+	conf_free(conf);
+	conf = expect_ok("modem: { ports = [ \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ]; };\n");
+	assert_int_equal(conf->modem.n_ports, 2);
+	assert_string_equal(conf->modem.device, "/dev/ttyUSB2");
+	assert_string_equal(conf->modem.ports[1], "/dev/ttyUSB3");
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB2\";\n"
+	    "  ports = ( \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ); };\n");
+	assert_int_equal(conf->modem.n_ports, 2);
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB3\";\n"
+	    "  ports = [ \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ]; };\n",
+	    "test.conf:1: modem.device: \"/dev/ttyUSB3\" is not the first of modem.ports "
+	    "(\"/dev/ttyUSB2\"); give one of them, or the same port");
+	expect_one("modem: {\n  ports = [ \"/dev/ttyUSB2\",\n \"/dev/ttyUSB2\" ]; };\n",
+	    "test.conf:3: modem.ports[1]: is listed twice");
+	expect_one("modem: {\n  ports = [ ]; };\n", "test.conf:2: modem.ports: 1 to 4 ports (got 0)");
+	expect_one("modem: {\n  ports = [ \"/a\", \"/b\", \"/c\", \"/d\", \"/e\" ]; };\n",
+	    "test.conf:2: modem.ports: 1 to 4 ports (got 5)");
 }
 
 /* Many problems in one file: every one is reported, in line order. */
@@ -1130,6 +1162,7 @@ main(void)
 		cmocka_unit_test(test_local_endpoint),
 		cmocka_unit_test(test_bad_hex),
 		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_too_many_links),
 		cmocka_unit_test(test_all_problems_at_once),
 		cmocka_unit_test(test_error_cap),

@@ -106,6 +106,12 @@ quectel_init(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void 
 	refused |= dialect_submit(at, b, &c, &gsm_ans_plain, 0, 1);
 	c.cmd = "AT+QISDE=0";		/* not on every firmware */
 	refused |= dialect_submit(at, b, &c, &gsm_ans_plain, 0, 1);
+	/* Several ports: URCs to the USB AT port (ttyUSB2 on EC25/EG25; the
+	 * manuals' ports are "usbat", "usbmodem", "uart1"). The engine takes
+	 * URCs from every port, so a refusal is no failure. */
+	c.cmd = "AT+QURCCFG=\"urcport\",\"usbat\"";
+	if (at_ports(at) > 1)
+		refused |= dialect_submit(at, b, &c, &gsm_ans_plain, 0, 1);
 	for (int i = 0; i < conf->n_init; i++) {
 		c.cmd = conf->init[i];
 		refused |= dialect_submit(at, b, &c, &gsm_ans_user, 0, 0);
@@ -168,7 +174,7 @@ static void
 quectel_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CGREG?" };
+	struct at_command c = { .cmd = "AT+CGREG?", .urgency = AT_SLOW };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
@@ -182,7 +188,7 @@ static void
 quectel_signal(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CSQ" };
+	struct at_command c = { .cmd = "AT+CSQ", .urgency = AT_SLOW };
 	int refused = dialect_submit(at, b, &c, &gsm_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
@@ -213,14 +219,14 @@ quectel_pdp_define(struct at *at, int cid, const char *type, const char *apn, co
 
 	snprintf(cmd, sizeof(cmd), "AT+QICSGP=%d,%d,\"%.100s\",\"%.120s\",\"%.120s\",%d", cid,
 	    quectel_pdp_type(type), apn, user, password, user[0] || password[0] ? 1 : 0);
-	dialect_one(at, cmd, &gsm_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, cmd, &gsm_ans_plain, 0, 0, AT_SLOW, 0, cb, arg);
 	memset(cmd, 0, sizeof(cmd));
 }
 
 static void
 quectel_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT+QIACT?", &quectel_ans_qiact, 0, cid, cb, arg);
+	dialect_one_as(at, "AT+QIACT?", &quectel_ans_qiact, 0, cid, AT_SLOW, 0, cb, arg);
 }
 
 /* Activate (up to 150 s), then read the address from AT+QIACT?. */
@@ -229,7 +235,8 @@ quectel_pdp_activate(struct at *at, int cid, const char *user, const char *passw
     dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .timeout_ms = QUECTEL_QIACT_TIMEOUT_MS };
+	struct at_command c = { .timeout_ms = QUECTEL_QIACT_TIMEOUT_MS, .urgency = AT_SLOW,
+		.flags = AT_CMD_BLOCKING };
 	char cmd[32];
 	int refused;
 
@@ -249,7 +256,8 @@ quectel_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT+QIDEACT=%d", cid);
-	dialect_one(at, cmd, &gsm_ans_plain, QUECTEL_QIDEACT_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, cmd, &gsm_ans_plain, QUECTEL_QIDEACT_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
 /* ---- sockets ---- */
@@ -280,7 +288,8 @@ quectel_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, vo
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT+QICLOSE=%d,%d", connid, t < 1 ? 1 : t);
-	dialect_one(at, cmd, &gsm_ans_plain, timeout_ms, connid, cb, arg);
+	dialect_one_as(at, cmd, &gsm_ans_plain, timeout_ms, connid, AT_SLOW, AT_CMD_BLOCKING, cb,
+	    arg);
 }
 
 /* AT+QISTATE=1,<id>, and AT+QIRD=<id>,0 for unread data (a lost "recv"). */
@@ -306,7 +315,7 @@ quectel_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[48];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_URGENT };
 	int refused;
 
 	snprintf(cmd, sizeof(cmd), "AT+QISEND=%d,0", connid);
@@ -339,7 +348,7 @@ quectel_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *a
 
 	snprintf(cmd, sizeof(cmd), "AT+QIRD=%d,%zu", connid,
 	    max > QUECTEL_MAX_READ ? (size_t)QUECTEL_MAX_READ : max);
-	dialect_one(at, cmd, &quectel_ans_qird, 0, connid, cb, arg);
+	dialect_one_as(at, cmd, &quectel_ans_qird, 0, connid, AT_URGENT, 0, cb, arg);
 }
 
 /* No #SLASTCLOSURE: the last IP-stack error says "PDP context broken
@@ -355,8 +364,8 @@ quectel_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
 static void
 quectel_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, on ? "AT+CFUN=1" : "AT+CFUN=0", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS,
-	    0, cb, arg);
+	dialect_one_as(at, on ? "AT+CFUN=1" : "AT+CFUN=0", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS,
+	    0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 /* Full functionality with a reset: the port vanishes and comes back with
@@ -364,7 +373,8 @@ quectel_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 static void
 quectel_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT+CFUN=1,1", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, "AT+CFUN=1,1", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
 const struct dialect_ops dialect_quectel = {

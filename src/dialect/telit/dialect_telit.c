@@ -150,7 +150,7 @@ static void
 telit_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CGREG?" };
+	struct at_command c = { .cmd = "AT+CGREG?", .urgency = AT_SLOW };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
@@ -164,7 +164,7 @@ static void
 telit_signal(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CSQ" };
+	struct at_command c = { .cmd = "AT+CSQ", .urgency = AT_SLOW };
 	int refused = dialect_submit(at, b, &c, &telit_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
@@ -179,13 +179,13 @@ telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, cons
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "AT+CGDCONT=%d,\"%s\",\"%.200s\"", cid, type, apn);
-	dialect_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_plain, 0, 0, AT_SLOW, 0, cb, arg);
 }
 
 static void
 telit_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, cb, arg);
+	dialect_one_as(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, AT_SLOW, 0, cb, arg);
 }
 
 /* "Already active" (553) is success. */
@@ -209,12 +209,13 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 {
 	struct dialect_batch *outer = dialect_batch_new(cb, arg);
 	struct dialect_batch *b = dialect_batch_new(telit_on_activate, outer);
-	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
+	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS, .urgency = AT_SLOW,
+		.flags = AT_CMD_BLOCKING };
 	char cmd[320];
 
 	if (user[0] || password[0]) {
 		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1,\"%.120s\",\"%.120s\"", cid, user, password);
-		c.flags = AT_CMD_SECRET;
+		c.flags |= AT_CMD_SECRET;
 	} else
 		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1", cid);
 	c.cmd = cmd;
@@ -228,7 +229,8 @@ telit_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,0", cid);
-	dialect_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
 /* Context, no inactivity timeout (maxTo 0: the module must never close our
@@ -239,7 +241,7 @@ telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dial
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[96];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };
 	int refused;
 
 	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,600,50", connid, cid);
@@ -259,7 +261,7 @@ telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	int connto = (timeout_ms - TELIT_DIAL_MARGIN_MS) / 100;
 	char cmd[320];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };	/* same channel */
 	int refused;
 
 	connto = connto < TELIT_CONNTO_MIN ? TELIT_CONNTO_MIN :
@@ -268,6 +270,7 @@ telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
 	refused = dialect_submit(at, b, &c, &telit_ans_plain, 0, 1);
 	snprintf(cmd, sizeof(cmd), "AT#SD=%d,0,%d,\"%.255s\",0,0,1", connid, port, host);
 	c.timeout_ms = connto * 100 + TELIT_DIAL_MARGIN_MS;
+	c.flags = AT_CMD_BLOCKING;
 	refused |= dialect_submit(at, b, &c, &telit_ans_dial, connid, 0);
 	dialect_finish(b, refused);
 }
@@ -275,36 +278,38 @@ telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
 /* A one-argument socket command "AT<name>=<connId>". */
 static void
 telit_sock_cmd(struct at *at, const char *name, int connid, const struct dialect_answer *ans,
-    int timeout_ms, dialect_cb *cb, void *arg)
+    int timeout_ms, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg)
 {
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT%s=%d", name, connid);
-	dialect_one(at, cmd, ans, timeout_ms, connid, cb, arg);
+	dialect_one_as(at, cmd, ans, timeout_ms, connid, urgency, flags, cb, arg);
 }
 
 static void
 telit_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, cb, arg);
+	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, AT_SLOW, AT_CMD_BLOCKING,
+	    cb, arg);
 }
 
 static void
 telit_sock_status(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, cb, arg);
+	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, AT_NORMAL, 0, cb, arg);
 }
 
 static void
 telit_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, cb, arg);
+	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, AT_URGENT, 0, cb, arg);
 }
 
 static void
 telit_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, cb, arg);
+	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, AT_NORMAL, 0, cb,
+	    arg);
 }
 
 static void
@@ -327,20 +332,20 @@ telit_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SRECV=%d,%zu", connid, max);
-	dialect_one(at, cmd, &telit_ans_srecv, 0, connid, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_srecv, 0, connid, AT_URGENT, 0, cb, arg);
 }
 
 static void
 telit_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS, 0,
-	    cb, arg);
+	dialect_one_as(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS,
+	    0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 static void
 telit_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT#REBOOT", &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, "AT#REBOOT", &telit_ans_plain, 0, 0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 const struct dialect_ops dialect_telit = {

@@ -28,6 +28,7 @@ sim_options_init(struct sim_options *opt, const struct sim_personality *pers)
 {
 	memset(opt, 0, sizeof(*opt));
 	opt->profile = sim_profile(pers, pers->profile_default);
+	opt->ports = 1;
 	opt->jam_after = 4;
 	opt->jam_clear_ms = 2 * 3600 * 1000;
 	opt->sgact_delay_ms = 500;
