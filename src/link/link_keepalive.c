@@ -308,6 +308,8 @@ link_on_idle(evutil_socket_t fd, short what, void *arg)
  * got the channel is declared dead as unprobed (counted apart: its
  * silence was not tested). */
 
+/* The idle period ended: the deadline is link_deadline_ms after the last
+ * sign of life. */
 static void
 link_deadline_arm(struct link *l)
 {
@@ -323,6 +325,7 @@ link_deadline_arm(struct link *l)
 	evtimer_add(l->ka.ev_deadline, &tv);
 }
 
+/* The deadline passed without a sign of life: probe-timeout or unprobed. */
 static void
 link_on_deadline(evutil_socket_t fd, short what, void *arg)
 {
