@@ -214,6 +214,8 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_uint(&r, "rtt_mean_ms", ka->probes_answered ? ka->rtt_sum_ms / ka->probes_answered : 0);
 	rec_uint(&r, "probe_bytes", ka->probe_bytes);
 	rec_num(&r, "probe_bytes_per_day", link_probe_bytes_per_day(l), 0);
+	rec_uint(&r, "probe_wait_max_ms", ka->probe_wait_max_ms);
+	rec_uint(&r, "unprobed", l->dead_by_cause[CAUSE_UNPROBED]);
 	rec_str(&r, "last_error", l->last_error);
 	rec_time(&r, "last_error_at", l->last_error_at);
 	rec_end(&r);

@@ -315,6 +315,13 @@ metrics_render_link_probes(struct daemon *d, struct evbuffer *out)
 		metrics_f64(out, "cellsock_link_probe_rtt_seconds", &l, 1,
 		    (double)daemon_link_at(d, i)->ka.rtt_last_ms / 1000.0);
 	}
+	metrics_family(out, "cellsock_link_probe_wait_max_seconds", "gauge",
+	    "Longest a keepalive probe waited for the AT channel (from wanted to sent).");
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
+		metrics_f64(out, "cellsock_link_probe_wait_max_seconds", &l, 1,
+		    (double)daemon_link_at(d, i)->ka.probe_wait_max_ms / 1000.0);
+	}
 	metrics_family(out, "cellsock_link_probe_bytes_per_day", "gauge",
 	    "Estimated bytes on air per day for probes at the current interval.");
 	for (i = 0; i < daemon_n_links(d); i++) {

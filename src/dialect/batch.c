@@ -106,8 +106,11 @@ dialect_done(const struct at_response *r, void *arg)
 {
 	struct dialect_req *q = arg;
 	struct dialect_batch *b = q->batch;
-	enum dialect_status st = dialect_req_status(q, r, b);
+	enum dialect_status st;
 
+	if (!b->failed)
+		b->reply.text[0] = '\0';	/* a failure's own text, not an earlier OK */
+	st = dialect_req_status(q, r, b);
 	if (dialect_fall_back(q, r, st))
 		return;
 	if (st != DIALECT_OK && !q->optional && !b->failed) {

@@ -142,6 +142,17 @@ struct dialect_ops {
 	 * module's own connect timeout plus a margin) and a verified close. */
 	int dial_timeout_ms;
 	int close_timeout_ms;
+	/* How long those commands hold the AT channel. A dial with dial_holds
+	 * holds it until connect or the module's own timer, set from the
+	 * deadline passed less dial_margin_ms (Telit: #SCFG connTo before #SD);
+	 * with 0 it answers at once (Quectel +QIOPEN). A close with
+	 * close_bounded has its own timer, the deadline less close_margin_ms
+	 * (Quectel QICLOSE); without, the module decides (Telit #SH waits for
+	 * the FIN exchange) and close_timeout_ms is the most it may hold. */
+	int dial_holds;
+	int dial_margin_ms;
+	int close_bounded;
+	int close_margin_ms;
 	/* The quiet time the manuals ask for after a final result code. */
 	int gap_ms;
 	/* Register URC handlers on the engine; events go to the listener. */

@@ -60,6 +60,11 @@ struct link_keepalive {
 	struct event *ev_check;		/* connect check: #SI polls after the probe */
 	struct event *ev_idle;		/* keepalive.idle without inbound data */
 	struct event *ev_reply;		/* keepalive.timeout for a probe's reply */
+	struct event *ev_deadline;	/* death deadline from the last sign of
+					 * life, whatever the channel does */
+	uint64_t probe_want_ms;		/* when the probe was wanted (queued) */
+	uint64_t probe_wait_max_ms;	/* longest wanted-to-sent wait */
+	unsigned round_sent;		/* probes out since the idle period ended */
 	uint64_t own_sent;		/* bytes the link itself sent on this
 					 * connection (probes): #SI counts them */
 	int probe_out;			/* a probe waits for its reply */

@@ -21,6 +21,7 @@
 
 #include "conf/conf.h"
 #include "link/link.h"
+#include "link/link_bound.h"
 #include "link/link_idle.h"
 #include "link/link_int.h"
 #include "link/link_keepalive.h"
@@ -31,6 +32,8 @@
 static void link_on_idle(evutil_socket_t fd, short what, void *arg);
 static void link_on_reply_timeout(evutil_socket_t fd, short what, void *arg);
 static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
+static void link_on_deadline(evutil_socket_t fd, short what, void *arg);
+static void link_deadline_arm(struct link *l);
 static void link_check_start(struct link *l);
 
 /* The timers of the idle period, the probe reply and the connect check. */
@@ -40,6 +43,7 @@ link_keepalive_init(struct link *l, struct event_base *base)
 	l->ka.ev_check = evtimer_new(base, link_on_check_timer, l);
 	l->ka.ev_idle = evtimer_new(base, link_on_idle, l);
 	l->ka.ev_reply = evtimer_new(base, link_on_reply_timeout, l);
+	l->ka.ev_deadline = evtimer_new(base, link_on_deadline, l);
 }
 
 void
@@ -48,7 +52,8 @@ link_keepalive_free(struct link *l)
 	event_free(l->ka.ev_check);
 	event_free(l->ka.ev_idle);
 	event_free(l->ka.ev_reply);
-	l->ka.ev_check = l->ka.ev_idle = l->ka.ev_reply = NULL;
+	event_free(l->ka.ev_deadline);
+	l->ka.ev_check = l->ka.ev_idle = l->ka.ev_reply = l->ka.ev_deadline = NULL;
 }
 
 /* (Re)start the idle period. */
@@ -58,6 +63,7 @@ link_keepalive_arm(struct link *l)
 	struct timeval tv = util_tv_from_sec(link_idle_period(l));
 
 	evtimer_add(l->ka.ev_idle, &tv);
+	evtimer_del(l->ka.ev_deadline);		/* a sign of life: no deadline */
 }
 
 /* Entering up: nothing sent or missed yet; check, then the idle period. */
@@ -78,6 +84,7 @@ link_keepalive_stop(struct link *l)
 	evtimer_del(l->ka.ev_check);
 	evtimer_del(l->ka.ev_idle);
 	evtimer_del(l->ka.ev_reply);
+	evtimer_del(l->ka.ev_deadline);
 }
 
 /* ---- deaths ---- */
@@ -153,13 +160,16 @@ link_closure_text(enum sock_closure c)
 	return "the module reports the socket closed";
 }
 
-/* The module's closure cause for our socket: the link is dead. */
+/* The module's closure cause for our socket: the link is dead. A lost
+ * context is re-activated at once, before the link dials again. */
 static void
 link_on_closure(void *owner, const struct dialect_reply *r)
 {
 	struct link *l = owner;
 	enum sock_closure c = r->status == DIALECT_OK ? r->u.closure : CLOSURE_UNKNOWN;
 
+	if (c == CLOSURE_PDP && link_modem(l) != NULL)
+		modem_check_pdp(link_modem(l));
 	link_dead(l, link_cause_of(c), link_closure_text(c));
 }
 
@@ -212,6 +222,20 @@ link_remote_closed(struct link *l, int named, enum sock_closure closure)
 
 /* ---- probes ---- */
 
+/* A probe went out: how long it waited for the channel since wanted. */
+static void
+link_probe_waited(struct link *l)
+{
+	uint64_t wait = util_now_ms() - l->ka.probe_want_ms;
+
+	l->ka.round_sent++;
+	if (wait > l->ka.probe_wait_max_ms)
+		l->ka.probe_wait_max_ms = wait;
+	if (wait >= 1000)
+		log_info("link %s: probe waited %.1f s for the AT channel", l->name,
+		    (double)wait / 1000.0);
+}
+
 /* The probe went out: count it and wait keepalive.timeout for a reply. */
 static void
 link_on_probe_sent(void *owner, const struct dialect_reply *r)
@@ -225,6 +249,7 @@ link_on_probe_sent(void *owner, const struct dialect_reply *r)
 	}
 	l->ka.own_sent += l->conf->keepalive.probe_len;
 	l->ka.probe_bytes += l->conf->keepalive.probe_len;
+	link_probe_waited(l);
 	evtimer_add(l->ka.ev_reply, &tv);
 }
 
@@ -269,8 +294,56 @@ link_on_idle(evutil_socket_t fd, short what, void *arg)
 {
 	struct link *l = arg;
 
-	if (l->state == LINK_UP)
-		LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
+	if (l->state != LINK_UP)
+		return;
+	link_deadline_arm(l);
+	LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
+}
+
+/* ---- the death deadline (issue 13) ----
+ * Runs from the last sign of life, whatever the AT channel does: the
+ * probes' own timers start only once a probe is out, and a probe can wait
+ * behind another link's dial or close. At the deadline a link that
+ * probed and heard nothing died of probe-timeout; one whose probe never
+ * got the channel is declared dead as unprobed (counted apart: its
+ * silence was not tested). */
+
+/* The idle period ended: the deadline is link_deadline_ms after the last
+ * sign of life. */
+static void
+link_deadline_arm(struct link *l)
+{
+	uint64_t at = l->last_alive_ms + link_deadline_ms(l), now = util_now_ms();
+	struct timeval tv;
+
+	if (l->conf->keepalive.probe_len == 0)
+		return;
+	l->ka.round_sent = 0;
+	l->ka.probe_want_ms = now;
+	at = at > now ? at - now : 0;
+	tv = (struct timeval){ (time_t)(at / 1000), (suseconds_t)(at % 1000) * 1000 };
+	evtimer_add(l->ka.ev_deadline, &tv);
+}
+
+/* The deadline passed without a sign of life: probe-timeout or unprobed. */
+static void
+link_on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+	char why[160];
+
+	if (l->state != LINK_UP)
+		return;
+	if (l->ka.round_sent == 0) {
+		snprintf(why, sizeof(why), "no probe got the AT channel within the %.1f s "
+		    "deadline", (double)link_deadline_ms(l) / 1000.0);
+		link_dead(l, CAUSE_UNPROBED, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "%u probe(s) unanswered at the %.1f s deadline (the AT "
+	    "channel was busy)", l->ka.round_sent, (double)link_deadline_ms(l) / 1000.0);
+	link_idle_settle(l, l->ka.probe_idle);
+	link_dead(l, CAUSE_PROBE_TIMEOUT, why);
 }
 
 /* No reply within keepalive.timeout: probe again, or the link is dead. */
@@ -287,6 +360,7 @@ link_on_reply_timeout(evutil_socket_t fd, short what, void *arg)
 	if (l->ka.missed <= (unsigned)k->retries) {
 		log_info("link %s: probe unanswered after %.1f s (%u of %d); probing again",
 		    l->name, k->timeout, l->ka.missed, k->retries + 1);
+		l->ka.probe_want_ms = util_now_ms();
 		link_probe_send(l);
 		return;
 	}
@@ -428,30 +502,7 @@ link_check_start(struct link *l)
 	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
 }
 
-/* ---- bounds and cost ---- */
-
-/* Detection bounds (cellsockd.conf(5)) and the #SI poll interval. */
-double
-link_bound_idle(const struct link *l)
-{
-	const struct conf_keepalive *k = &l->conf->keepalive;
-
-	return link_idle_period(l) + (k->retries + 1) * k->timeout + 1.0;
-}
-
-double
-link_bound_busy(const struct link *l)
-{
-	return l->conf->keepalive.ack_timeout + link_ack_poll_interval(l) + 1.0;
-}
-
-double
-link_ack_poll_interval(const struct link *l)
-{
-	double p = l->conf->keepalive.ack_timeout / 8.0;
-
-	return p < 0.25 ? 0.25 : p > 2.0 ? 2.0 : p;
-}
+/* ---- cost (the bounds are in link_bound.c) ---- */
 
 /* Probe cost: bytes on air per day at the current idle period. */
 double

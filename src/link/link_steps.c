@@ -9,6 +9,7 @@
 
 #include "conf/conf.h"
 #include "link/link.h"
+#include "link/link_bound.h"
 #include "link/link_int.h"
 #include "link/link_steps.h"
 #include "log.h"
@@ -164,7 +165,7 @@ link_steps_connect(struct link *l)
 		    c->port, c->socket, l->attempts);
 		l->last_dial_ms = util_now_ms();
 		LINK_OP(l, link_on_dial, sock_dial, c->socket, l->env.cid, c->host, c->port,
-		    modem_dialect(link_modem(l))->dial_timeout_ms);
+		    link_dial_timeout_ms(l));
 		break;
 	case CSTEP_VERIFY:
 		LINK_OP(l, link_on_verify, sock_status, c->socket);
@@ -232,7 +233,7 @@ link_steps_close(struct link *l)
 	switch ((enum close_step)l->step) {
 	case XSTEP_CLOSE:
 		LINK_OP(l, link_on_close, sock_close, l->conf->socket,
-		    modem_dialect(m)->close_timeout_ms);
+		    link_close_timeout_ms(l));
 		break;
 	case XSTEP_POLL:
 		LINK_OP(l, link_on_close_poll, sock_status, l->conf->socket);

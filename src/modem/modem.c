@@ -356,6 +356,13 @@ modem_registration(struct modem *m, int stat)
 	}
 }
 
+/* The AT channels the configuration gives the modem (modem.ports). */
+int
+modem_channels(const struct modem *m)
+{
+	return m->conf->modem.n_ports > 1 ? m->conf->modem.n_ports : 1;
+}
+
 void
 modem_check_pdp(struct modem *m)
 {

@@ -127,6 +127,9 @@ void modem_detach(struct modem *m, struct modem_client *c);
 void modem_start(struct modem *m);
 /* Milliseconds until socket and PDP commands may be sent again (0: now). */
 uint64_t modem_quiet_left_ms(const struct modem *m);
+/* AT channels (ports) the modem is driven through: with two or more,
+ * blocking work (dial, close, PDP) does not hold the live links' channel. */
+int modem_channels(const struct modem *m);
 /* A socket was verified closed: no socket/PDP command for quiet_time. */
 void modem_quiet_begin(struct modem *m);
 /* A connect failed or was jammed: count it and maybe escalate. */

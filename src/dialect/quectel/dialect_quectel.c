@@ -392,6 +392,10 @@ const struct dialect_ops dialect_quectel = {
 	.sock_id_max = QUECTEL_CONNID_MAX,
 	.dial_timeout_ms = 155000,	/* the +QIOPEN URC may take 150 s */
 	.close_timeout_ms = 10000,	/* AT+QICLOSE=<id>,5 and a 5 s margin */
+	.dial_holds = 0,		/* +QIOPEN answers OK, the URC comes later */
+	.dial_margin_ms = 0,
+	.close_bounded = 1,		/* AT+QICLOSE=<id>,<timeout> */
+	.close_margin_ms = QUECTEL_CLOSE_MARGIN_MS,
 	.gap_ms = 0,			/* no command spacing documented */
 	.attach = quectel_attach,
 	.init = quectel_init,

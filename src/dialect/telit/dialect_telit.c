@@ -24,6 +24,9 @@
 #define TELIT_CFUN_TIMEOUT_MS 20000
 #define TELIT_SEND_TIMEOUT_MS 20000
 #define TELIT_CPIN_TIMEOUT_MS 20000
+#define TELIT_DIAL_MARGIN_MS 15000	/* AT deadline of #SD beyond connTo */
+#define TELIT_CONNTO_MIN 10		/* #SCFG connTo, tenths of a second */
+#define TELIT_CONNTO_MAX 1200
 #define TELIT_MAX_SEND 1024		/* safe on old firmware (1500 on newer) */
 
 /* ---- URCs ---- */
@@ -266,15 +269,28 @@ telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dial
 	dialect_finish(b, refused);
 }
 
+/* #SD holds the channel until connect or the module's connTo: connTo is
+ * the deadline less the margin (within 1..120 s), set just before the dial
+ * (optional: a refusal leaves the one sock_configure set). */
 static void
 telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
     int timeout_ms, dialect_cb *cb, void *arg)
 {
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	int connto = (timeout_ms - TELIT_DIAL_MARGIN_MS) / 100;
 	char cmd[320];
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };	/* same channel */
+	int refused;
 
+	connto = connto < TELIT_CONNTO_MIN ? TELIT_CONNTO_MIN :
+	    connto > TELIT_CONNTO_MAX ? TELIT_CONNTO_MAX : connto;
+	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,%d,50", connid, cid, connto);
+	refused = dialect_submit(at, b, &c, &telit_ans_plain, 0, 1);
 	telit_cmd_sd(cmd, sizeof(cmd), connid, port, host);
-	dialect_one_as(at, cmd, &telit_ans_dial, timeout_ms, connid, AT_SLOW, AT_CMD_BLOCKING, cb,
-	    arg);
+	c.timeout_ms = connto * 100 + TELIT_DIAL_MARGIN_MS;
+	c.flags = AT_CMD_BLOCKING;
+	refused |= dialect_submit(at, b, &c, &telit_ans_dial, connid, 0);
+	dialect_finish(b, refused);
 }
 
 /* A one-argument socket command "AT<name>=<connId>". */
@@ -362,6 +378,9 @@ const struct dialect_ops dialect_telit = {
 	.sock_id_max = 6,
 	.dial_timeout_ms = 75000,	/* #SCFG connTo 60 s, and a margin */
 	.close_timeout_ms = 30000,	/* #SH may wait for the FIN exchange */
+	.dial_holds = 1,		/* #SD in command mode: until connect or connTo */
+	.dial_margin_ms = TELIT_DIAL_MARGIN_MS,
+	.close_bounded = 0,		/* #SH has no timer of its own */
 	.gap_ms = 20,			/* "Command Issuing Timing" */
 	.attach = telit_attach,
 	.init = telit_init,
