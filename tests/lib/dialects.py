@@ -25,6 +25,17 @@ PROFILES = {"telit": ("he910-12.00.006", "le910", "he910-12.00.004"),
             "quectel": ("ec25", "bg96", "eg25")}
 # What +CGMM answers on each dialect's default profile.
 MODEL = {"telit": "HE910", "quectel": "EC25"}
+# The simulator's names of the data-path commands (for its "lose", "mute",
+# "delay" and "error" faults): send, read, the acknowledgement counters,
+# dial, close, socket state.
+CMD = {"telit": dict(send="#SSENDEXT", read="#SRECV", info="#SI", dial="#SD", close="#SH",
+                     state="#SS"),
+       "quectel": dict(send="+QISEND", read="+QIRD", info="+QISEND", dial="+QIOPEN",
+                       close="+QICLOSE", state="+QISTATE")}
+# The largest send the daemon uses on the default profile, and where it
+# comes from.
+MAX_SEND = {"telit": (1500, "learned from AT#SSENDEXT=?"),
+            "quectel": (1460, "AT+QISEND's maximum")}
 
 
 def dialects():
@@ -84,6 +95,18 @@ def run_per_dialect():
         statuses.append(rc)
     sys.stdout.flush()
     sys.exit(combine(statuses))
+
+
+def cmd(what):
+    """The simulator's name of a data-path command in this run's dialect."""
+    return CMD[current()][what]
+
+
+def dial_text(sock_id, port, host="127.0.0.1"):
+    """What the daemon's dial of sock_id to host:port looks like on the line."""
+    if is_quectel():
+        return '+QIOPEN=1,%d,"TCP","%s",%d' % (sock_id, host, port)
+    return "#SD=%d,0,%d" % (sock_id, port)
 
 
 def model():
