@@ -160,7 +160,7 @@ def telit_range(echo):
     """auto on a Telit profile: socket 0 is not a Telit id: waiting, said once."""
     links = [dict(name="ok", port=echo.port, socket=1, local="unix:"),
              dict(name="zero", port=echo.port, socket=0, local="unix:")]
-    with RelayRig(links, dialect="auto") as r:
+    with RelayRig(links, firmware="he910-12.00.006", dialect="auto") as r:
         r.wait_link("ok", "up")
         m = modem(r)
         t.check(m.get("dialect") == "telit" and "+CGMI answered Telit" in
@@ -174,7 +174,7 @@ def telit_range(echo):
 
 def telit_forced(echo):
     links = [dict(name="t", port=echo.port, socket=1, local="unix:")]
-    with RelayRig(links, dialect="telit") as r:
+    with RelayRig(links, firmware="he910-12.00.006", dialect="telit") as r:
         r.wait_link("t", "up")
         m = modem(r)
         t.check(m.get("dialect") == "telit" and m.get("dialect_reason") == "configured",
