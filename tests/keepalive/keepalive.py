@@ -139,6 +139,10 @@ def busy_silent_drop():
         took = time.monotonic() - t0
         t.check(ev["cause"] == "ack-stall" and took <= bound,
                 "busy link, silent drop: dead by ack-stall in %.1f s (bound %.1f s)" % (took, bound))
+        # the acknowledgement counters: Telit's #SI, Quectel's AT+QISEND=<id>,0
+        counters = "AT#SI=1" if dialects.is_telit() else "AT+QISEND=1,0"
+        t.check(counters in r.sim.trace_text(),
+                "busy: the ack watch reads the module's counters with %s" % counters)
         c.close()
         r.wait_link("up", timeout=20)
         c = socket.socket(socket.AF_UNIX)
