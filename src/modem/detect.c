@@ -40,6 +40,8 @@ modem_dialect_of(const char *manufacturer)
 	return NULL;
 }
 
+/* The dialect is not known yet: every dialect's boot URC handler, so that
+ * a ready URC sent during the resync is seen. */
 void
 modem_watch_boot(struct modem *m)
 {

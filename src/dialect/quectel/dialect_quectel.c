@@ -79,6 +79,7 @@ quectel_urc_rdy(const char *line, const char *args, void *arg)
 		l->ev->booted(l->arg);
 }
 
+/* RDY only: registered before the dialect is known, and by attach. */
 static void
 quectel_watch_boot(struct at *at, struct dialect_listener *listener)
 {
