@@ -116,6 +116,9 @@ struct dialect_events {
 	void (*closed)(int connid, enum sock_closure closure, void *arg);
 	/* Registration changed (+CREG/+CGREG/+CEREG): 3GPP stat. */
 	void (*registration)(int stat, void *arg);
+	/* The module says it finished booting (Quectel's RDY). May be NULL;
+	 * may come twice for one line (see watch_boot). */
+	void (*booted)(void *arg);
 };
 
 /* Where URC events go; owned by the caller for the engine's lifetime. */
@@ -155,8 +158,15 @@ struct dialect_ops {
 	int close_margin_ms;
 	/* The quiet time the manuals ask for after a final result code. */
 	int gap_ms;
+	/* After a boot the module may answer AT before it is ready: how long
+	 * to wait for its ready URC before the bring-up goes on, ms (0: the
+	 * module sends none). */
+	int boot_wait_ms;
 	/* Register URC handlers on the engine; events go to the listener. */
 	void (*attach)(struct at *at, struct dialect_listener *listener);
+	/* Register only the handler of the boot URC (events.booted), before
+	 * the dialect is known; attach registers it too. NULL: none. */
+	void (*watch_boot)(struct at *at, struct dialect_listener *listener);
 	/* After resync: verbose errors, flow control, syntax level, the
 	 * configured extra init commands. */
 	void (*init)(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void *arg);

@@ -252,6 +252,7 @@ modem_at_gone(int error, void *arg)
 	snprintf(why, sizeof(why), "port %s%s vanished (%s)", m->conf->modem.device,
 	    m->conf->modem.n_ports > 1 ? " (or another of modem.ports)" : "",
 	    error ? strerror(error) : "end of file");
+	m->boot_expected = 1;		/* when it comes back, it has booted */
 	modem_lost(m, why);
 }
 
@@ -275,6 +276,21 @@ static void
 modem_ev_registration(int stat, void *arg)
 {
 	modem_registration(arg, stat);
+}
+
+/* The module's ready URC: the bring-up may go on if it waits for it. */
+static void
+modem_ev_booted(void *arg)
+{
+	struct modem *m = arg;
+
+	if (m->booted)
+		return;
+	m->booted = 1;
+	if (m->state == MODEM_INIT && m->boot_wait_until_ms != 0) {
+		evtimer_del(m->ev_timer);
+		modem_step_run(m, MSTEP_BOOT_WAIT);
+	}
 }
 
 /* Open every configured port (closing those opened when one fails);
@@ -308,7 +324,8 @@ modem_open(struct modem *m)
 {
 	const struct conf_modem *c = &m->conf->modem;
 	static const struct at_events events = { modem_at_ready, modem_at_not_answering, modem_at_gone };
-	static const struct dialect_events dev = { modem_ev_data, modem_ev_closed, modem_ev_registration };
+	static const struct dialect_events dev = { modem_ev_data, modem_ev_closed,
+		modem_ev_registration, modem_ev_booted };
 	struct serial *ports[AT_PORTS_MAX];
 	struct at_params p;
 	int n;
@@ -331,9 +348,13 @@ modem_open(struct modem *m)
 		at_add_port(m->at, ports[i], c->ports[i]);
 	m->listener.ev = &dev;
 	m->listener.arg = m;
+	m->booted = 0;
+	m->boot_wait_until_ms = 0;
 	if (c->dialect != CONF_DIALECT_AUTO)
 		modem_use_dialect(m, c->dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel :
 		    &dialect_telit, "configured");
+	else
+		modem_watch_boot(m);
 	modem_enter(m, MODEM_SYNCING, "port open");
 }
 
@@ -395,7 +416,10 @@ modem_esc_run(void *arg, enum escalation_step step)
 static void
 modem_esc_hook_done(void *arg, const char *why)
 {
-	modem_lost(arg, why);
+	struct modem *m = arg;
+
+	m->boot_expected = 1;		/* the hook may have cycled its power */
+	modem_lost(m, why);
 }
 
 void

@@ -105,6 +105,10 @@ struct modem {
 	double quiet_time;		/* after every close: config or firmware quirk */
 	int gap_ms;			/* after each final result; kept across engines */
 	uint64_t quiet_until_ms;	/* no socket/PDP command before this */
+	int boot_expected;		/* rebooted, power-cycled or the port came
+					 * back: wait for the module's ready URC */
+	int booted;			/* that URC came since the port opened */
+	uint64_t boot_wait_until_ms;	/* waiting for it until then (0: not) */
 
 	/* escalation, counted over consecutive failed or jammed connects */
 	struct escalate esc;

@@ -13,6 +13,7 @@
 #include "modem/info.h"
 #include "modem/modem.h"
 #include "modem/steps.h"
+#include "util.h"
 
 #define MODEM_SYNC_TIMEOUT 15.0		/* resync must succeed within this */
 #define MODEM_REBOOT_WAIT 20.0		/* for the port to vanish after #REBOOT */
@@ -66,6 +67,40 @@ steps_on_gmi(struct modem *m, const struct dialect_reply *r, const char **why)
 {
 	modem_pick_dialect(m, "+GMI", r->status == DIALECT_OK ? r->u.ident.manufacturer : "");
 	return 1;
+}
+
+/* ---- after a boot ---- */
+
+/* The module answers AT before it is ready after a boot (Quectel: until
+ * RDY): after a reboot, a power cycle or the port coming back, wait for
+ * its ready URC up to the dialect's bound, then go on either way. */
+static enum modem_sent
+steps_boot_wait(struct modem *m, opslot_fn *done)
+{
+	uint64_t now = util_now_ms();
+	int bound = m->ops->boot_wait_ms;
+
+	if (!m->boot_expected || bound <= 0 || m->booted) {
+		if (m->boot_expected && m->booted && bound > 0)
+			log_info("modem: the module reports ready after its boot");
+		m->boot_expected = 0;
+		m->boot_wait_until_ms = 0;
+		return MODEM_ASYNC;
+	}
+	if (m->boot_wait_until_ms == 0) {
+		m->boot_wait_until_ms = now + (uint64_t)bound;
+		log_info("modem: waiting up to %.0f s for the module to report ready after "
+		    "its boot", bound / 1000.0);
+	}
+	if (now >= m->boot_wait_until_ms) {
+		log_warnx("modem: no ready report within %.0f s of the boot; going on",
+		    bound / 1000.0);
+		m->boot_expected = 0;
+		m->boot_wait_until_ms = 0;
+		return MODEM_ASYNC;
+	}
+	modem_timer(m, (double)(m->boot_wait_until_ms - now) / 1000.0);
+	return MODEM_DEFERRED;
 }
 
 /* ---- init and identity ---- */
@@ -469,6 +504,7 @@ steps_on_reboot(struct modem *m, const struct dialect_reply *r, const char **why
 {
 	log_info("modem: reboot %s; waiting for the port to go and come back",
 	    r->status == DIALECT_OK ? "accepted" : "not confirmed");
+	m->boot_expected = 1;
 	modem_timer(m, MODEM_REBOOT_WAIT);
 	return 1;
 }
@@ -482,9 +518,11 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_CLOSED, MSTEP_CLOSED, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
 	ROW(MODEM_SYNCING, MSTEP_RESYNC, NULL, NULL, MSTEP_DETECT, MSTEP_LOST,
 	    "the modem answers", "no answer to AT after opening the port"),
-	ROW(MODEM_INIT, MSTEP_DETECT, steps_detect, steps_on_cgmi, MSTEP_INIT, MSTEP_DETECT_GMI,
-	    NULL, NULL),
-	ROW(MODEM_INIT, MSTEP_DETECT_GMI, steps_detect, steps_on_gmi, MSTEP_INIT, MSTEP_INIT,
+	ROW(MODEM_INIT, MSTEP_DETECT, steps_detect, steps_on_cgmi, MSTEP_BOOT_WAIT,
+	    MSTEP_DETECT_GMI, NULL, NULL),
+	ROW(MODEM_INIT, MSTEP_DETECT_GMI, steps_detect, steps_on_gmi, MSTEP_BOOT_WAIT,
+	    MSTEP_BOOT_WAIT, NULL, NULL),
+	ROW(MODEM_INIT, MSTEP_BOOT_WAIT, steps_boot_wait, NULL, MSTEP_INIT, MSTEP_INIT,
 	    NULL, NULL),
 	ROW(MODEM_INIT, MSTEP_INIT, steps_init, steps_on_init, MSTEP_IDENTIFY, MSTEP_IDENTIFY,
 	    NULL, NULL),
@@ -555,7 +593,7 @@ const struct modem_state_row modem_states[MODEM_STATE_COUNT] = {
 	[MODEM_CLOSED] = { MSTEP_CLOSED, steps_deadline_reopen, MSTEP_OPEN, NULL },
 	[MODEM_SYNCING] = { MSTEP_RESYNC, steps_deadline_sync, MSTEP_LOST,
 	    "no answer to AT after opening the port" },
-	[MODEM_INIT] = { MSTEP_DETECT, NULL, MSTEP_STAY, NULL },
+	[MODEM_INIT] = { MSTEP_DETECT, NULL, MSTEP_BOOT_WAIT, NULL },
 	[MODEM_SIM] = { MSTEP_SIM_STATUS, NULL, MSTEP_SIM_STATUS, NULL },
 	[MODEM_REGISTERING] = { MSTEP_REG_ENABLE, steps_deadline_registration,
 	    MSTEP_REG_TIMEOUT, NULL },

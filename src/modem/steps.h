@@ -16,6 +16,7 @@ enum modem_step {
 	MSTEP_RESYNC,		/* the engine resynchronises; it reports ready */
 	MSTEP_DETECT,		/* the dialect: configured, or asked with +CGMI */
 	MSTEP_DETECT_GMI,	/* +CGMI failed: asked with +GMI */
+	MSTEP_BOOT_WAIT,	/* after a boot: the ready URC, or its deadline */
 	MSTEP_INIT,		/* the init commands */
 	MSTEP_IDENTIFY,
 	MSTEP_SIM_STATUS,

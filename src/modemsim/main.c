@@ -37,7 +37,7 @@ enum {
 	OPT_JAM_AFTER = 256, OPT_JAM_CLEAR, OPT_SGACT_DELAY, OPT_CLOSE_DEFER, OPT_REG_DELAY,
 	OPT_REBOOT_TIME, OPT_SH_TIMEOUT, OPT_SEED, OPT_PIN, OPT_BIND, OPT_PDP_IP,
 	OPT_OPERATOR, OPT_ROAMING, OPT_RX_BUFFER, OPT_TX_BUFFER, OPT_LINE_MAX, OPT_MIN_GAP,
-	OPT_PORTS,
+	OPT_PORTS, OPT_READY_DELAY,
 };
 
 static const struct option main_longopts[] = {
@@ -53,6 +53,7 @@ static const struct option main_longopts[] = {
 	{ "close-defer", required_argument, NULL, OPT_CLOSE_DEFER },
 	{ "reg-delay", required_argument, NULL, OPT_REG_DELAY },
 	{ "reboot-time", required_argument, NULL, OPT_REBOOT_TIME },
+	{ "ready-delay", required_argument, NULL, OPT_READY_DELAY },
 	{ "sh-timeout", required_argument, NULL, OPT_SH_TIMEOUT },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "pin", required_argument, NULL, OPT_PIN },
@@ -78,9 +79,9 @@ main_usage(FILE *fp)
 	    "usage: cellsock-modemsim [-v] [--link PATH] [--control PATH] [--baud N]\n"
 	    "           [--firmware PROFILE] [--trace FILE] [--script FILE]\n"
 	    "           [--jam-after N] [--jam-clear MS] [--sgact-delay MS] [--close-defer MS]\n"
-	    "           [--reg-delay MS] [--reboot-time MS] [--sh-timeout MS] [--seed N]\n"
-	    "           [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME] [--roaming]\n"
-	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
+	    "           [--reg-delay MS] [--reboot-time MS] [--ready-delay MS] [--sh-timeout MS]\n"
+	    "           [--seed N] [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME]\n"
+	    "           [--roaming] [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
 	    "           [--ports N]\n"
 	    "Prints the pseudo-terminal's path on stdout, then runs until SIGTERM/SIGINT.\n"
 	    "--ports N (1..%d): N AT ports onto one module; port i >= 1 is linked at\n"
@@ -136,6 +137,7 @@ main_option(struct sim_options *opt, int ch, const char *arg)
 	case OPT_CLOSE_DEFER: opt->close_defer_ms = (unsigned)main_number("close-defer", arg, 3600000); break;
 	case OPT_REG_DELAY: opt->reg_delay_ms = (unsigned)main_number("reg-delay", arg, 3600000); break;
 	case OPT_REBOOT_TIME: opt->reboot_ms = (unsigned)main_number("reboot-time", arg, 600000); break;
+	case OPT_READY_DELAY: opt->ready_delay_ms = (unsigned)main_number("ready-delay", arg, 600000); break;
 	case OPT_SH_TIMEOUT: opt->sh_timeout_ms = (unsigned)main_number("sh-timeout", arg, 600000); break;
 	case OPT_SEED: opt->seed = main_number("seed", arg, 0xffffffffUL); break;
 	case OPT_PIN: opt->pin = arg; break;

@@ -17,6 +17,7 @@ import tempfile
 import time
 import traceback
 
+import dialects
 from cellsock_harness import CELLSOCKD, Checker, deadline, skip, wait_until
 from modemsim import sim_binary
 from supervisor_rig import Rig
@@ -359,6 +360,7 @@ def check_sighup():
 
 
 def main():
+    dialects.run_per_dialect()
     if not os.path.exists(CELLSOCKD):
         skip("cellsockd not built")
     deadline(85)

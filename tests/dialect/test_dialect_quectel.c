@@ -36,7 +36,7 @@ struct fixture {
 	struct dialect_listener listener;
 	int ready;
 	/* events */
-	int n_data, data_id, n_closed, closed_id, n_reg, reg_stat;
+	int n_data, data_id, n_closed, closed_id, n_reg, reg_stat, n_booted;
 	long data_len;
 	enum sock_closure closure;
 };
@@ -93,6 +93,14 @@ ev_registration(int stat, void *arg)
 }
 
 static void
+ev_booted(void *arg)
+{
+	struct fixture *fx = arg;
+
+	fx->n_booted++;
+}
+
+static void
 got_cb(const struct dialect_reply *r, void *arg)
 {
 	struct got *g = arg;
@@ -110,7 +118,8 @@ static struct fixture *
 fx_new(void)
 {
 	static const struct at_events events = { on_ready, NULL, NULL };
-	static const struct dialect_events dev = { ev_data, ev_closed, ev_registration };
+	static const struct dialect_events dev = { ev_data, ev_closed, ev_registration,
+		ev_booted };
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	struct timeval tv = { 0, 20000 };
 	struct at_params p;
@@ -750,8 +759,12 @@ test_urcs(void **state)
 	fx_run_until(fx, &fx->n_reg, 2);
 	assert_int_equal(fx->reg_stat, 1);
 
-	fakepeer_sends(fx->peer, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\nPOWERED DOWN\r\n");
+	/* RDY is the boot's end: the booted event (APP RDY is not) */
+	fakepeer_sends(fx->peer, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\nAPP RDY\r\n"
+	    "\r\nPOWERED DOWN\r\n");
+	fx_run_until(fx, &fx->n_booted, 1);
 	fx_run_ms(fx, 50);
+	assert_int_equal(fx->n_booted, 1);
 	assert_int_equal(urc_unknown(at_urcs(fx->at)), 0);
 	fx_free(fx);
 }

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 
+import dialects
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
 from relay_util import RelayRig, Server, connect_local, recv_exact, wait_eof
@@ -174,6 +175,7 @@ def lost_sring():
 
 
 def main():
+    dialects.run_per_dialect()
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):
         if not os.access(exe, os.X_OK):
             skip("not built: %s" % exe)

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Black-box tests of the connection supervisor (issue 4/7): cellsockd
 against cellsock-modemsim and a real TCP server on loopback. Each scenario
-waits on the daemon's events and state with deadlines."""
+waits on the daemon's events and state with deadlines. Runs once per
+dialect (CELLSOCK_DIALECTS, tests/lib/dialects.py); the 12.00.004 reconnect
+scenario is Telit's firmware quirk and runs on Telit only."""
 
 import os
 import re
 import sys
 import time
 
+import dialects
 from cellsock_harness import Checker, wait_until
-from modemsim import connect_socket
 from supervisor_rig import Rig
 
 t = Checker("supervisor")
@@ -28,8 +30,8 @@ def cold_start_and_server_close():
         wait_until(lambda: "connect check passed" in r.daemon.logtext(), what="connect check")
         t.check(conn.recv_exact(1) == b"\xff", "the connect probe reaches the server and is acknowledged")
         m = r.status()["modem"]
-        t.check(m["model"] == "HE910" and m["registration"] == "home" and m["sim"] == "ready",
-                "status shows model, SIM and registration")
+        t.check(m["model"] == dialects.model() and m["registration"] == "home" and
+                m["sim"] == "ready", "status shows model, SIM and registration (%s)" % m["model"])
         mark = r.monitor.mark()
         conn.close()
         ev = r.monitor.wait("link-dead", since=mark, timeout=10)
@@ -135,7 +137,7 @@ def reboot_port_comes_back():
 def stale_socket_closed_before_dial():
     with Rig(start_daemon=False) as r:
         port = r.sim.open_port()
-        connect_socket(port, r.server.port)
+        dialects.connect_socket(port, r.server.port)
         first = r.server.accept(timeout=10)
         port.close()
         t.check(r.sim.sockets()[1]["state"] != "0", "stale: the simulator has socket 1 open before the daemon starts")
@@ -257,7 +259,7 @@ def operator_disconnect_connect_reset():
         r.wait_link("up")
         t.check(True, "connect: the link comes back up")
         rc, out, err = r.ctl("at", "AT+CGMM")
-        t.check(rc == 0 and out.splitlines() == ["HE910"],
+        t.check(rc == 0 and out.splitlines() == [dialects.model()],
                 "at: a raw command passes through the queue and returns lines and result (%r)" % out)
         rc, out, err = r.ctl("at", "AT+BOGUS")
         t.check(rc == 1 and "ERROR" in out + err, "at: a final ERROR exits 1")
@@ -307,6 +309,8 @@ def hook_for_unreachable_module():
 
 
 def main():
+    dialects.run_per_dialect()
+    telit_only = (he910_004_reconnects_without_overlap,) if dialects.is_telit() else ()
     return t.run_with_simulator((
         cold_start_and_server_close,
         refused_backoff,
@@ -320,8 +324,7 @@ def main():
         operator_disconnect_connect_reset,
         hook_for_unreachable_module,
         forced_jam_cured_by_reboot,
-        he910_004_reconnects_without_overlap,
-    ))
+    ) + telit_only)
 
 
 if __name__ == "__main__":

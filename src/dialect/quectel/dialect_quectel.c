@@ -29,6 +29,7 @@
 #define QUECTEL_CLOSE_MARGIN_MS 5000		/* AT deadline beyond QICLOSE's own */
 #define QUECTEL_MAX_SEND 1460			/* QISEND send_length 1..1460 */
 #define QUECTEL_MAX_READ 1500			/* QIRD read_length 0..1500 */
+#define QUECTEL_BOOT_WAIT_MS 10000		/* RDY after a boot (TinyGSM: 10 s) */
 
 /* ---- URCs ---- */
 
@@ -70,8 +71,26 @@ quectel_urc_reg(const char *line, const char *args, void *arg)
 		l->ev->registration(stat, l->arg);
 }
 
-/* Known lines with nothing to do: boot (RDY, APP RDY), power down, SIM and
- * radio news, a +QIOPEN after its dial gave up. */
+/* RDY: the boot is over; commands before it may be answered but are not
+ * yet carried out reliably. */
+static void
+quectel_urc_rdy(const char *line, const char *args, void *arg)
+{
+	struct dialect_listener *l = arg;
+
+	if (l->ev->booted != NULL)
+		l->ev->booted(l->arg);
+}
+
+/* RDY only: registered before the dialect is known, and by attach. */
+static void
+quectel_watch_boot(struct at *at, struct dialect_listener *listener)
+{
+	urc_add(at_urcs(at), "RDY", quectel_urc_rdy, listener);
+}
+
+/* Known lines with nothing to do: the application's boot (APP RDY), power
+ * down, SIM and radio news, a +QIOPEN after its dial gave up. */
 static void
 quectel_urc_quiet(const char *line, const char *args, void *arg)
 {
@@ -80,9 +99,11 @@ quectel_urc_quiet(const char *line, const char *args, void *arg)
 static void
 quectel_attach(struct at *at, struct dialect_listener *listener)
 {
-	static const char *const quiet[] = { "RDY", "APP RDY", "POWERED DOWN", "+CPIN:",
+	static const char *const quiet[] = { "APP RDY", "POWERED DOWN", "+CPIN:",
 		"+CFUN:", "+QIND:", "+QUSIM:", "+QIOPEN:", NULL };
 	struct urc_registry *u = at_urcs(at);
+
+	quectel_watch_boot(at, listener);
 
 	urc_add(u, "+QIURC:", quectel_urc_qiurc, listener);
 	urc_add(u, "+CREG:", quectel_urc_reg, listener);
@@ -397,7 +418,9 @@ const struct dialect_ops dialect_quectel = {
 	.close_bounded = 1,		/* AT+QICLOSE=<id>,<timeout> */
 	.close_margin_ms = QUECTEL_CLOSE_MARGIN_MS,
 	.gap_ms = 0,			/* no command spacing documented */
+	.boot_wait_ms = QUECTEL_BOOT_WAIT_MS,
 	.attach = quectel_attach,
+	.watch_boot = quectel_watch_boot,
 	.init = quectel_init,
 	.identify = quectel_identify,
 	.sim_status = quectel_sim_status,

@@ -279,9 +279,37 @@ modem_free(struct modem *m)
 		event_free(m->ev_reboot);
 	if (m->ev_boot != NULL)
 		event_free(m->ev_boot);
+	if (m->ev_ready != NULL)
+		event_free(m->ev_ready);
 	free(m->urc_mid);
 	free(m->vendor);
 	free(m);
+}
+
+/* --ready-delay after a boot passed: the boot URCs go out once a reader
+ * is there. */
+static void
+modem_ready_cb(int fd, short what, void *arg)
+{
+	struct modem *m = arg;
+
+	m->boot_urc = 1;
+	modem_drain_cb(&m->chan[m->urc_port < m->nchan ? m->urc_port : 0]);
+}
+
+/* The personality's boot URCs (Quectel's RDY) come --ready-delay after the
+ * port: the module answers AT commands before it says it is ready. */
+static void
+modem_ready_later(struct modem *m)
+{
+	struct timeval tv = modem_tv(m->sim->opt.ready_delay_ms);
+
+	m->boot_urc = 0;
+	if (m->pers->booted == NULL)
+		return;
+	if (m->ev_ready == NULL)
+		m->ev_ready = evtimer_new(m->sim->base, modem_ready_cb, m);
+	evtimer_add(m->ev_ready, &tv);
 }
 
 int
@@ -291,7 +319,7 @@ modem_boot(struct modem *m)
 	for (int i = 0; i < m->nchan; i++)
 		if (port_open(m->chan[i].port) == -1)
 			return -1;
-	m->boot_urc = m->pers->booted != NULL;
+	modem_ready_later(m);
 	sim_event(m->sim, "event", "boot %s %s", m->prof->model, m->prof->revision);
 	modem_start_registration(m);
 	return 0;
@@ -327,6 +355,9 @@ modem_reboot(struct modem *m, unsigned ms, const char *why)
 		evtimer_del(m->ev_hang);
 	if (m->ev_reboot != NULL)
 		evtimer_del(m->ev_reboot);
+	if (m->ev_ready != NULL)
+		evtimer_del(m->ev_ready);
+	m->boot_urc = 0;
 	m->hung = 0;
 	for (int cid = 1; cid <= PDP_MAX; cid++)
 		m->pdp[cid].active = 0;

@@ -148,6 +148,7 @@ struct modem {
 	struct event *ev_reg;
 	struct event *ev_reboot;
 	struct event *ev_boot;
+	struct event *ev_ready;	/* --ready-delay after a boot: the boot URCs */
 	unsigned reboot_ms;
 	int boot_urc;		/* the personality's boot URCs wait for a reader */
 	int reboot_wait;

@@ -35,6 +35,7 @@ sim_options_init(struct sim_options *opt, const struct sim_personality *pers)
 	opt->close_defer_ms = 3000;
 	opt->reg_delay_ms = 500;
 	opt->reboot_ms = 1000;
+	opt->ready_delay_ms = 1000;
 	opt->sh_timeout_ms = 10000;
 	opt->seed = 1;
 	opt->pdp_ip = "10.64.0.2";

@@ -31,6 +31,8 @@ struct sim_options {
 	unsigned close_defer_ms;	/* --close-defer: 12.00.004 FIN deferral */
 	unsigned reg_delay_ms;		/* --reg-delay: boot to registered */
 	unsigned reboot_ms;		/* --reboot-time: AT#REBOOT / +CFUN=1,1 */
+	unsigned ready_delay_ms;	/* --ready-delay: boot to the boot URCs (RDY);
+					 * AT commands are answered meanwhile */
 	unsigned sh_timeout_ms;		/* --sh-timeout: #SH waits this long for the FIN's ACK */
 	unsigned long seed;		/* --seed: random bytes, IMEI */
 	const char *pin;		/* --pin: the SIM asks for this PIN */
