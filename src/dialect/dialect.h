@@ -212,6 +212,9 @@ struct dialect_ops {
 	/* Send exactly len (<= max_send) raw bytes. */
 	void (*sock_send)(struct at *at, int connid, const void *data, size_t len,
 	    dialect_cb *cb, void *arg);
+	/* sock_send for a keepalive probe: goes ahead of queued work. */
+	void (*sock_probe)(struct at *at, int connid, const void *data, size_t len,
+	    dialect_cb *cb, void *arg);
 	/* Read up to max bytes of buffered data. */
 	void (*sock_recv)(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg);
 	void (*sock_closure)(struct at *at, int connid, dialect_cb *cb, void *arg);

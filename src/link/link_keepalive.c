@@ -264,7 +264,7 @@ link_probe_send(struct link *l)
 	l->ka.probe_sent_ms = util_now_ms();
 	log_debug("link %s: probe %llu (missed %u)", l->name,
 	    (unsigned long long)l->ka.probes_sent, l->ka.missed);
-	LINK_OP(l, link_on_probe_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+	LINK_OP(l, link_on_probe_sent, sock_probe, l->conf->socket, k->probe, k->probe_len);
 }
 
 /* The idle period passed: read the socket's status, then probe. */
@@ -499,7 +499,7 @@ link_check_start(struct link *l)
 	l->ka.probe_out = 1;		/* its reply is stripped like any probe's */
 	l->ka.probes_sent++;
 	l->ka.probe_sent_ms = util_now_ms();
-	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+	LINK_OP(l, link_on_check_sent, sock_probe, l->conf->socket, k->probe, k->probe_len);
 }
 
 /* ---- cost (the bounds are in link_bound.c) ---- */

@@ -353,18 +353,34 @@ quectel_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 
 /* Fixed length: "> ", exactly len bytes, no Ctrl-Z. SEND FAIL (buffer
  * full) is DIALECT_ERROR: the relay reads the socket open and sends later. */
+/* Send with the given urgency (probes go ahead of queued work). */
 static void
-quectel_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
-    void *arg)
+quectel_send_as(struct at *at, int connid, const void *data, size_t len,
+    enum at_urgency urgency, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .payload = data, .payload_len = len,
-		.timeout_ms = QUECTEL_SEND_TIMEOUT_MS };
+		.urgency = urgency, .timeout_ms = QUECTEL_SEND_TIMEOUT_MS };
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT+QISEND=%d,%zu", connid, len);
 	c.cmd = cmd;
 	dialect_finish(b, dialect_submit(at, b, &c, &quectel_ans_send, connid, 0) != 0);
+}
+
+static void
+quectel_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	quectel_send_as(at, connid, data, len, AT_NORMAL, cb, arg);
+}
+
+/* A keepalive probe: urgent, so queued dials and bulk work cannot delay it. */
+static void
+quectel_sock_probe(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	quectel_send_as(at, connid, data, len, AT_URGENT, cb, arg);
 }
 
 static void
@@ -438,6 +454,7 @@ const struct dialect_ops dialect_quectel = {
 	.sock_status = quectel_sock_status,
 	.sock_info = quectel_sock_info,
 	.sock_send = quectel_sock_send,
+	.sock_probe = quectel_sock_probe,
 	.sock_recv = quectel_sock_recv,
 	.sock_closure = quectel_sock_closure,
 	.radio = quectel_radio,

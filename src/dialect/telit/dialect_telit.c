@@ -332,18 +332,34 @@ telit_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
 	    arg);
 }
 
+/* Send with the given urgency (probes go ahead of queued work). */
 static void
-telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
-    void *arg)
+telit_send_as(struct at *at, int connid, const void *data, size_t len,
+    enum at_urgency urgency, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .payload = data, .payload_len = len,
-		.timeout_ms = TELIT_SEND_TIMEOUT_MS };
+		.urgency = urgency, .timeout_ms = TELIT_SEND_TIMEOUT_MS };
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SSENDEXT=%d,%zu", connid, len);
 	c.cmd = cmd;
 	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_send, connid, 0) != 0);
+}
+
+static void
+telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	telit_send_as(at, connid, data, len, AT_NORMAL, cb, arg);
+}
+
+/* A keepalive probe: urgent, so queued dials and bulk work cannot delay it. */
+static void
+telit_sock_probe(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	telit_send_as(at, connid, data, len, AT_URGENT, cb, arg);
 }
 
 static void
@@ -402,6 +418,7 @@ const struct dialect_ops dialect_telit = {
 	.sock_status = telit_sock_status,
 	.sock_info = telit_sock_info,
 	.sock_send = telit_sock_send,
+	.sock_probe = telit_sock_probe,
 	.sock_recv = telit_sock_recv,
 	.sock_closure = telit_sock_closure,
 	.radio = telit_radio,
