@@ -30,6 +30,8 @@ def main():
     for binary in (CELLSOCKD, CELLSOCKCTL, MODEMSIM):
         if not os.access(binary, os.X_OK):
             skip("not built: %s" % binary)
+    if os.environ.get("CELLSOCK_LONG_ONCE") == "done":
+        skip("a long test: it runs once, in the normal build (CELLSOCK_LONG_ONCE=done)")
     reason = preflight()
     if reason:
         skip(reason)
