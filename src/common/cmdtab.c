@@ -9,11 +9,11 @@
 
 /* Every command the daemon knows, in the order help lists them. */
 const struct cmdtab_entry cmdtab[CMDTAB_COUNT] = {
-	CMDTAB_W(CMDTAB_STATUS, "status", "", 0, 0, CMDTAB_READ, "link,relay",
+	CMDTAB_W(CMDTAB_STATUS, "status", "", 0, 0, CMDTAB_READ, "link,relay,channel",
 	    "daemon, modem and link summary"),
 	CMDTAB_W(CMDTAB_MODEM, "modem", "", 0, 0, CMDTAB_READ, "",
 	    "modem identity, SIM, registration, operator, signal"),
-	CMDTAB_W(CMDTAB_LINKS, "links", "[NAME]", 0, 1, CMDTAB_READ, "link",
+	CMDTAB_W(CMDTAB_LINKS, "links", "[NAME]", 0, 1, CMDTAB_READ, "link,channel",
 	    "one row per link, or every field of one"),
 	CMDTAB_W(CMDTAB_CONNECT, "connect", "NAME", 1, 1, CMDTAB_PRIV, "",
 	    "start a link"),

@@ -291,6 +291,28 @@ cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_end(&r);
 }
 
+/* One "channel ..." record per AT port: its queue now and the longest an
+ * urgent command (probe, ack poll, read) waited for it. */
+static void
+cmd_channel_records(struct cmd_ctx *ctx)
+{
+	const struct modem *m = daemon_modem(ctx->d);
+	struct at_stats s;
+	struct rec r;
+
+	if (m->at == NULL)
+		return;
+	at_get_stats(m->at, &s);
+	for (unsigned i = 0; i < s.n_chans; i++) {
+		rec_begin(&r, ctx->out, ctx->json, "channel");
+		rec_uint(&r, "index", i);
+		rec_str(&r, "port", at_port_name(m->at, i));
+		rec_uint(&r, "queued", s.chan[i].queued);
+		rec_uint(&r, "urgent_wait_max_ms", s.chan[i].urgent_wait_max_ms);
+		rec_end(&r);
+	}
+}
+
 static void
 cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 {
@@ -313,6 +335,7 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_link_record(ctx, daemon_link_at(d, i));
 	for (int i = 0; i < daemon_n_links(d); i++)
 		cmd_relay_record(ctx, daemon_link_at(d, i));
+	cmd_channel_records(ctx);
 	cmd_ok(ctx);
 }
 
@@ -329,6 +352,7 @@ cmd_links(struct cmd_ctx *ctx, const struct proto_request *req)
 	for (int i = 0; i < daemon_n_links(ctx->d); i++)
 		if (l == NULL || daemon_link_at(ctx->d, i) == l)
 			cmd_link_record(ctx, daemon_link_at(ctx->d, i));
+	cmd_channel_records(ctx);
 	cmd_ok(ctx);
 }
 

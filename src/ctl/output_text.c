@@ -58,6 +58,8 @@ static const struct text_field text_fields[] = {
 	{ "link", "rtt_last_ms", "Last RTT", K_MS }, { "link", "rtt_mean_ms", "Mean RTT", K_MS },
 	{ "link", "probe_bytes", "Probe bytes", K_BYTES },
 	{ "link", "probe_bytes_per_day", "Probe bytes per day", K_PERDAY },
+	{ "link", "probe_wait_max_ms", "Longest probe wait", K_MS },
+	{ "link", "unprobed", "Deaths unprobed", K_TEXT },
 	{ "link", "last_error", "Last error", K_TEXT },
 	{ "link", "last_error_at", "Last error at", K_TIME },
 	{ "relay", "name", "Name", K_TEXT }, { "relay", "client", "Client connected", K_BOOL },
@@ -314,6 +316,26 @@ text_links_table(FILE *f, const struct record *recs, int n, int indent, int colo
 	free(cells);
 }
 
+/* Under the links table, one line per AT channel: what waits for it now and
+ * the longest an urgent command (probe, ack poll, read) waited. */
+static void
+text_channels(FILE *f, const struct record *recs, int n, int indent)
+{
+	char port[TEXT_VALUE_MAX];
+
+	for (int i = 0; i < n; i++) {
+		const char *p = record_get(&recs[i], "port");
+		const char *q = record_get(&recs[i], "queued");
+		const char *w = record_get(&recs[i], "urgent_wait_max_ms");
+
+		if (strcmp(recs[i].type, "channel") != 0 || p == NULL)
+			continue;
+		text_safe(strrchr(p, '/') ? strrchr(p, '/') + 1 : p, port, sizeof(port));
+		fprintf(f, "%*sAT port %.24s: %s queued, longest urgent wait %s ms\n", indent, "",
+		    port, q ? q : "?", w ? w : "?");
+	}
+}
+
 /* ---- other replies ---- */
 
 /* Every record of one type as a table with a header row of its keys. */
@@ -397,6 +419,7 @@ text_status(FILE *f, const struct record *recs, int n, int colour)
 		}
 	fputs("Links\n", f);
 	text_links_table(f, recs, n, 2, colour);
+	text_channels(f, recs, n, 2);
 }
 
 /* links NAME: every field of the link, then its byte account. */
@@ -429,9 +452,10 @@ text_reply(FILE *f, struct record *recs, int n, const struct reply_info *info)
 
 	if (strcmp(info->command, "links") == 0 && info->name != NULL)
 		return text_one_link(f, recs, n, info->name, colour);
-	if (strcmp(info->command, "links") == 0)
+	if (strcmp(info->command, "links") == 0) {
 		text_links_table(f, recs, n, 0, colour);
-	else if (strcmp(info->command, "status") == 0)
+		text_channels(f, recs, n, 0);
+	} else if (strcmp(info->command, "status") == 0)
 		text_status(f, recs, n, colour);
 	else
 		text_generic(f, recs, n, info->lists, colour);
