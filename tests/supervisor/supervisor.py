@@ -148,9 +148,14 @@ def stale_socket_closed_before_dial():
         t.check(first.wait_eof(timeout=10), "stale: the old connection is closed")
         t.check("still open (stale)" in r.daemon.logtext(), "stale: the daemon says it closed a stale socket first")
         trace = r.sim.trace_text()[seen:]
-        sh, ext = trace.find("AT#SH=1\\r"), trace.find("AT#SCFGEXT=1,")
-        t.check(0 <= sh < ext, "stale: the socket is closed (#SH) before the link configures it "
-                "(#SCFGEXT) (at %d and %d)" % (sh, ext))
+        if dialects.is_telit():
+            sh, ext = trace.find("AT#SH=1\\r"), trace.find("AT#SCFGEXT=1,")
+            t.check(0 <= sh < ext, "stale: the socket is closed (#SH) before the link "
+                    "configures it (#SCFGEXT) (at %d and %d)" % (sh, ext))
+        else:
+            close, dial = trace.find("AT+QICLOSE=1,"), re.search(r"AT\+QIOPEN=\d+,1,", trace)
+            t.check(0 <= close and dial is not None and close < dial.start(),
+                    "stale: the id is closed (QICLOSE) before it is opened again (QIOPEN)")
         second.close()
 
 
@@ -163,9 +168,13 @@ def sockets_tied_before_activation():
         r.server.accept(timeout=20)
         r.wait_link("up")
         trace = r.sim.trace_text()
-        scfg, sgact = trace.find("AT#SCFG=1,2,"), trace.find("AT#SGACT=2,1")
-        t.check(0 <= scfg < sgact, "cid 2: #SCFG ties socket 1 to cid 2 before #SGACT "
-                "(at %d and %d)" % (scfg, sgact))
+        if dialects.is_telit():
+            scfg, sgact = trace.find("AT#SCFG=1,2,"), trace.find("AT#SGACT=2,1")
+            t.check(0 <= scfg < sgact, "cid 2: #SCFG ties socket 1 to cid 2 before #SGACT "
+                    "(at %d and %d)" % (scfg, sgact))
+        else:	# Quectel ties nothing before QIACT: the dial names the context
+            t.check("AT+QIACT=2" in trace and re.search(r"AT\+QIOPEN=2,", trace) is not None,
+                    "cid 2: QIACT=2, then QIOPEN on context 2")
         t.check("PDP activation failed" not in r.daemon.logtext(),
                 "cid 2: the first activation succeeds")
 
