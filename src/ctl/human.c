@@ -99,7 +99,7 @@ human_colour_wanted(FILE *f)
 {
 	const char *no = getenv("NO_COLOR");
 
-	if (no != NULL && *no != '\0')
+	if (no != NULL)	/* set at all: no colour (no-color.org asks for non-empty; both hold) */
 		return 0;
 	return isatty(fileno(f));
 }

@@ -98,6 +98,9 @@ def check_colour(d):
     env["NO_COLOR"] = "1"
     out = on_tty(d, env, "links")
     t.check(b"waiting" in out and b"\x1b" not in out, "NO_COLOR: no escape bytes on a terminal")
+    env["NO_COLOR"] = ""
+    out = on_tty(d, env, "links")
+    t.check(b"waiting" in out and b"\x1b" not in out, "NO_COLOR set empty: no colour either")
 
 
 def check_monitor(d):
