@@ -5,7 +5,7 @@ usage: bench_summary.py DIR [--svg-dir DIR]
 
 DIR holds one output per benchmark, as scripts/bench.sh saves them: at.txt
 (tests/at/bench_at.py), recovery.txt, throughput.txt
-(tests/relay/bench_throughput.py), wakeups.txt, detect.txt, resources.txt.
+(tests/relay/bench_throughput.py), wakeups.txt, detect.txt, resources.txt, idle.txt.
 Scripts under tests/bench/ end with a "summary: key=value ..." line; the two
 others are parsed from their tables. Prints one Markdown table; a missing or
 failed benchmark shows as such. With --svg-dir and gnuplot installed, also
@@ -170,6 +170,26 @@ def detect_rows(text):
              "Linux reference")]
 
 
+def idle_rows(text):
+    f = summary_fields(text)
+    if not f:
+        return [("Adaptive idle", "idle.py", why_missing(text), "")]
+    rows = []
+    for T in ("60", "100", "150", "600"):
+        if "settle%s_ratio" % T in f:
+            r = float(f["settle%s_ratio" % T])
+            rows.append(("Adaptive idle (T = %s s)" % T, "settled idle / T, time to settle",
+                         "%.2f T, %s s" % (r, f["settle%s_s" % T]),
+                         "bound 0.75..0.90 T: %s" % ("met" if 0.75 <= r <= 0.90 else
+                                                    "**not met**")))
+    for k in sorted(f):
+        if k.startswith("change") and k.endswith("_deaths"):
+            a, b = k[len("change"):-len("_deaths")].split("_")
+            rows.append(("Adaptive idle (T %s -> %s s)" % (a, b), "deaths until adapted",
+                         f[k], "model seconds (time scale, see its section)"))
+    return rows
+
+
 def gnuplot(script):
     subprocess.run(["gnuplot"], input=script.encode(), check=True, timeout=30)
 
@@ -240,6 +260,7 @@ def main():
     rows += throughput_rows(read(a.dir, "throughput.txt"))
     rows += resources_rows(read(a.dir, "resources.txt"), read(a.dir, "wakeups.txt"))
     rows += detect_rows(read(a.dir, "detect.txt"))
+    rows += idle_rows(read(a.dir, "idle.txt"))
     print("| benchmark | measure | result | goal / notes |")
     print("|---|---|---|---|")
     for r in rows:

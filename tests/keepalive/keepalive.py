@@ -213,8 +213,19 @@ def adaptive_idle_under_nat_timeout():
             ev = r.monitor.wait("link-dead", timeout=60)
             t.check(ev["cause"] == "probe-timeout", "a silent death after a too long idle (%s)" % ev)
             wait_until(lambda: r.link()["idle_mode"] == "settled", timeout=10, what="settled")
-            settled = r.link()["idle"]
-            t.check(1.0 <= settled < 3.0, "it settles below the network's 3 s (%.2f s)" % settled)
+            link = r.link()
+            settled = link["idle"]
+            # issue 17: a real margin (0.75..0.90 T; checked here with a
+            # wide margin against timer jitter), one death while learning,
+            # and the idle measured at the death is an upper bound on T
+            # (measured from the last byte on the network, not a poll)
+            t.check(0.6 * 3 <= settled <= 0.9 * 3 + 0.05,
+                    "it settles with a margin below the network's 3 s (%.2f s)" % settled)
+            t.check(len(r.monitor.find("link-dead")) == 1, "one death while learning")
+            t.check(link["idle_died"] >= 3.0 - 0.05 and
+                    link["idle_survived"] < 3.0 <= link["idle_survived"] * 1.25,
+                    "the bracket holds T: survived %.1f s < 3 s <= died %.1f s"
+                    % (link["idle_survived"], link["idle_died"]))
             r.wait_link("up", timeout=20)
             connects = r.link()["connects"]
             answered = r.link()["probes_answered"]
@@ -222,13 +233,15 @@ def adaptive_idle_under_nat_timeout():
                        what="probes at the settled period")
             t.check(r.link()["connects"] == connects, "at the settled period the connection survives")
             saved = open(os.path.join(state, "idle-server")).read().split()
-            t.check(saved[2] == "settled" and abs(float(saved[1]) - settled) < 0.06,
-                    "what was learned is kept in the state directory (%s)" % saved)
+            t.check(saved[2] == "settled" and abs(float(saved[1]) - settled) < 0.06 and
+                    len(saved) == 5 and abs(float(saved[4]) - link["idle_died"]) < 0.06,
+                    "what was learned is kept in the state directory, bracket too (%s)" % saved)
             r.daemon.stop()
             r.daemon.start()
             r.wait_link("up")
-            t.check(r.link()["idle_mode"] == "settled" and abs(r.link()["idle"] - settled) < 0.06,
-                    "a restart does not relearn")
+            t.check(r.link()["idle_mode"] == "settled" and abs(r.link()["idle"] - settled) < 0.06
+                    and abs(r.link()["idle_died"] - link["idle_died"]) < 0.06,
+                    "a restart does not relearn (bracket kept)")
     finally:
         srv.close()
         import shutil
