@@ -291,8 +291,13 @@ link_on_idle_status(void *owner, const struct dialect_reply *r)
 	if (l->conf->keepalive.probe_len > 0) {
 		l->ka.probe_idle = (double)(util_now_ms() - l->ka.last_net_ms) / 1000.0;
 		link_probe_send(l);
-	} else
-		link_keepalive_arm(l);
+	} else {
+		/* no probe: nothing crossed the network; read the status again
+		 * one period from now */
+		struct timeval tv = util_tv_from_sec(link_idle_period(l));
+
+		evtimer_add(l->ka.ev_idle, &tv);
+	}
 }
 
 static void

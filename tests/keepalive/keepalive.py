@@ -248,6 +248,40 @@ def adaptive_idle_under_nat_timeout():
         shutil.rmtree(state, ignore_errors=True)
 
 
+@scenario
+def outbound_bytes_restart_the_idle_period():
+    """Issue 17: the idle period counts from the last byte that crossed the
+    network either way: a client that keeps writing to a server that never
+    answers keeps the link from probing (the network sees traffic); once it
+    stops, the probe comes one idle period later."""
+    from relay_util import RelayRig, Server, connect_local
+    srv = Server("record")
+    links = [{"name": "out", "port": srv.port, "socket": 1, "local": "unix:",
+              "keepalive": 'idle = 2.0; timeout = 5.0; probe = "FF"; reply = "any"; '
+                           'ack_timeout = 30.0;'}]
+    try:
+        with RelayRig(links) as r:
+            c = connect_local(links[0]["local"])
+            r.wait_link("out", "up")
+            c.sendall(b"x")                         # within the first idle period
+            sent0 = r.link("out")["probes_sent"]    # the connect check's probe
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 6.0:      # 3 idle periods of writes
+                c.sendall(b"x")
+                time.sleep(0.5)
+            t.check(r.link("out")["probes_sent"] == sent0,
+                    "no probe while bytes go out every 0.5 s (idle 2 s): %d sent"
+                    % (r.link("out")["probes_sent"] - sent0))
+            wait_until(lambda: r.link("out")["probes_sent"] > sent0, timeout=10,
+                       what="a probe once the writes stop")
+            took = time.monotonic() - t0 - 6.0
+            t.check(took >= 1.0, "the probe comes an idle period after the last byte (%.1f s)"
+                    % took)
+            c.close()
+    finally:
+        srv.close()
+
+
 def main():
     return t.run_with_simulator((
         idle_silent_drop,
@@ -255,6 +289,7 @@ def main():
         rst_and_fin_at_once,
         reply_stripping_and_any,
         adaptive_idle_under_nat_timeout,
+        outbound_bytes_restart_the_idle_period,
     ))
 
 
