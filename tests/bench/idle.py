@@ -95,7 +95,7 @@ class Run:
 
     def set_T(self, T):
         """The network forgets connections idle T model seconds."""
-        self.rig.sim.control("nat-timeout all %d" % round(T / args.scale))
+        self.rig.sim.control("nat-timeout all %.3f" % (T / args.scale))
         return time.monotonic()
 
     def link(self):
