@@ -45,7 +45,7 @@ struct conf_network {
 };
 
 struct conf_keepalive {
-	double idle;		/* seconds of inbound silence before a probe */
+	double idle;		/* seconds without a byte either way before a probe */
 	int idle_auto;		/* idle = "auto": learn the network's idle
 				 * timeout; idle then starts at idle_min */
 	double idle_min, idle_max;	/* bounds for idle = "auto" */

@@ -1,15 +1,16 @@
 /* Keepalive of an up link.
- * Idle: after keepalive.idle seconds without inbound data the socket's
+ * Idle: after keepalive.idle seconds without a byte crossing the network
+ * either way (data, probe or reply: l->ka.last_net_ms) the socket's
  * status is read: data the module holds without having announced it (a lost
  * SRING) is read, a socket the module closed without a NO CARRIER is
- * noticed, and a probe is sent. One wake-up per idle period, none while data
- * flows.
+ * noticed, and a probe is sent. At most one wake-up per idle period, none
+ * while data comes in.
  * Probes (seed 001), three outcomes: the send fails: the module says the
  * socket is gone -> dead at once. No reply within keepalive.timeout,
  * retries + 1 times in a row -> dead (probe-timeout). A reply (or, with
- * reply = "any", any inbound data) -> healthy, RTT recorded. Any inbound
- * data is a sign of life and restarts the idle period, so probes go only
- * over a quiet link.
+ * reply = "any", any inbound data) -> healthy, RTT recorded. Any byte
+ * in or out restarts the idle period, so probes go only over a quiet link;
+ * local status polls do not (they move nothing on the network).
  * The connect check: a connection that carries nothing is jammed (below).
  * Deaths are recorded here and fed to the FSM as LEV_DEAD through l->fire. */
 #include "config.h"
