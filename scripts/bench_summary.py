@@ -179,14 +179,15 @@ def idle_rows(text):
         if "settle%s_ratio" % T in f:
             r = float(f["settle%s_ratio" % T])
             rows.append(("Adaptive idle (T = %s s)" % T, "settled idle / T, time to settle",
-                         "%.2f T, %s s" % (r, f["settle%s_s" % T]),
+                         "%.2f T, %s s (model)" % (r, f["settle%s_s" % T]),
                          "bound 0.75..0.90 T: %s" % ("met" if 0.75 <= r <= 0.90 else
                                                     "**not met**")))
     for k in sorted(f):
         if k.startswith("change") and k.endswith("_deaths"):
             a, b = k[len("change"):-len("_deaths")].split("_")
             rows.append(("Adaptive idle (T %s -> %s s)" % (a, b), "deaths until adapted",
-                         f[k], "model seconds (time scale, see its section)"))
+                         f[k], "bound 1: %s" % ("met" if int(f[k]) <= 1 else
+                                               "**not met** (see its section)")))
     return rows
 
 
