@@ -66,6 +66,13 @@ class Run:
         self.stop = False
 
     def __enter__(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__(*sys.exc_info())   # no simulator, daemon or directory left
+            raise
+
+    def _start(self):
         r = self.rig
         r.__enter__()
         r.server.close()
