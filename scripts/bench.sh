@@ -44,9 +44,9 @@ run() {
 }
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	at_n=1000 rec_runs=3 tp_s=2 wk_s=30 idle=10 res_w=20 ai_scale=20 ai_w=1800
+	at_n=1000 rec_runs=3 tp_s=2 wk_s=30 idle=10 res_w=20 out_runs=2 ai_scale=20 ai_w=1800
 else
-	at_n=10000 rec_runs=20 tp_s=10 wk_s=120 idle=30 res_w=60 ai_scale=10 ai_w=3600
+	at_n=10000 rec_runs=20 tp_s=10 wk_s=120 idle=30 res_w=60 out_runs=10 ai_scale=10 ai_w=3600
 fi
 run at text "AT engine: per-command overhead ($at_n AT round trips)" \
 	python3 "$top_srcdir/tests/at/bench_at.py" "$at_n"
@@ -68,6 +68,9 @@ else
 		>"$work/detect.txt"
 	printf 'detect\ttext\t0\t%s\n' "Silent-drop detection (skipped)" >>"$work/order"
 fi
+# the outage part needs root too and says SKIP itself; recovery runs anyway
+run outage md "Two links on one modem: an outage under contention, PDP-loss recovery" \
+	python3 "$top_srcdir/tests/bench/outage.py" --ports 2 --recovery-runs "$out_runs"
 
 {
 	echo "# cellsock benchmark report"

@@ -5,7 +5,8 @@ usage: bench_summary.py DIR [--svg-dir DIR]
 
 DIR holds one output per benchmark, as scripts/bench.sh saves them: at.txt
 (tests/at/bench_at.py), recovery.txt, throughput.txt
-(tests/relay/bench_throughput.py), wakeups.txt, detect.txt, resources.txt, idle.txt.
+(tests/relay/bench_throughput.py), wakeups.txt, detect.txt, resources.txt,
+outage.txt, idle.txt.
 Scripts under tests/bench/ end with a "summary: key=value ..." line; the two
 others are parsed from their tables. Prints one Markdown table; a missing or
 failed benchmark shows as such. With --svg-dir and gnuplot installed, also
@@ -191,6 +192,29 @@ def idle_rows(text):
     return rows
 
 
+def outage_rows(text):
+    """tests/bench/outage.py: the two-link outage and PDP-loss recovery."""
+    f = summary_fields(text)
+    if not f:
+        return [("Two-link outage", "idle and busy link on one modem", why_missing(text), "")]
+    rows = []
+    for ports in ("1", "2"):
+        if "idle_%sport" % ports not in f:
+            continue
+        cells = []
+        for name in ("idle", "busy"):
+            k = "%s_%sport" % (name, ports)
+            cells.append("%s s (bound %s s, %s)" % (f[k], f.get(k + "_bound", "?"),
+                                                     f.get(k + "_flag", "?")))
+        rows.append(("Two-link outage", "idle / busy link, %s AT port(s)" % ports,
+                     " / ".join(cells), "nft drop; idle 10, timeout 4, retries 2, ack 10"))
+    if "pdp_p50" in f:
+        rows.append(("Recovery (115200)", "PDP loss vs server RST (p50)",
+                     "%s s / %s s" % (f["pdp_p50"], f.get("rst_p50", "?")),
+                     "keepalive as the outage"))
+    return rows
+
+
 def gnuplot(script):
     subprocess.run(["gnuplot"], input=script.encode(), check=True, timeout=30)
 
@@ -262,6 +286,7 @@ def main():
     rows += resources_rows(read(a.dir, "resources.txt"), read(a.dir, "wakeups.txt"))
     rows += detect_rows(read(a.dir, "detect.txt"))
     rows += idle_rows(read(a.dir, "idle.txt"))
+    rows += outage_rows(read(a.dir, "outage.txt"))
     print("| benchmark | measure | result | goal / notes |")
     print("|---|---|---|---|")
     for r in rows:

@@ -6,7 +6,8 @@ PKGS="build-essential autoconf automake pkg-config
 libevent-dev libserialport-dev libconfig-dev libsystemd-dev libcmocka-dev
 clang libclang-rt-14-dev python3 socat ppp mandoc groff-base
 iproute2 nftables systemd procps strace mosquitto mosquitto-clients
-valgrind gnuplot-nox"
+valgrind gnuplot-nox bash-completion
+debhelper dpkg-dev fakeroot lintian udev"
 
 missing=""
 for p in $PKGS; do

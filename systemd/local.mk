@@ -1,18 +1,21 @@
 # systemd unit, socket, sysusers entry and the udev rule for ModemManager.
 #
 # Install paths follow ${prefix} (distcheck installs into a temporary prefix):
-#   $(systemdsystemunitdir)  cellsockd.service, cellsockd.socket
+#   $(systemdsystemunitdir)  cellsockd.service, cellsockd@.service (one
+#                            daemon per modem), cellsockd.socket
 #   $(sysusersdir)           cellsock.conf (from systemd/cellsock.sysusers.conf)
 #   $(udevrulesdir)          60-cellsock-modem.rules
 # configure sets them (--with-systemdsystemunitdir, --with-sysusersdir,
-# --with-udevrulesdir); with the default prefix they are directories systemd
-# and udev read: /usr/local/lib/systemd/system, /usr/lib/sysusers.d,
-# /usr/lib/udev/rules.d.
+# --with-udevrulesdir) from what systemd and udev say (pkg-config): with
+# --prefix=/usr, on Debian 12, /lib/systemd/system, /usr/lib/sysusers.d and
+# /lib/udev/rules.d; with the default prefix or /usr/local the unit goes to
+# /usr/local/lib/systemd/system and the other two to the same system
+# directories. debian/rules packages whatever is installed here.
 
 # The service names the daemon's installed path, so it is generated here
 # rather than by configure (@sbindir@ is quoted as @sbindir[@] so that
 # config.status leaves the sed expression alone).
-nodist_systemdsystemunit_DATA = systemd/cellsockd.service
+nodist_systemdsystemunit_DATA = systemd/cellsockd.service systemd/cellsockd@.service
 dist_systemdsystemunit_DATA = systemd/cellsockd.socket
 dist_udevrules_DATA = udev/60-cellsock-modem.rules
 
@@ -20,6 +23,12 @@ systemd/cellsockd.service: $(srcdir)/systemd/cellsockd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && \
 	sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/systemd/cellsockd.service.in >$@.tmp && \
 	mv $@.tmp $@
+
+systemd/cellsockd@.service: $(srcdir)/systemd/cellsockd@.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    '$(srcdir)/systemd/cellsockd@.service.in' >'$@.tmp' && \
+	mv '$@.tmp' '$@'
 
 # The sysusers entry is installed under another name than in the tree, and
 # systemd-sysusers runs on it when installing as root into the live system
@@ -48,9 +57,11 @@ systemd-install-data-hook:
 systemd-uninstall-hook:
 	rm -f '$(DESTDIR)$(sysusersdir)/cellsock.conf'
 
-EXTRA_DIST += systemd/cellsockd.service.in systemd/cellsock.sysusers.conf \
+EXTRA_DIST += systemd/cellsockd.service.in systemd/cellsockd@.service.in \
+	systemd/cellsock.sysusers.conf \
 	tests/systemd/units.sh
-CLEANFILES += systemd/cellsockd.service systemd/cellsockd.service.tmp
+CLEANFILES += systemd/cellsockd.service systemd/cellsockd.service.tmp \
+	systemd/cellsockd@.service systemd/cellsockd@.service.tmp
 TESTS += tests/systemd/units.sh
 
 .PHONY: systemd-install-data-hook systemd-uninstall-hook

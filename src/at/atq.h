@@ -46,6 +46,23 @@ typedef long (*at_raw_len_fn)(const char *args);
 #define AT_CMD_SECRET		0x01	/* mask all arguments in the trace */
 #define AT_CMD_NO_CARRIER	0x02	/* NO CARRIER is this command's final
 					 * result (a dial or accept that goes online) */
+#define AT_CMD_BLOCKING		0x04	/* the module may hold the channel for
+					 * long (Telit #SD, #SH, #SGACT; Quectel
+					 * QICLOSE, QIACT, QIDEACT, CFUN, QPOWD) */
+
+#define AT_PORTS_MAX		4	/* AT channels (ports) of one engine */
+
+/* How soon a queued command should go (see sched.h): the queue sends
+ * URGENT before NORMAL before SLOW, in submission order within a class,
+ * with aging so that nothing starves. Zero is NORMAL, so a command
+ * initialised with { 0 } is normal. With several channels, SLOW and
+ * AT_CMD_BLOCKING commands go to the last channel, the rest to the first. */
+enum at_urgency {
+	AT_NORMAL = 0,	/* sends, status queries, everything else */
+	AT_URGENT,	/* keepalive probes, ack/#SI/QISEND=id,0 polls, reads of live links */
+	AT_SLOW,	/* dials, closes, PDP work, radio/reboot, signal polls, bring-up */
+};
+#define AT_URGENCY_N	3
 
 /* A command to submit; at_submit() copies everything it needs. */
 struct at_command {
@@ -60,6 +77,7 @@ struct at_command {
 	size_t payload_len;
 	const char *raw_prefix;		/* a line with it announces raw bytes */
 	at_raw_len_fn raw_len;
+	enum at_urgency urgency;	/* zero: AT_NORMAL */
 };
 
 /* Upward reports; any may be NULL. */
@@ -87,9 +105,29 @@ struct at_params {
 	 * the queue cannot stay shifted by stray results. NULL: skip it. */
 	const char *sync_probe;
 	const char *sync_probe_prefix;
+	/* With several channels, each channel's resync also sends this after
+	 * ATE0 (default "AT+CMEE=2": the dialect's init sets verbose errors
+	 * only on the channel it runs on). NULL: nothing. Not used with one. */
+	const char *port_setup;
+	/* Aging (see sched.h): a NORMAL or SLOW command that waited this
+	 * long goes next (0: never; defaults 10000 and 30000 ms), and so
+	 * does the oldest command once max_passes younger ones overtook it
+	 * in a row (8). */
+	int patience_ms[AT_URGENCY_N];
+	unsigned max_passes;
 	int trace;			/* log traffic at debug level */
 };
 
+/* One channel's queue. */
+struct at_chan_stats {
+	unsigned queued;		/* user commands queued or in flight now */
+	unsigned long urgent_sent;	/* URGENT commands sent */
+	/* The longest an URGENT command waited in the queue before it was
+	 * sent (ms), since the engine started. */
+	unsigned long urgent_wait_max_ms;
+};
+
+/* Counters are summed over the channels; chan[] has one entry per channel. */
 struct at_stats {
 	unsigned long commands;		/* completed, user and internal */
 	unsigned long timeouts;
@@ -100,6 +138,9 @@ struct at_stats {
 	unsigned long dropped_lines;	/* beyond AT_RESPONSE_MAX_LINES */
 	unsigned long overlong;		/* framer: over-long lines dropped */
 	unsigned long nul;		/* framer: NUL bytes dropped */
+	unsigned long urgent_wait_max_ms;	/* the largest of chan[] */
+	unsigned n_chans;
+	struct at_chan_stats chan[AT_PORTS_MAX];
 };
 
 struct at;
@@ -108,6 +149,13 @@ void at_params_default(struct at_params *);
 /* Take ownership of an open serial port and start resynchronising. */
 struct at *at_new(struct event_base *, struct serial *,
     const struct at_params *, const struct at_events *, void *arg);
+/* Add another channel (port) onto the same module, with its own framer,
+ * queue and resync; its URCs go to the same registry. Takes ownership of
+ * the port; returns the channel's index (1..), or -1 (port closed) when
+ * AT_PORTS_MAX are open. Call before the event loop runs the engine. */
+int at_add_port(struct at *, struct serial *, const char *name);
+unsigned at_ports(const struct at *);		/* channels, >= 1 */
+const char *at_port_name(const struct at *, unsigned i);
 /* Free the engine and close the port. Every command not yet completed has
  * its destroy function called (not its callback). Safe from callbacks. */
 void at_free(struct at *);
@@ -126,13 +174,13 @@ unsigned at_submit(struct at *, const struct at_command *, at_cb cb,
  * already sent keeps the engine busy until its answer or deadline.
  * Returns -1 if no such command is pending. */
 int at_cancel(struct at *, unsigned id);
-/* Resynchronise before the next queued command. */
+/* Resynchronise (every channel) before the next queued command. */
 void at_resync(struct at *);
-int at_is_synced(const struct at *);
+int at_is_synced(const struct at *);		/* every channel */
 /* While resynchronising: why the module refused the last resync step (e.g.
  * "the module answers ERROR to AT"), or NULL if it only stayed silent. */
 const char *at_sync_trouble(const struct at *);
-unsigned at_queue_length(const struct at *);	/* user commands pending */
+unsigned at_queue_length(const struct at *);	/* user commands pending, all channels */
 int at_gap_ms(const struct at *);		/* the gap after finals now */
 void at_set_trace(struct at *, int on);
 /* The final results and error numbers to read from now on (a dialect

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util.h"
 #include "xmalloc.h"
 #include "at/atq_int.h"
 #include "at/result.h"
@@ -82,10 +83,13 @@ struct at_cmd *
 at_cmd_new(struct at *at, const struct at_command *ac)
 {
 	struct at_cmd *c = xcalloc(1, sizeof(*c));
+	struct at *g = at->group;	/* ids are unique over the channels */
 
-	c->id = at->next_id++;
-	if (at->next_id == 0)
-		at->next_id = 1;
+	c->id = g->next_id++;
+	if (g->next_id == 0)
+		g->next_id = 1;
+	c->queued_ms = util_now_ms();
+	c->urgency = ac->urgency;
 	c->cmd = xstrdup(ac->cmd);
 	c->prefixes = at_copy_prefixes(ac->prefixes);
 	if (c->prefixes == NULL)

@@ -5,7 +5,11 @@
  *   atq_resync.c   resynchronisation (AT, ATE0, probe) and the late read
  *   atq_deadline.c a command's completion and its deadline
  *   atq_read.c     what the framer reads: lines, finals, prompt, payload
- *   atq.c          the engine object, its event-loop entry points and API */
+ *   atq_chan.c     several channels: routing; the queue's scheduler (sched.c)
+ *   atq.c          the engine object, its event-loop entry points and API
+ * With several ports, each channel is a struct at of its own (framer, queue,
+ * resync, gap); the first one is the group that users hold: it owns the URC
+ * registry, the ids and the deferred free, and routes submissions. */
 #ifndef CELLSOCK_AT_ATQ_INT_H
 #define CELLSOCK_AT_ATQ_INT_H
 
@@ -18,6 +22,7 @@
 
 #include "at/atq.h"
 #include "at/framer.h"
+#include "at/sched.h"
 
 struct serial;
 struct urc_registry;
@@ -27,6 +32,7 @@ enum at_step {
 	AT_STEP_NONE,		/* a user command */
 	AT_STEP_AT,		/* "AT": is anybody there? */
 	AT_STEP_ECHO_OFF,	/* "ATE0" */
+	AT_STEP_SETUP,		/* params.port_setup (several channels only) */
 	AT_STEP_PROBE,		/* params.sync_probe */
 };
 
@@ -39,6 +45,8 @@ struct at_cmd {
 	char *auto_prefix;		/* derived from the name, or NULL */
 	int timeout_ms;
 	unsigned flags;
+	enum at_urgency urgency;
+	uint64_t queued_ms;		/* when submitted */
 	uint8_t *payload;
 	size_t payload_len;
 	int prompted;			/* payload written */
@@ -66,7 +74,12 @@ struct at {
 	struct urc_registry *urcs;
 	struct at_params p;
 	char *name;
-	char *sync_probe, *sync_probe_prefix;
+	char *sync_probe, *sync_probe_prefix, *port_setup;
+	struct at *group;		/* the first channel (itself there) */
+	struct at *ports[AT_PORTS_MAX];	/* in the group: every channel */
+	unsigned n_ports;		/* in the group */
+	struct at_sched sched;
+	struct at_chan_stats cstats;
 	struct at_events ev;
 	void *ev_arg;
 	struct at_cmd_list queue;
@@ -120,5 +133,9 @@ void at_deadline_passed(struct at *, struct at_cmd *);
 
 /* atq_read.c */
 void at_handle_event(struct at *, const struct framer_event *);
+
+/* atq_chan.c */
+struct at *at_route(struct at *group, const struct at_command *);
+struct at_cmd *at_next(struct at *);
 
 #endif

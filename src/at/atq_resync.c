@@ -18,8 +18,8 @@ at_resync_insert(struct at *at, enum at_step step)
 
 	memset(&ac, 0, sizeof(ac));
 	ac.timeout_ms = at->p.resync_timeout_ms;
-	ac.cmd = step == AT_STEP_AT ? "AT" :
-	    step == AT_STEP_ECHO_OFF ? "ATE0" : at->sync_probe;
+	ac.cmd = step == AT_STEP_AT ? "AT" : step == AT_STEP_ECHO_OFF ? "ATE0" :
+	    step == AT_STEP_SETUP ? at->port_setup : at->sync_probe;
 	if (step == AT_STEP_PROBE)
 		ac.prefixes = probe;
 	c = at_cmd_new(at, &ac);
@@ -50,8 +50,8 @@ at_resync_begin(struct at *at, const char *why)
 static void
 at_resync_refused(struct at *at, enum at_step step, const struct at_result *res)
 {
-	const char *cmd = step == AT_STEP_AT ? "AT" :
-	    step == AT_STEP_ECHO_OFF ? "ATE0" : at->sync_probe;
+	const char *cmd = step == AT_STEP_AT ? "AT" : step == AT_STEP_ECHO_OFF ? "ATE0" :
+	    step == AT_STEP_SETUP ? at->port_setup : at->sync_probe;
 
 	if (res->kind == AT_FINAL_TIMEOUT || res->kind == AT_FINAL_GONE)
 		return;
@@ -60,23 +60,57 @@ at_resync_refused(struct at *at, enum at_step step, const struct at_result *res)
 	log_debug("%s: resync: %s", at->name, at->refused);
 }
 
+/* The resync step after step (AT_STEP_NONE: none, synchronised). The
+ * port setup runs only when the module is reached through several
+ * channels; its refusal is no reason to start over. */
+static enum at_step
+at_resync_after(struct at *at, enum at_step step)
+{
+	switch (step) {
+	case AT_STEP_AT:
+		return AT_STEP_ECHO_OFF;
+	case AT_STEP_ECHO_OFF:
+		if (at->port_setup != NULL && at->group->n_ports > 1)
+			return AT_STEP_SETUP;
+		/* FALLTHROUGH */
+	case AT_STEP_SETUP:
+		return at->sync_probe != NULL ? AT_STEP_PROBE : AT_STEP_NONE;
+	case AT_STEP_PROBE:
+	case AT_STEP_NONE:
+		break;
+	}
+	return AT_STEP_NONE;
+}
+
+/* Every channel of the group is synchronised. */
+static int
+at_group_synced(const struct at *g)
+{
+	for (unsigned i = 0; i < g->n_ports; i++)
+		if (g->ports[i]->sync != AT_SYNC_OK)
+			return 0;
+	return 1;
+}
+
 /* A resync step finished: go on, start over (paced, see at_send()), or
- * declare sync. */
+ * declare sync (reported once every channel is synchronised). */
 void
 at_resync_step(struct at *at, enum at_step step, const struct at_result *res)
 {
-	if (res->kind != AT_FINAL_OK) {
+	enum at_step next;
+
+	if (res->kind != AT_FINAL_OK && step == AT_STEP_SETUP &&
+	    res->kind != AT_FINAL_TIMEOUT && res->kind != AT_FINAL_GONE) {
+		log_warnx("%s: %s refused (%s)", at->name, at->port_setup,
+		    res->text != NULL ? res->text : "error");
+	} else if (res->kind != AT_FINAL_OK) {
 		at_resync_refused(at, step, res);
 		if (res->kind != AT_FINAL_GONE)
 			at_resync_insert(at, AT_STEP_AT);
 		return;
 	}
-	if (step == AT_STEP_AT) {
-		at_resync_insert(at, AT_STEP_ECHO_OFF);
-		return;
-	}
-	if (step == AT_STEP_ECHO_OFF && at->sync_probe != NULL) {
-		at_resync_insert(at, AT_STEP_PROBE);
+	if ((next = at_resync_after(at, step)) != AT_STEP_NONE) {
+		at_resync_insert(at, next);
 		return;
 	}
 	if (at->late != NULL) {
@@ -87,7 +121,7 @@ at_resync_step(struct at *at, enum at_step step, const struct at_result *res)
 	at->sync = AT_SYNC_OK;
 	at->refused[0] = '\0';
 	log_debug("%s: synchronised", at->name);
-	if (at->ev.ready != NULL)
+	if (at_group_synced(at->group) && at->ev.ready != NULL)
 		at->ev.ready(at->ev_arg);
 }
 

@@ -89,6 +89,22 @@ framer_prompt(struct framer *f, uint8_t c, struct framer_event *ev)
 	return 1;
 }
 
+/* A bare ">" at the start of a line that is the last byte the module has
+ * sent is the prompt too: some modules send no space after it and wait. A
+ * space that follows later is the rest of a "> " and is dropped. */
+static int
+framer_bare_prompt(struct framer *f, int last, struct framer_event *ev)
+{
+	if (!f->expect_prompt || !last || f->discarding || f->len != 1 || f->line[0] != '>')
+		return 0;
+	f->len = 0;
+	f->expect_prompt = 0;
+	f->eat_space = 1;
+	f->stats.prompts++;
+	ev->kind = FRAMER_PROMPT;
+	return 1;
+}
+
 /* Append one byte of line text; NUL is dropped, an over-long line discarded. */
 static void
 framer_add(struct framer *f, uint8_t c)
@@ -142,6 +158,13 @@ framer_feed(struct framer *f, const uint8_t *buf, size_t len,
 				continue;
 			}
 		}
+		if (f->eat_space) {
+			f->eat_space = 0;
+			if (c == ' ') {
+				i++;
+				continue;
+			}
+		}
 		if (f->payload_left > 0)
 			return i + framer_payload(f, buf + i, len - i, ev);
 		i++;
@@ -153,6 +176,8 @@ framer_feed(struct framer *f, const uint8_t *buf, size_t len,
 		if (framer_prompt(f, c, ev))
 			return i;
 		framer_add(f, c);
+		if (framer_bare_prompt(f, i == len, ev))
+			return i;
 	}
 	return i;
 }

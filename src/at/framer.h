@@ -45,6 +45,7 @@ struct framer {
 	int discarding;		/* inside an over-long line */
 	int pending_lf;		/* the last terminator was CR: swallow one LF */
 	int expect_prompt;
+	int eat_space;		/* a bare ">" was the prompt: a space right after is its own */
 	size_t payload_left;
 	const char *echo;	/* caller-owned; NULL: no echo expected */
 	struct framer_stats stats;

@@ -11,14 +11,16 @@ src_at_libat_a_SOURCES = \
 	src/at/mask.c src/at/mask.h \
 	src/at/atq.c src/at/atq.h src/at/atq_int.h \
 	src/at/atq_cmd.c src/at/atq_write.c src/at/atq_resync.c \
-	src/at/atq_deadline.c src/at/atq_read.c
+	src/at/atq_deadline.c src/at/atq_read.c src/at/atq_chan.c \
+	src/at/sched.c src/at/sched.h
 
 AT_TEST_LIBS = src/dialect/libdialect.a src/at/libat.a src/common/libcommon.a $(CMOCKA_LIBS) \
 	$(LIBEVENT_LIBS) $(LIBSERIALPORT_LIBS)
 AT_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS) $(CMOCKA_CFLAGS)
 
 AT_TESTS = tests/at/test_framer tests/at/test_result \
-	tests/at/test_urc_mask tests/at/test_atq tests/at/test_serial
+	tests/at/test_urc_mask tests/at/test_atq tests/at/test_serial \
+	tests/at/test_sched
 check_PROGRAMS += $(AT_TESTS) tests/at/at_drive
 TESTS += $(AT_TESTS) tests/at/sim_integration.py
 EXTRA_DIST += tests/at/sim_integration.py tests/at/bench_at.py tests/at/fakepeer.h
@@ -39,6 +41,10 @@ tests_at_test_atq_SOURCES = tests/at/test_atq.c tests/at/fakepeer.c
 tests_at_test_atq_CPPFLAGS = $(AT_TEST_CPPFLAGS)
 tests_at_test_atq_LDADD = $(AT_TEST_LIBS)
 
+tests_at_test_sched_SOURCES = tests/at/test_sched.c
+tests_at_test_sched_CPPFLAGS = $(AT_TEST_CPPFLAGS)
+tests_at_test_sched_LDADD = $(AT_TEST_LIBS)
+
 tests_at_test_serial_SOURCES = tests/at/test_serial.c
 tests_at_test_serial_CPPFLAGS = $(AT_TEST_CPPFLAGS)
 tests_at_test_serial_LDADD = $(AT_TEST_LIBS)
@@ -57,7 +63,8 @@ tests/fuzz/fuzz_framer: $(srcdir)/tests/fuzz/fuzz_framer.c $(srcdir)/src/at/fram
 AT_FUZZ_ENGINE_SRC = $(srcdir)/tests/fuzz/fuzz_at_engine.c \
 	$(srcdir)/src/at/atq.c $(srcdir)/src/at/atq_cmd.c $(srcdir)/src/at/atq_write.c \
 	$(srcdir)/src/at/atq_resync.c $(srcdir)/src/at/atq_deadline.c \
-	$(srcdir)/src/at/atq_read.c $(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
+	$(srcdir)/src/at/atq_read.c $(srcdir)/src/at/atq_chan.c $(srcdir)/src/at/sched.c \
+	$(srcdir)/src/at/framer.c $(srcdir)/src/at/mask.c \
 	$(srcdir)/src/at/result.c $(srcdir)/src/at/serial.c $(srcdir)/src/dialect/telit/telit.c \
 	$(srcdir)/src/dialect/telit/telit_parse.c $(srcdir)/src/dialect/telit/telit_parse_sock.c \
 	$(srcdir)/src/at/field.c $(srcdir)/src/at/urc.c \

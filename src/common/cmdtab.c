@@ -9,12 +9,12 @@
 
 /* Every command the daemon knows, in the order help lists them. */
 const struct cmdtab_entry cmdtab[CMDTAB_COUNT] = {
-	CMDTAB_W(CMDTAB_STATUS, "status", "", 0, 0, CMDTAB_READ, "link,relay",
+	CMDTAB_W(CMDTAB_STATUS, "status", "", 0, 0, CMDTAB_READ, "link,relay,channel",
 	    "daemon, modem and link summary"),
 	CMDTAB_W(CMDTAB_MODEM, "modem", "", 0, 0, CMDTAB_READ, "",
 	    "modem identity, SIM, registration, operator, signal"),
-	CMDTAB_W(CMDTAB_LINKS, "links", "", 0, 0, CMDTAB_READ, "link",
-	    "one row per link"),
+	CMDTAB_W(CMDTAB_LINKS, "links", "[NAME]", 0, 1, CMDTAB_READ, "link,channel",
+	    "one row per link, or every field of one"),
 	CMDTAB_W(CMDTAB_CONNECT, "connect", "NAME", 1, 1, CMDTAB_PRIV, "",
 	    "start a link"),
 	CMDTAB_W(CMDTAB_DISCONNECT, "disconnect", "NAME", 1, 1, CMDTAB_PRIV, "",
@@ -31,7 +31,7 @@ const struct cmdtab_entry cmdtab[CMDTAB_COUNT] = {
 	    "raw AT command through the daemon's queue"),
 	CMDTAB_W(CMDTAB_RESET, "reset", "pdp|radio|modem", 1, 1, CMDTAB_PRIV, "",
 	    "run one escalation step now"),
-	CMDTAB_W(CMDTAB_RELOAD, "reload", "", 0, 0, CMDTAB_PRIV, "error",
+	CMDTAB_W(CMDTAB_RELOAD, "reload", "", 0, 0, CMDTAB_PRIV, "",
 	    "reload the configuration file"),
 	CMDTAB_W(CMDTAB_LOG_LEVEL, "log-level", "[LEVEL]", 0, 1, CMDTAB_PRIV_ARGS, "",
 	    "show or set the log level"),

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -14,6 +15,7 @@ int log_current_level = LOG_LEVEL_INFO;
 static const char *log_progname = "cellsock";
 static int log_tty;
 static int log_syslog;
+static log_sink_fn log_sink;
 
 static const char *const log_level_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -39,16 +41,45 @@ log_to_syslog(void)
 	log_syslog = 1;
 }
 
-/* Deliver one formatted message to syslog, a terminal or journald's stderr. */
-static void
-log_emit(int level, const char *msg)
+void
+log_set_sink(log_sink_fn sink)
 {
-	if (log_syslog)
+	log_sink = sink;
+}
+
+/* A plain line for a file or a pipe: local time with milliseconds and zone,
+ * the program, the level, the message. */
+static void
+log_plain(int level, const char *msg)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32], zone[8];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	fprintf(stderr, "%s.%03ld%s %s: %s: %s\n", when, ts.tv_nsec / 1000000, zone,
+	    log_progname, log_level_name(level), msg);
+}
+
+/* Deliver one formatted message to syslog, journald, a terminal or a file. */
+static void
+log_emit(int level, const char *msg, const struct log_field *fields)
+{
+	if (log_syslog) {
 		syslog(level, "%s", msg);
+		return;
+	}
+	if (log_sink != NULL && log_sink(level, msg, fields) == 0)
+		return;
+	if (log_sink != NULL)		/* stderr is the journal's stream */
+		fprintf(stderr, "<%d>%s\n", level, msg);
 	else if (log_tty)
 		fprintf(stderr, "%s: %s\n", log_progname, msg);
 	else
-		fprintf(stderr, "<%d>%s\n", level, msg);
+		log_plain(level, msg);
 	fflush(stderr);
 }
 
@@ -81,7 +112,7 @@ log_level_name(int level)
 	return log_level_names[level];
 }
 
-/* Write one line: "<N>msg" for journald, or "prog: msg" on a terminal. */
+/* Format and deliver one message, with no fields. */
 void
 vlog(int level, const char *fmt, va_list ap)
 {
@@ -90,7 +121,21 @@ vlog(int level, const char *fmt, va_list ap)
 	if (level > log_current_level)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	log_emit(level, msg);
+	log_emit(level, msg, NULL);
+}
+
+void
+log_fields(int level, const struct log_field *fields, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (level > log_current_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_emit(level, msg, fields);
 }
 
 static void vlog_errno(int level, const char *fmt, va_list ap)
@@ -106,7 +151,7 @@ vlog_errno(int level, const char *fmt, va_list ap)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	snprintf(line, sizeof(line), "%s: %s", msg, strerror(saved));
-	log_emit(level, line);
+	log_emit(level, line, NULL);
 }
 
 #define LOG_FN(name, level) \

@@ -33,6 +33,7 @@ const char *const dead_cause_names[CAUSE_COUNT] = {
 	[CAUSE_MODEM_ERROR] = "modem-error",
 	[CAUSE_MODEM_GONE] = "modem-gone",
 	[CAUSE_OPERATOR] = "operator",
+	[CAUSE_UNPROBED] = "unprobed",
 };
 
 const char *const escalation_step_names[STEP_COUNT] = {

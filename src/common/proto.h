@@ -39,6 +39,7 @@ enum dead_cause {
 	CAUSE_MODEM_ERROR,
 	CAUSE_MODEM_GONE,
 	CAUSE_OPERATOR,
+	CAUSE_UNPROBED,		/* the deadline passed before a probe could go out */
 	CAUSE_COUNT
 };
 

@@ -63,6 +63,7 @@ conf_parse_text(struct conf_ctx *ctx, const char *text)
 	conf = xcalloc(1, sizeof(*conf));
 	conf_defaults(conf, ctx->file);
 	conf_walk(ctx, config_root_setting(&cfg), "", conf_top_keys, conf);
+	conf_check_ports(ctx, &cfg, conf);
 	conf_check(ctx, &cfg, conf);
 	config_destroy(&cfg);
 	return conf;
@@ -195,6 +196,7 @@ conf_free(struct conf *conf)
 	free(conf->path);
 	free(conf->modem.device);
 	conf_strv_free(conf->modem.init, conf->modem.n_init);
+	conf_strv_free(conf->modem.ports, conf->modem.n_ports);
 	free(conf->modem.pin);
 	free(conf->network.apn);
 	free(conf->network.pdp_type);
@@ -206,6 +208,7 @@ conf_free(struct conf *conf)
 	free(conf->control.socket);
 	free(conf->control.group);
 	free(conf->metrics.textfile);
+	conf_strv_free(conf->advice, conf->n_advice);
 	free(conf);
 }
 

@@ -8,13 +8,15 @@
 #include <sys/types.h>
 
 #define CONF_DEFAULT_PATH SYSCONFDIR "/cellsock/cellsockd.conf"
-#define CONF_MAX_LINKS 6	/* Telit modules have six sockets (connId 1..6) */
+#define CONF_MAX_LINKS 12	/* one per module socket: Quectel has twelve (connectID 0..11) */
+#define CONF_TELIT_SOCKET_MAX 6	/* Telit connId 1..6 */
 #define CONF_QUECTEL_SOCKET_MAX 11	/* Quectel connectID 0..11 */
 #define CONF_HEX_MAX 32		/* longest probe/reply byte string */
 #define CONF_FILE_MAX (64 * 1024)	/* larger files are refused (libconfig
 					 * checks duplicate keys in O(n^2)) */
 #define CONF_ERRORS_MAX 100	/* messages kept; one more line counts the rest */
 #define CONF_MAX_LOCAL_USERS 16	/* entries of links[].local_users */
+#define CONF_MAX_PORTS 4	/* modem.ports: AT channels onto one module */
 
 enum conf_flow { CONF_FLOW_NONE, CONF_FLOW_RTSCTS, CONF_FLOW_XONXOFF };
 /* auto: the module's +CGMI answer picks one at bring-up */
@@ -23,7 +25,12 @@ enum conf_session { CONF_SESSION_TRANSPARENT, CONF_SESSION_PERSISTENT };
 enum conf_local_kind { CONF_LOCAL_NONE, CONF_LOCAL_UNIX, CONF_LOCAL_TCP };
 
 struct conf_modem {
-	char *device;
+	char *device;		/* the first port (= ports[0]) */
+	/* Every AT port of the module (modem.ports, or device alone); with
+	 * several, SLOW and blocking work goes to the last, the rest to the
+	 * first. Always at least one once the configuration is checked. */
+	char **ports;
+	int n_ports;
 	int baudrate;
 	enum conf_flow flow_control;
 	enum conf_dialect dialect;
@@ -127,6 +134,10 @@ struct conf {
 	struct conf_control control;
 	struct conf_log log;
 	struct conf_metrics metrics;
+	/* Advice found while checking, "FILE:LINE: warning: text", handed
+	 * out by conf_warnings() */
+	char **advice;
+	int n_advice;
 };
 
 /* Problems found while loading, each formatted "FILE:LINE: message". */

@@ -252,7 +252,8 @@ conf_warn(struct conf_errors *warns, const char *file, int line,
 	    text);
 }
 
-/* A tcp: endpoint without local_users is open to every local user. */
+/* A tcp: endpoint without local_users is open to every local user; then
+ * the advice conf_check() found. */
 void
 conf_warnings(const struct conf *conf, struct conf_errors *warns)
 {
@@ -268,5 +269,9 @@ conf_warnings(const struct conf *conf, struct conf_errors *warns)
 		    "to every user of this machine; set links[%d].local_users "
 		    "to restrict it", i, l->local, i);
 		conf_warn(warns, conf->path, l->local_line, text);
+	}
+	for (i = 0; i < conf->n_advice; i++) {
+		warns->msgs = xrealloc(warns->msgs, (size_t)(warns->n + 1) * sizeof(char *));
+		warns->msgs[warns->n++] = xstrdup(conf->advice[i]);
 	}
 }

@@ -69,8 +69,9 @@ static const char *const conf_pdp_words[] = { "IP", "IPV6", "IPV4V6" };
 #define FAILS "failures"
 
 static const struct conf_key conf_modem_keys[] = {
-	{ KEY_STRING(struct conf_modem, device, CONF_REQUIRED,
-	    conf_check_path, NULL) },
+	/* device or ports (or both, device = ports[0]): see conf_check() */
+	{ KEY_STRING(struct conf_modem, device, 0, conf_check_path, NULL) },
+	{ .name = "ports", .parse = conf_parse_ports },
 	{ .name = "baudrate", .parse = conf_parse_baudrate,
 	    .off = offsetof(struct conf_modem, baudrate),
 	    .store = CONF_STORE_INT, .def = 115200 },
@@ -147,7 +148,7 @@ static const struct conf_key conf_link_keys[] = {
 	    NULL) },
 	{ KEY_INT(struct conf_link, port, 1, 65535, NULL, 0),
 	    .flags = CONF_REQUIRED },
-	{ KEY_INT(struct conf_link, socket, 1, CONF_MAX_LINKS, NULL, -1),
+	{ KEY_INT(struct conf_link, socket, 1, CONF_TELIT_SOCKET_MAX, NULL, -1),
 	    .flags = CONF_REQUIRED },
 	{ .name = "local", .parse = conf_parse_local },
 	{ .name = "local_users", .parse = conf_parse_local_users },

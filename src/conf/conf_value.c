@@ -161,6 +161,44 @@ conf_parse_init(struct conf_ctx *ctx, const struct conf_key *key,
 	}
 }
 
+/* modem.ports: one to CONF_MAX_PORTS distinct device paths. */
+void
+conf_parse_ports(struct conf_ctx *ctx, const struct conf_key *key,
+    const config_setting_t *s, const char *path, void *base)
+{
+	struct conf_modem *m = base;
+	const config_setting_t *e;
+	const char *v, *why;
+	int i, j, n;
+
+	if (!config_setting_is_list(s) && !config_setting_is_array(s)) {
+		conf_bad(ctx, key, s, path, "must be a list of device paths such as "
+		    "[ \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ]");
+		return;
+	}
+	if ((n = config_setting_length(s)) < 1 || n > CONF_MAX_PORTS) {
+		conf_err(ctx, conf_line(s), "%s: 1 to %d ports (got %d)", path,
+		    CONF_MAX_PORTS, n);
+		return;
+	}
+	conf_strv_free(m->ports, m->n_ports);
+	m->ports = xcalloc((size_t)n, sizeof(char *));
+	m->n_ports = 0;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned int)i);
+		v = config_setting_type(e) == CONFIG_TYPE_STRING ?
+		    config_setting_get_string(e) : NULL;
+		why = v == NULL ? "must be a string" : conf_check_path(v);
+		for (j = 0; why == NULL && j < m->n_ports; j++)
+			if (strcmp(m->ports[j], v) == 0)
+				why = "is listed twice";
+		if (why != NULL)
+			conf_err(ctx, conf_line(e), "%s[%d]: %s", path, i, why);
+		else
+			m->ports[m->n_ports++] = xstrdup(v);
+	}
+}
+
 /* keepalive.idle: seconds, or "auto" to learn the network's idle timeout. */
 void
 conf_parse_idle(struct conf_ctx *ctx, const struct conf_key *key,

@@ -18,6 +18,7 @@ void conf_strv_free(char **v, int n);
 
 /* String checks for struct conf_key.check: NULL, or why v is bad. */
 const char *conf_check_path(const char *v);
+conf_parse_fn conf_parse_ports;	/* modem.ports: a list of device paths */
 const char *conf_check_hook(const char *v);
 const char *conf_check_textfile(const char *v);
 const char *conf_check_socket(const char *v);

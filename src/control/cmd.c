@@ -52,13 +52,28 @@ cmd_handler_of(enum cmdtab_id id)
 	return id < CMDTAB_COUNT ? cmd_handlers[id] : NULL;
 }
 
-/* Check the word count against the table, then permission, then run. */
-void
-cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req)
+/* A request prefixed with the word "json": the same request without it. */
+static const struct proto_request *
+cmd_strip_json(struct cmd_ctx *ctx, const struct proto_request *req,
+    struct proto_request *copy)
 {
-	const struct cmdtab_entry *e = cmdtab_find(req->argv[0]);
-	int nargs = req->argc - 1;
+	if (req->argc < 2 || strcmp(req->argv[0], "json") != 0)
+		return req;
+	*copy = *req;
+	copy->argc--;
+	memmove(copy->argv, copy->argv + 1, sizeof(copy->argv[0]) * (size_t)copy->argc);
+	memmove(copy->off, copy->off + 1, sizeof(copy->off[0]) * (size_t)copy->argc);
+	for (int i = 0; i < copy->argc; i++)	/* argv points into the copy's buf */
+		copy->argv[i] = copy->buf + (req->argv[i + 1] - req->buf);
+	ctx->json = 1;
+	return copy;
+}
 
+/* Check the word count against the table, then permission, then run. */
+static void
+cmd_dispatch_entry(struct cmd_ctx *ctx, const struct cmdtab_entry *e,
+    const struct proto_request *req, int nargs)
+{
 	if (e == NULL) {
 		cmd_err(ctx, ERR_UNKNOWN_COMMAND, "unknown command '%.64s' (try 'help')", req->argv[0]);
 		return;
@@ -77,6 +92,19 @@ cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_err(ctx, ERR_FAILED, "internal error: %s gave no result", e->name);
 }
 
+/* Answer one request, "json"-prefixed or not. */
+void
+cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *whole)
+{
+	struct proto_request *copy = xmalloc(sizeof(*copy));
+	const struct proto_request *req = cmd_strip_json(ctx, whole, copy);
+	const struct cmdtab_entry *e = cmdtab_find(req->argv[0]);
+	int nargs = req->argc - 1;
+
+	cmd_dispatch_entry(ctx, e, req, nargs);
+	free(copy);
+}
+
 void
 cmd_serve(void *arg, struct control_request *rq)
 {
@@ -86,6 +114,7 @@ cmd_serve(void *arg, struct control_request *rq)
 
 	cmd_dispatch(&ctx, rq->req);
 	rq->subscribe = ctx.subscribe;
+	rq->json = ctx.json;
 	rq->deferred = ctx.deferred;
 }
 
@@ -126,14 +155,16 @@ cmd_err(struct cmd_ctx *ctx, enum proto_err code, const char *fmt, ...)
 static void
 cmd_help(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	char args[128], help[256];
+	struct rec r;
 
 	for (int i = 0; i < CMDTAB_COUNT; i++) {
 		const struct cmdtab_entry *e = &cmdtab[i];
-		proto_value_encode(e->args, args, sizeof(args));
-		proto_value_encode(e->help, help, sizeof(help));
-		cmd_reply(ctx, "command name=%s args=%s privileged=%s help=%s", e->name,
-		    args, cmdtab_privilege(e), help);
+		rec_begin(&r, ctx->out, ctx->json, "command");
+		rec_str(&r, "name", e->name);
+		rec_str(&r, "args", e->args);
+		rec_word(&r, "privileged", cmdtab_privilege(e));
+		rec_str(&r, "help", e->help);
+		rec_end(&r);
 	}
 	cmd_ok(ctx);
 }
@@ -141,7 +172,13 @@ cmd_help(struct cmd_ctx *ctx, const struct proto_request *req)
 static void
 cmd_version(struct cmd_ctx *ctx, const struct proto_request *req)
 {
-	cmd_reply(ctx, "version name=cellsockd version=%s protocol=1", PACKAGE_VERSION);
+	struct rec r;
+
+	rec_begin(&r, ctx->out, ctx->json, "version");
+	rec_str(&r, "name", "cellsockd");
+	rec_str(&r, "version", PACKAGE_VERSION);
+	rec_int(&r, "protocol", 1);
+	rec_end(&r);
 	cmd_ok(ctx);
 }
 
@@ -153,7 +190,7 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	const struct link_keepalive *ka = &l->ka;
 	struct rec r;
 
-	rec_begin(&r, ctx->out, "link");
+	rec_begin(&r, ctx->out, ctx->json, "link");
 	rec_str(&r, "name", l->name);
 	rec_word(&r, "state", link_state_names[l->state]);
 	rec_time(&r, "since", l->since);
@@ -181,7 +218,10 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_uint(&r, "probe_bytes", ka->probe_bytes);
 	rec_num(&r, "probe_bytes_per_day", link_probe_bytes_per_day(l), 0);
 	rec_num(&r, "probe_bytes_per_day_at_idle", link_probe_bytes_per_day_at_idle(l), 0);
+	rec_uint(&r, "probe_wait_max_ms", ka->probe_wait_max_ms);
+	rec_uint(&r, "unprobed", l->dead_by_cause[CAUSE_UNPROBED]);
 	rec_str(&r, "last_error", l->last_error);
+	rec_time(&r, "last_error_at", l->last_error_at);
 	rec_end(&r);
 }
 
@@ -192,7 +232,7 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	const struct modem *m = daemon_modem(ctx->d);
 	struct rec r;
 
-	rec_begin(&r, ctx->out, "modem");
+	rec_begin(&r, ctx->out, ctx->json, "modem");
 	rec_word(&r, "state", modem_state_names[m->state]);
 	rec_str(&r, "device", daemon_conf(ctx->d)->modem.device);
 	rec_word(&r, "dialect", m->dialect_known ? m->ops->name : "unknown");
@@ -203,7 +243,7 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	rec_word(&r, "sim", modem_sim_name(m));
 	rec_word(&r, "registration", modem_reg_name(m->reg_stat));
 	rec_str(&r, "operator", m->oper);
-	rec_int(&r, "signal_dbm", m->dbm);
+	rec_int_or_null(&r, "signal_dbm", m->dbm, m->dbm != 0);
 	rec_str(&r, "ip", m->ip);
 	rec_num(&r, "quiet_time", m->quiet_time, 1);
 	rec_uint(&r, "max_send", modem_max_send(m));
@@ -215,6 +255,7 @@ cmd_modem_record(struct cmd_ctx *ctx)
 	rec_uint(&r, "reboots", m->esc.steps_total[STEP_MODEM_REBOOT]);
 	rec_uint(&r, "hooks", m->esc.steps_total[STEP_HOOK]);
 	rec_str(&r, "last_error", m->last_error);
+	rec_time(&r, "last_error_at", m->last_error_at);
 	rec_end(&r);
 }
 
@@ -233,7 +274,7 @@ cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
 	const struct relay_counters *c = relay_counters(rl);
 	struct rec r;
 
-	rec_begin(&r, ctx->out, "relay");
+	rec_begin(&r, ctx->out, ctx->json, "relay");
 	rec_str(&r, "name", l->name);
 	rec_bool(&r, "client", relay_has_client(rl));
 	rec_uint(&r, "tx_queued", relay_tx_queued(rl));
@@ -254,13 +295,35 @@ cmd_relay_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_end(&r);
 }
 
+/* One "channel ..." record per AT port: its queue now and the longest an
+ * urgent command (probe, ack poll, read) waited for it. */
+static void
+cmd_channel_records(struct cmd_ctx *ctx)
+{
+	const struct modem *m = daemon_modem(ctx->d);
+	struct at_stats s;
+	struct rec r;
+
+	if (m->at == NULL)
+		return;
+	at_get_stats(m->at, &s);
+	for (unsigned i = 0; i < s.n_chans; i++) {
+		rec_begin(&r, ctx->out, ctx->json, "channel");
+		rec_uint(&r, "index", i);
+		rec_str(&r, "port", at_port_name(m->at, i));
+		rec_uint(&r, "queued", s.chan[i].queued);
+		rec_uint(&r, "urgent_wait_max_ms", s.chan[i].urgent_wait_max_ms);
+		rec_end(&r);
+	}
+}
+
 static void
 cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct daemon *d = ctx->d;
 	struct rec r;
 
-	rec_begin(&r, ctx->out, "daemon");
+	rec_begin(&r, ctx->out, ctx->json, "daemon");
 	rec_str(&r, "version", PACKAGE_VERSION);
 	rec_int(&r, "pid", (long long)getpid());
 	rec_int(&r, "uptime", (long long)(time(NULL) - d->started));
@@ -276,20 +339,31 @@ cmd_status(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_link_record(ctx, daemon_link_at(d, i));
 	for (int i = 0; i < daemon_n_links(d); i++)
 		cmd_relay_record(ctx, daemon_link_at(d, i));
+	cmd_channel_records(ctx);
 	cmd_ok(ctx);
 }
 
+/* links [NAME]: every link's record, or the one named. */
 static void
 cmd_links(struct cmd_ctx *ctx, const struct proto_request *req)
 {
+	const struct link *l = NULL;
+
+	if (req->argc == 2 && (l = daemon_link(ctx->d, req->argv[1])) == NULL) {
+		cmd_err(ctx, ERR_NO_SUCH_LINK, "no link named '%.64s'", req->argv[1]);
+		return;
+	}
 	for (int i = 0; i < daemon_n_links(ctx->d); i++)
-		cmd_link_record(ctx, daemon_link_at(ctx->d, i));
+		if (l == NULL || daemon_link_at(ctx->d, i) == l)
+			cmd_link_record(ctx, daemon_link_at(ctx->d, i));
+	cmd_channel_records(ctx);
 	cmd_ok(ctx);
 }
 
 static void
 cmd_log_level(struct cmd_ctx *ctx, const struct proto_request *req)
 {
+	struct rec r;
 	int level;
 
 	if (req->argc == 2) {
@@ -302,7 +376,9 @@ cmd_log_level(struct cmd_ctx *ctx, const struct proto_request *req)
 		log_setlevel(level);
 		log_notice("log level set to %s", log_level_name(level));
 	}
-	cmd_reply(ctx, "log level=%s", log_level_name(log_getlevel()));
+	rec_begin(&r, ctx->out, ctx->json, "log");
+	rec_word(&r, "level", log_level_name(log_getlevel()));
+	rec_end(&r);
 	cmd_ok(ctx);
 }
 
@@ -310,7 +386,7 @@ static void
 cmd_reload(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct conf_errors errs;
-	char msg[1024];
+	struct rec r;
 
 	conf_errors_init(&errs);
 	if (daemon_reload(ctx->d, &errs) == 0) {
@@ -318,8 +394,9 @@ cmd_reload(struct cmd_ctx *ctx, const struct proto_request *req)
 		return;
 	}
 	for (int i = 0; i < errs.n; i++) {
-		proto_value_encode(errs.msgs[i], msg, sizeof(msg));
-		cmd_reply(ctx, "error message=%s", msg);
+		rec_begin(&r, ctx->out, ctx->json, "error");
+		rec_str(&r, "message", errs.msgs[i]);
+		rec_end(&r);
 	}
 	cmd_err(ctx, ERR_FAILED, "configuration refused (%d problem%s); the old one "
 	    "keeps running", errs.n, errs.n == 1 ? "" : "s");
@@ -356,12 +433,16 @@ static void
 cmd_link_op(struct cmd_ctx *ctx, const struct proto_request *req, enum link_event ev)
 {
 	struct link *l = cmd_link_arg(ctx, req);
+	struct rec r;
 
 	if (l == NULL)
 		return;
 	log_info("link %s: %s requested over the control socket", l->name, req->argv[0]);
 	link_event(l, ev);
-	cmd_reply(ctx, "accepted link=%s state=%s", l->name, link_state_names[l->state]);
+	rec_begin(&r, ctx->out, ctx->json, "accepted");
+	rec_str(&r, "link", l->name);
+	rec_word(&r, "state", link_state_names[l->state]);
+	rec_end(&r);
 	cmd_ok(ctx);
 }
 
@@ -396,6 +477,7 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 		{ "pdp", STEP_PDP_CYCLE }, { "radio", STEP_RADIO_CYCLE },
 		{ "modem", STEP_MODEM_REBOOT },
 	};
+	struct rec r;
 
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		if (strcmp(req->argv[1], steps[i].word) != 0)
@@ -405,7 +487,9 @@ cmd_reset(struct cmd_ctx *ctx, const struct proto_request *req)
 			    modem_state_names[daemon_modem(ctx->d)->state]);
 			return;
 		}
-		cmd_reply(ctx, "accepted step=%s", escalation_step_names[steps[i].step]);
+		rec_begin(&r, ctx->out, ctx->json, "accepted");
+		rec_word(&r, "step", escalation_step_names[steps[i].step]);
+		rec_end(&r);
 		cmd_ok(ctx);
 		return;
 	}
@@ -477,6 +561,7 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 {
 	struct link *l = cmd_link_arg(ctx, req);
 	unsigned char buf[PROTO_LINE_MAX];
+	struct rec r;
 	long n;
 
 	if (l == NULL)
@@ -499,6 +584,9 @@ cmd_send(struct cmd_ctx *ctx, const struct proto_request *req)
 		cmd_err(ctx, ERR_BUSY, "link %s: the queue toward the server is full", l->name);
 		return;
 	}
-	cmd_reply(ctx, "queued link=%s bytes=%ld", l->name, n);
+	rec_begin(&r, ctx->out, ctx->json, "queued");
+	rec_str(&r, "link", l->name);
+	rec_int(&r, "bytes", n);
+	rec_end(&r);
 	cmd_ok(ctx);
 }

@@ -30,6 +30,7 @@ struct cmd_ctx {
 	struct cmdtab_peer peer;
 	uint64_t client;	/* the asking client's id, for deferred replies */
 	int subscribe;
+	int json;		/* the request was prefixed with "json" */
 	int deferred;		/* the reply comes later through control_send() */
 	int done;
 };

@@ -11,6 +11,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -19,6 +20,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "control/control.h"
+#include "control/rec.h"
 #include "log.h"
 #include "sockpath.h"
 #include "xmalloc.h"
@@ -33,6 +35,7 @@ struct control_client {
 	int busy;		/* a deferred reply is pending: hold further requests */
 	int throttled;		/* too many unread replies: requests wait */
 	int monitor;
+	int json;		/* monitor wants JSON events */
 	int closing;		/* flush what is queued, then free */
 	enum control_class class;	/* decided at accept from SO_PEERCRED */
 };
@@ -320,6 +323,7 @@ control_line(struct control_client *cl, const char *line, size_t len)
 		 * CONTROL_WRITE_TIMEOUT still drop it (control_event). */
 		struct timeval wr = { CONTROL_WRITE_TIMEOUT, 0 };
 		cl->monitor = 1;
+		cl->json = rq.json;
 		bufferevent_set_timeouts(cl->bev, NULL, &wr);
 	}
 }
@@ -514,7 +518,10 @@ control_broadcast(struct control *c, const char *line)
 			control_client_close(cl);
 			continue;
 		}
-		evbuffer_add_printf(out, "%s\n", line);
+		if (cl->json)
+			rec_event_json(out, line, time(NULL));
+		else
+			evbuffer_add_printf(out, "%s\n", line);
 	}
 }
 

@@ -42,6 +42,7 @@ struct control_request {
 	uint64_t client;		/* the client's id, for control_send() */
 	struct evbuffer *out;		/* the reply goes here, ending with OK or ERR */
 	int subscribe;			/* set by the handler: send this client events */
+	int json;			/* ... as JSON objects with their time */
 	int deferred;			/* set by the handler: the reply comes later */
 };
 

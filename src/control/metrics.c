@@ -206,6 +206,30 @@ metrics_render_modem_recovery(const struct modem *m, struct evbuffer *out)
 	    "out.", (int64_t)m->timeouts_reported);
 }
 
+/* Per AT channel (port): commands waiting now, and the longest an urgent
+ * command (a probe, an ack poll, a read) waited for the channel. */
+static void
+metrics_render_channels(const struct modem *m, const struct at_stats *s,
+    struct evbuffer *out)
+{
+	struct metrics_label l;
+	unsigned i;
+
+	metrics_family(out, "cellsock_at_queue_depth", "gauge",
+	    "AT commands waiting for the channel, per port.");
+	for (i = 0; m->at != NULL && i < s->n_chans; i++) {
+		l = (struct metrics_label){ "port", at_port_name(m->at, i) };
+		metrics_u64(out, "cellsock_at_queue_depth", &l, 1, s->chan[i].queued);
+	}
+	metrics_family(out, "cellsock_at_urgent_wait_max_seconds", "gauge",
+	    "The longest an urgent AT command waited for its channel, per port.");
+	for (i = 0; m->at != NULL && i < s->n_chans; i++) {
+		l = (struct metrics_label){ "port", at_port_name(m->at, i) };
+		metrics_f64(out, "cellsock_at_urgent_wait_max_seconds", &l, 1,
+		    (double)s->chan[i].urgent_wait_max_ms / 1000.0);
+	}
+}
+
 /* The AT engine's counters, over every engine since start: those of the
  * engines already freed (the port reopened) plus the live one's. */
 static void
@@ -224,6 +248,7 @@ metrics_render_at(const struct modem *m, struct evbuffer *out)
 	    "AT engine resynchronisations.", (int64_t)(s.resyncs + m->at_retired.resyncs));
 	metrics_one(out, "cellsock_at_urcs_total", "counter",
 	    "Unsolicited result codes received.", (int64_t)(s.urcs + m->at_retired.urcs));
+	metrics_render_channels(m, &s, out);
 }
 
 /* A per-link family: one sample per link of a gauge or counter field. */
@@ -314,6 +339,13 @@ metrics_render_link_probes(struct daemon *d, struct evbuffer *out)
 		l = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		metrics_f64(out, "cellsock_link_probe_rtt_seconds", &l, 1,
 		    (double)daemon_link_at(d, i)->ka.rtt_last_ms / 1000.0);
+	}
+	metrics_family(out, "cellsock_link_probe_wait_max_seconds", "gauge",
+	    "Longest a keepalive probe waited for the AT channel (from wanted to sent).");
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
+		metrics_f64(out, "cellsock_link_probe_wait_max_seconds", &l, 1,
+		    (double)daemon_link_at(d, i)->ka.probe_wait_max_ms / 1000.0);
 	}
 	metrics_family(out, "cellsock_link_probe_bytes_per_day", "gauge",
 	    "Bytes on air per day for probes since the link started: every "

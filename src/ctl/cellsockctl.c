@@ -26,6 +26,7 @@ enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 struct ctl {
 	const char *socket;
 	const struct output *out;
+	const char *name;	/* links NAME in text: the one link to show */
 	int timeout_ms;
 	int fd;
 	char buf[PROTO_LINE_MAX * 4];
@@ -63,8 +64,9 @@ ctl_usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
 
-	fprintf(f, "usage: cellsockctl [-s SOCKET] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
+	fprintf(f, "usage: cellsockctl [-s SOCKET | -m INSTANCE] [-j] [-t SECONDS] COMMAND [ARGS...]\n\n"
 	    "  -s SOCKET   control socket (default %s)\n"
+	    "  -m INSTANCE control socket of cellsockd@INSTANCE (" RUNSTATEDIR "/cellsock/INSTANCE.sock)\n"
 	    "  -j          JSON output\n"
 	    "  -t SECONDS  how long to wait for the answer (default 30)\n\n"
 	    "commands:\n", PROTO_DEFAULT_SOCKET);
@@ -157,9 +159,13 @@ ctl_encode_bytes(const unsigned char *in, size_t n, char *out, size_t outsz)
  * (checked by ctl_data_ok): they are decoded, then every byte that would
  * not survive the line is encoded again. */
 static void
-ctl_build_request(const struct cmdtab_entry *cmd, int argc, char **argv, char *req, size_t size)
+ctl_build_request(const struct cmdtab_entry *cmd, int json, int argc, char **argv, char *req,
+    size_t size)
 {
 	size_t o = (size_t)snprintf(req, size, "%s", cmd->name);
+
+	if (json)
+		o = (size_t)snprintf(req, size, "json %s", cmd->name);
 	char enc[PROTO_LINE_MAX];
 	unsigned char *raw;
 	long n;
@@ -192,6 +198,20 @@ ctl_usage_error(const struct ctl *c, const char *code, const char *fmt, ...)
 	else
 		fprintf(stderr, "cellsockctl: %s\n", msg);
 	return EXIT_USAGE;
+}
+
+/* -m INSTANCE: the control socket of cellsockd@INSTANCE.service,
+ * RUNSTATEDIR/cellsock/INSTANCE.sock, into buf. EXIT_USAGE (reported) when
+ * the name is empty, has a '/', or the path does not fit. */
+static int
+ctl_instance_socket(const struct ctl *c, const char *instance, char *buf, size_t size)
+{
+	if (instance[0] == '\0' || strchr(instance, '/') != NULL)
+		return ctl_usage_error(c, proto_err_names[ERR_USAGE],
+		    "-m: '%s' is not an instance name", instance);
+	if ((size_t)snprintf(buf, size, "%s/cellsock/%s.sock", RUNSTATEDIR, instance) >= size)
+		return ctl_usage_error(c, proto_err_names[ERR_USAGE], "-m: instance name too long");
+	return EXIT_OK;
 }
 
 /* Whether the DATA words of a send are well-formed: each '%' starts a %XX
@@ -235,25 +255,53 @@ ctl_print_raw(const struct ctl *c, char **lines, int n)
 	fputs("]}\n", stdout);
 }
 
+/* Report the daemon's "ERR CODE MESSAGE" line (modified in place); a usage
+ * error is one whoever finds it. Returns the exit status. */
+static int
+ctl_err_line(const struct ctl *c, char *line)
+{
+	char *code = line + 4, *msg = strchr(code, ' ');
+
+	if (msg != NULL)
+		*msg++ = '\0';
+	c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
+	return strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
+	    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
+}
+
+/* Render a successful reply's lines. Returns the exit status. */
+static int
+ctl_render(const struct ctl *c, const struct cmdtab_entry *cmd, char **lines, int n)
+{
+	struct reply_info info = { cmd->name, cmd->lists, c->name };
+	struct record *recs;
+	int status;
+
+	if (cmd->flags & CMDTAB_RAW) {
+		ctl_print_raw(c, lines, n);
+		return EXIT_OK;
+	}
+	recs = xcalloc((size_t)n + 1, sizeof(*recs));
+	for (int i = 0; i < n; i++)
+		record_parse(lines[i], &recs[i]);
+	status = c->out->reply(stdout, recs, n, &info);
+	free(recs);
+	return status;
+}
+
 /* Send one request and render its reply. Returns the exit status. */
 static int
 ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int quiet)
 {
 	char line[PROTO_LINE_MAX * 2];
 	char **lines = NULL;
-	struct record *recs;
 	int n = 0, r, status = EXIT_OK;
 
 	if (ctl_write_all(c->fd, req, strlen(req)) == -1 || ctl_write_all(c->fd, "\n", 1) == -1) {
 		/* The daemon may have answered and closed first (ERR busy): read
 		 * what it said before giving up. */
-		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0) {
-			char *code = line + 4, *msg = strchr(code, ' ');
-			if (msg != NULL)
-				*msg++ = '\0';
-			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			return EXIT_REFUSED;
-		}
+		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0)
+			return ctl_err_line(c, line);
 		fprintf(stderr, "cellsockctl: cannot send to cellsockd: %s\n", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
@@ -261,11 +309,7 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		if (strcmp(line, "OK") == 0)
 			break;
 		if (strncmp(line, "ERR ", 4) == 0) {
-			char *code = line + 4, *msg = strchr(code, ' ');
-			if (msg != NULL)
-				*msg++ = '\0';
-			c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
-			status = EXIT_REFUSED;
+			status = ctl_err_line(c, line);
 			break;
 		}
 		lines = xrealloc(lines, sizeof(*lines) * (size_t)(n + 1));
@@ -277,17 +321,9 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		status = r == -2 ? EXIT_REFUSED : EXIT_UNREACHABLE;
 	if (r == -1)
 		fprintf(stderr, "cellsockctl: cellsockd closed the connection\n");
-	if (status == EXIT_OK && !quiet) {
-		if (cmd->flags & CMDTAB_RAW)
-			ctl_print_raw(c, lines, n);
-		else {
-			recs = xcalloc((size_t)n + 1, sizeof(*recs));
-			for (int i = 0; i < n; i++)
-				record_parse(lines[i], &recs[i]);
-			c->out->reply(stdout, recs, n, cmd->lists);
-			free(recs);
-		}
-	} else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
+	if (status == EXIT_OK && !quiet)
+		status = ctl_render(c, cmd, lines, n);
+	else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
 		for (int i = 0; i < n; i++) {
 			struct record rec;
 			record_parse(lines[i], &rec);
@@ -334,18 +370,16 @@ ctl_monitor(struct ctl *c, const struct cmdtab_entry *cmd)
 {
 	struct sigaction sa = { .sa_handler = ctl_on_signal };
 	char line[PROTO_LINE_MAX * 2];
-	struct record ev;
 	int r;
 
-	if ((r = ctl_transact(c, cmd, cmd->name, 1)) != EXIT_OK)
+	if ((r = ctl_transact(c, cmd, c->out == &output_json ? "json monitor" : cmd->name, 1)) != EXIT_OK)
 		return r;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (!ctl_interrupted && ctl_read_line(c, line, sizeof(line), -1) == 0) {
-		if (strncmp(line, "EVENT ", 6) != 0 || record_parse(line + 6, &ev) == -1)
-			continue;
-		c->out->event(stdout, &ev);
+		if (strncmp(line, "EVENT ", 6) == 0)
+			c->out->event(stdout, line + 6);
 	}
 	return EXIT_OK;
 }
@@ -388,15 +422,19 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' }, { "json", no_argument, NULL, 'j' },
-		{ "socket", required_argument, NULL, 's' }, { NULL, 0, NULL, 0 } };
+		{ "socket", required_argument, NULL, 's' }, { "version", no_argument, NULL, 'V' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "instance", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 } };
 	struct ctl c = { .socket = PROTO_DEFAULT_SOCKET, .out = &output_text, .timeout_ms = 30000 };
 	const struct cmdtab_entry *cmd;
-	char req[PROTO_LINE_MAX];
+	char req[PROTO_LINE_MAX], inst[sizeof(((struct sockaddr_un *)NULL)->sun_path)];
+	const char *instance = NULL;
 	int ch, status;
 
-	while ((ch = getopt_long(argc, argv, "+s:jt:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:m:jt:hV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 's': c.socket = optarg; break;
+		case 's': c.socket = optarg; instance = NULL; break;
+		case 'm': instance = optarg; break;
 		case 'j': c.out = &output_json; break;
 		case 't': c.timeout_ms = (int)(atof(optarg) * 1000); break;
 		case 'V': printf("cellsockctl %s\n", PACKAGE_VERSION); return EXIT_OK;
@@ -408,6 +446,10 @@ main(int argc, char **argv)
 			ctl_usage(EXIT_USAGE);
 		}
 	}
+	if (instance != NULL && ctl_instance_socket(&c, instance, inst, sizeof(inst)) != EXIT_OK)
+		return EXIT_USAGE;
+	if (instance != NULL)
+		c.socket = inst;
 	argc -= optind;
 	argv += optind;
 	if ((cmd = ctl_command(&c, argc, argv)) == NULL)
@@ -422,7 +464,12 @@ main(int argc, char **argv)
 	else if ((cmd->flags & CMDTAB_DATA) && argc == 3 && strcmp(argv[2], "-") == 0)
 		status = ctl_send_stdin(&c, cmd, argv[1]);
 	else {
-		ctl_build_request(cmd, argc, argv, req, sizeof(req));
+		ctl_build_request(cmd, c.out == &output_json, argc, argv, req, sizeof(req));
+		if (cmd->id == CMDTAB_LINKS && c.out == &output_text) {
+			/* The table shows each link's bytes from its relay record. */
+			c.name = argc > 1 ? argv[1] : NULL;
+			snprintf(req, sizeof(req), "status");
+		}
 		status = ctl_transact(&c, cmd, req, 0);
 	}
 	close(c.fd);

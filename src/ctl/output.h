@@ -1,5 +1,6 @@
 /* Reply records and their rendering: one formatter chosen once by -j
- * (bgpctl's struct output idea). */
+ * (bgpctl's struct output idea). output_text.c draws titled blocks and
+ * tables for people, output_json.c pastes the daemon's typed objects. */
 #ifndef CELLSOCK_CTL_OUTPUT_H
 #define CELLSOCK_CTL_OUTPUT_H
 
@@ -14,17 +15,28 @@ struct record {
 	char *key[RECORD_FIELDS_MAX];
 	char *val[RECORD_FIELDS_MAX];
 	char *line;
+	const char *json;	/* "TYPE {...}": the object as the daemon typed it */
 };
 
 /* Split and decode line (modified in place) into r. -1 if it is not a record. */
 int record_parse(char *line, struct record *r);
 const char *record_get(const struct record *r, const char *key);
+/* Whether type is one of the comma-separated names in lists. */
+int output_is_list(const char *type, const char *lists);
+
+/* What a reply answers: the command as the user typed it. */
+struct reply_info {
+	const char *command;	/* the command's name ("links") */
+	const char *lists;	/* record types shown as arrays (cmdtab) */
+	const char *name;	/* links NAME: the one link asked for, or NULL */
+};
 
 struct output {
-	/* Render every record of one reply; lists names the record types shown as arrays. */
-	void (*reply)(FILE *f, struct record *recs, int n, const char *lists);
-	/* One event while monitoring; its type is the event name. */
-	void (*event)(FILE *f, const struct record *ev);
+	/* Render every record of one reply. Returns an exit status: 0, or 1
+	 * when the reply does not hold what was asked for (links NAME). */
+	int (*reply)(FILE *f, struct record *recs, int n, const struct reply_info *info);
+	/* One event while monitoring: the line after "EVENT " as it came. */
+	void (*event)(FILE *f, const char *line);
 	/* The terminal ERR line. */
 	void (*error)(FILE *f, const char *code, const char *message);
 };

@@ -283,11 +283,24 @@ daemon_notify_status(struct daemon *d)
 	sd_notify(0, status);
 }
 
+/* Whether the lists of AT ports differ. */
+static int
+daemon_ports_differ(const struct conf_modem *a, const struct conf_modem *b)
+{
+	if (a->n_ports != b->n_ports)
+		return 1;
+	for (int i = 0; i < a->n_ports; i++)
+		if (strcmp(a->ports[i], b->ports[i]) != 0)
+			return 1;
+	return 0;
+}
+
 /* Whether anything the modem bring-up uses differs. */
 static int
 daemon_modem_changed(const struct conf *a, const struct conf *b)
 {
 	return strcmp(a->modem.device, b->modem.device) != 0 ||
+	    daemon_ports_differ(&a->modem, &b->modem) ||
 	    a->modem.baudrate != b->modem.baudrate ||
 	    a->modem.flow_control != b->modem.flow_control ||
 	    strcmp(a->network.apn, b->network.apn) != 0 ||

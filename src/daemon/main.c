@@ -40,17 +40,20 @@ struct top {
 	struct notify up;		/* the daemon's news, heard here */
 };
 
+/* --help (status 0, on stdout) or a usage error (status 2, on stderr). */
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: cellsockd [-d] [-n] [-v...] [-f FILE] [-s SOCKET]\n"
-	    "  -d         stay in the foreground, log to stderr\n"
-	    "  -n         check the configuration and exit (0 valid, 1 not)\n"
-	    "  -v         more verbose (repeat for more)\n"
-	    "  -f FILE    configuration file (default %s)\n"
-	    "  -s SOCKET  control socket (default: control.socket from the file)\n"
-	    "  -V         print the version and exit\n",
+	    "  -d, --foreground     stay in the foreground, log to stderr\n"
+	    "  -n, --check          check the configuration and exit (0 valid, 1 not)\n"
+	    "  -v, --verbose        more verbose (repeat for more)\n"
+	    "  -f, --config FILE    configuration file (default %s)\n"
+	    "  -s, --socket SOCKET  control socket (default: control.socket from the file)\n"
+	    "  -V, --version        print the version and exit\n"
+	    "  -h, --help           print this help and exit\n"
+	    "See cellsockd(8).\n",
 	    CONF_DEFAULT_PATH);
 	exit(status);
 }
@@ -58,10 +61,20 @@ usage(int status)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int ch;
 
 	o->conf_path = CONF_DEFAULT_PATH;
-	while ((ch = getopt(argc, argv, "dnvf:s:Vh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "dnvf:s:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': o->foreground = 1; break;
 		case 'n': o->check_only = 1; break;
@@ -73,8 +86,10 @@ parse_options(int argc, char **argv, struct options *o)
 		default: usage(2);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc) {
+		fprintf(stderr, "cellsockd: unexpected argument '%s'\n", argv[optind]);
 		usage(2);
+	}
 }
 
 /* Load the file; print every problem, and with warn the advice about a
@@ -176,6 +191,7 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &o);
 	log_init("cellsockd", LOG_LEVEL_INFO);
+	log_journal_detect();
 	conf = load_or_exit(o.conf_path, o.check_only);
 	if (o.check_only) {
 		printf("%s: configuration valid (%d link%s)\n", o.conf_path, conf->n_links,

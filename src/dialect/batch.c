@@ -14,6 +14,9 @@ struct dialect_req {
 	const struct dialect_answer *ans;
 	int id;			/* connId or cid the answer must match */
 	int optional;		/* a failure does not fail the batch */
+	struct at *at;		/* for the fallback command, */
+	struct at_command how;	/* sent with this deadline, urgency and flags */
+	int is_fallback;	/* sent in place of a command that failed */
 };
 
 struct dialect_batch *
@@ -74,14 +77,42 @@ dialect_req_status(const struct dialect_req *q, const struct at_response *r, str
 	return st;
 }
 
+static struct dialect_req *dialect_queue(struct at *at, struct dialect_batch *b,
+    const struct at_command *c, const struct dialect_answer *ans, int id, int optional);
+
+/* The command failed and its answer names a fallback: send that in its
+ * place. 1 when it went out (it answers for this one). */
+static int
+dialect_fall_back(struct dialect_req *q, const struct at_response *r, enum dialect_status st)
+{
+	struct at_command c = { .cmd = q->ans->fallback, .timeout_ms = q->how.timeout_ms,
+		.urgency = q->how.urgency, .flags = q->how.flags };
+	struct dialect_req *f;
+
+	if (st != DIALECT_ERROR || q->ans->fallback == NULL || q->is_fallback)
+		return 0;
+	if ((f = dialect_queue(q->at, q->batch, &c, q->ans, q->id, q->optional)) == NULL)
+		return 0;
+	f->is_fallback = 1;
+	log_debug("dialect: %s answered %s; trying %s", r->cmd,
+	    r->result.text ? r->result.text : at_final_name(r->result.kind), c.cmd);
+	q->batch->pending--;	/* f is pending in its place */
+	return 1;
+}
+
 /* One command of a batch answered. */
 static void
 dialect_done(const struct at_response *r, void *arg)
 {
 	struct dialect_req *q = arg;
 	struct dialect_batch *b = q->batch;
-	enum dialect_status st = dialect_req_status(q, r, b);
+	enum dialect_status st;
 
+	if (!b->failed)
+		b->reply.text[0] = '\0';	/* a failure's own text, not an earlier OK */
+	st = dialect_req_status(q, r, b);
+	if (dialect_fall_back(q, r, st))
+		return;
 	if (st != DIALECT_OK && !q->optional && !b->failed) {
 		b->failed = 1;
 		b->reply.status = st;
@@ -96,8 +127,9 @@ dialect_done(const struct at_response *r, void *arg)
 		b->cb(&b->reply, b->arg);
 }
 
-int
-dialect_submit(struct at *at, struct dialect_batch *b, const struct at_command *c,
+/* Queue one command of b; the request, or NULL if the engine refused. */
+static struct dialect_req *
+dialect_queue(struct at *at, struct dialect_batch *b, const struct at_command *c,
     const struct dialect_answer *ans, int id, int optional)
 {
 	struct dialect_req *q = xcalloc(1, sizeof(*q));
@@ -110,14 +142,24 @@ dialect_submit(struct at *at, struct dialect_batch *b, const struct at_command *
 	q->ans = ans;
 	q->id = id;
 	q->optional = optional;
+	q->at = at;
+	q->how = full;
+	q->how.cmd = NULL;	/* not kept: the caller's buffer */
 	b->pending++;
 	b->refs++;
 	if (at_submit(at, &full, dialect_done, q, dialect_req_destroy) != 0)
-		return 0;
+		return q;
 	b->pending--;
 	b->refs--;
 	free(q);
-	return -1;
+	return NULL;
+}
+
+int
+dialect_submit(struct at *at, struct dialect_batch *b, const struct at_command *c,
+    const struct dialect_answer *ans, int id, int optional)
+{
+	return dialect_queue(at, b, c, ans, id, optional) != NULL ? 0 : -1;
 }
 
 void
@@ -136,11 +178,19 @@ dialect_finish(struct dialect_batch *b, int refused)
 }
 
 void
+dialect_one_as(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
+    int id, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg)
+{
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms, .urgency = urgency,
+		.flags = flags };
+
+	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
+}
+
+void
 dialect_one(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
     int id, dialect_cb *cb, void *arg)
 {
-	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = cmd, .timeout_ms = timeout_ms };
-
-	dialect_finish(b, dialect_submit(at, b, &c, ans, id, 0) != 0);
+	dialect_one_as(at, cmd, ans, timeout_ms, id, AT_NORMAL, 0, cb, arg);
 }

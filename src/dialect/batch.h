@@ -23,6 +23,9 @@ struct dialect_answer {
 	int send;			/* a prompt command (payload after "> ") */
 	/* A failure is classified into u.dial from its +CME ERROR number. */
 	enum dial_error (*dial)(int cme);
+	/* When the command answers ERROR (or +CME ERROR), this one is sent
+	 * in its place, once, and read the same way (NULL: none). */
+	const char *fallback;
 };
 
 struct dialect_batch {
@@ -48,5 +51,9 @@ void dialect_finish(struct dialect_batch *b, int refused);
 /* One command: a batch of one (timeout_ms 0: the engine's default). */
 void dialect_one(struct at *at, const char *cmd, const struct dialect_answer *ans, int timeout_ms,
     int id, dialect_cb *cb, void *arg);
+/* The same with an urgency and flags (e.g. AT_SLOW, AT_CMD_BLOCKING). A
+ * batch's commands must share one urgency and channel to keep their order. */
+void dialect_one_as(struct at *at, const char *cmd, const struct dialect_answer *ans,
+    int timeout_ms, int id, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg);
 
 #endif

@@ -16,6 +16,7 @@
 
 struct at;
 struct at_dialect;
+struct conf;
 struct conf_modem;
 
 enum dialect_status {
@@ -115,6 +116,9 @@ struct dialect_events {
 	void (*closed)(int connid, enum sock_closure closure, void *arg);
 	/* Registration changed (+CREG/+CGREG/+CEREG): 3GPP stat. */
 	void (*registration)(int stat, void *arg);
+	/* The module says it finished booting (Quectel's RDY). May be NULL;
+	 * may come twice for one line (see watch_boot). */
+	void (*booted)(void *arg);
 };
 
 /* Where URC events go; owned by the caller for the engine's lifetime. */
@@ -141,10 +145,28 @@ struct dialect_ops {
 	 * module's own connect timeout plus a margin) and a verified close. */
 	int dial_timeout_ms;
 	int close_timeout_ms;
+	/* How long those commands hold the AT channel. A dial with dial_holds
+	 * holds it until connect or the module's own timer, set from the
+	 * deadline passed less dial_margin_ms (Telit: #SCFG connTo before #SD);
+	 * with 0 it answers at once (Quectel +QIOPEN). A close with
+	 * close_bounded has its own timer, the deadline less close_margin_ms
+	 * (Quectel QICLOSE); without, the module decides (Telit #SH waits for
+	 * the FIN exchange) and close_timeout_ms is the most it may hold. */
+	int dial_holds;
+	int dial_margin_ms;
+	int close_bounded;
+	int close_margin_ms;
 	/* The quiet time the manuals ask for after a final result code. */
 	int gap_ms;
+	/* After a boot the module may answer AT before it is ready: how long
+	 * to wait for its ready URC before the bring-up goes on, ms (0: the
+	 * module sends none). */
+	int boot_wait_ms;
 	/* Register URC handlers on the engine; events go to the listener. */
 	void (*attach)(struct at *at, struct dialect_listener *listener);
+	/* Register only the handler of the boot URC (events.booted), before
+	 * the dialect is known; attach registers it too. NULL: none. */
+	void (*watch_boot)(struct at *at, struct dialect_listener *listener);
 	/* After resync: verbose errors, flow control, syntax level, the
 	 * configured extra init commands. */
 	void (*init)(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void *arg);
@@ -166,6 +188,16 @@ struct dialect_ops {
 	void (*pdp_activate)(struct at *at, int cid, const char *user, const char *password,
 	    dialect_cb *cb, void *arg);
 	void (*pdp_deactivate)(struct at *at, int cid, dialect_cb *cb, void *arg);
+	/* Tie the sockets ids[0..n-1] to context cid before it is activated
+	 * (HE910 answers #SGACT with ERROR while no socket is tied to the
+	 * cid). NULL: the dialect needs nothing before activation. */
+	void (*sock_bind)(struct at *at, int cid, const int *ids, int n, dialect_cb *cb,
+	    void *arg);
+	/* 0 when every command carrying configured values (APN, credentials,
+	 * host names, init commands) fits the command line of this model
+	 * (+CGMM answer, "" unknown); else -1 and why, naming the setting.
+	 * NULL: the dialect has no limit worth checking. */
+	int (*line_check)(const struct conf *conf, const char *model, char *why, size_t len);
 	/* Socket settings: context, no inactivity timeout, data-amount data
 	 * notifications, module keepalive in minutes (0 off). */
 	void (*sock_configure)(struct at *at, int connid, int cid, int keepalive_min,
@@ -179,6 +211,9 @@ struct dialect_ops {
 	void (*sock_info)(struct at *at, int connid, dialect_cb *cb, void *arg);
 	/* Send exactly len (<= max_send) raw bytes. */
 	void (*sock_send)(struct at *at, int connid, const void *data, size_t len,
+	    dialect_cb *cb, void *arg);
+	/* sock_send for a keepalive probe: goes ahead of queued work. */
+	void (*sock_probe)(struct at *at, int connid, const void *data, size_t len,
 	    dialect_cb *cb, void *arg);
 	/* Read up to max bytes of buffered data. */
 	void (*sock_recv)(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "at/field.h"
 #include "at/result.h"
@@ -92,16 +93,19 @@ gsm_read_imei(const struct at_response *r, int id, struct dialect_reply *out)
 	return 0;
 }
 
+/* "+CPIN: <code>": the code quoted or not, in any case. */
 static int
 gsm_read_cpin(const struct at_response *r, int id, struct dialect_reply *out)
 {
-	const char *args;
+	struct at_field f;
+	char code[32];
 
-	if (r->n_lines < 1 || !at_prefix_match("+CPIN:", r->lines[0], &args))
+	if (r->n_lines < 1 || at_field_args("+CPIN:", r->lines[0], &f, 1) != 1 ||
+	    at_field_str(&f, code, sizeof(code)) == -1)
 		return -1;
-	out->u.sim = strcmp(args, "READY") == 0 ? SIM_READY :
-	    strcmp(args, "SIM PIN") == 0 ? SIM_PIN :
-	    strcmp(args, "SIM PUK") == 0 ? SIM_PUK : SIM_OTHER;
+	out->u.sim = strcasecmp(code, "READY") == 0 ? SIM_READY :
+	    strcasecmp(code, "SIM PIN") == 0 ? SIM_PIN :
+	    strcasecmp(code, "SIM PUK") == 0 ? SIM_PUK : SIM_OTHER;
 	return 0;
 }
 

@@ -12,6 +12,7 @@ src_dialect_libdialect_a_SOURCES = \
 	src/dialect/telit/telit_parse.c src/dialect/telit/telit_parse.h \
 	src/dialect/telit/telit_parse_sock.c \
 	src/dialect/telit/telit_answer.c src/dialect/telit/telit_answer.h \
+	src/dialect/telit/telit_lines.c src/dialect/telit/telit_lines.h \
 	src/dialect/telit/dialect_telit.c
 
 # The Telit parsers, pure functions over one line: cmocka tests and a fuzz

@@ -189,7 +189,13 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 
 	if (next == old)
 		return;
-	log_info("link %s: %s -> %s (%s)", l->name, link_state_names[old],
+	log_fields(LOG_LEVEL_INFO, (const struct log_field[]){
+		{ "LINK", l->name },
+		{ "STATE", link_state_names[next] },
+		{ "STATE_OLD", link_state_names[old] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_LINK_STATE] },
+		{ NULL, NULL } },
+	    "link %s: %s -> %s (%s)", l->name, link_state_names[old],
 	    link_state_names[next], link_event_names[why]);
 	l->state = next;
 	l->since = time(NULL);
@@ -221,7 +227,8 @@ link_enter(struct link *l, enum link_state next, enum link_event why)
 	case LINK_UP:
 		l->connects++;
 		l->last_alive_ms = l->since_ms;
-		l->last_error[0] = '\0';
+		l->last_error[0] = '\0';	/* the condition cleared */
+		l->last_error_at = 0;
 		stable = util_tv_from_sec(l->conf->reconnect.stable);
 		evtimer_add(l->ev_stable, &stable);
 		link_keepalive_start(l);

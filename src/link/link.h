@@ -60,6 +60,11 @@ struct link_keepalive {
 	struct event *ev_check;		/* connect check: #SI polls after the probe */
 	struct event *ev_idle;		/* keepalive.idle without inbound data */
 	struct event *ev_reply;		/* keepalive.timeout for a probe's reply */
+	struct event *ev_deadline;	/* death deadline from the last sign of
+					 * life, whatever the channel does */
+	uint64_t probe_want_ms;		/* when the probe was wanted (queued) */
+	uint64_t probe_wait_max_ms;	/* longest wanted-to-sent wait */
+	unsigned round_sent;		/* probes out since the idle period ended */
 	uint64_t own_sent;		/* bytes the link itself sent on this
 					 * connection (probes): #SI counts them */
 	int probe_out;			/* a probe waits for its reply */
@@ -152,7 +157,8 @@ struct link {
 	struct link_keepalive ka;
 	struct link_idle idle;
 	struct link_stop stop;
-	char last_error[256];
+	char last_error[256];		/* "" when none (cleared when up) */
+	time_t last_error_at;		/* when it was set, 0 when none */
 };
 
 /* Set up a link (state idle) with what it needs from its owner. */
@@ -175,6 +181,9 @@ void link_forget(struct link *l);
 void link_event(struct link *l, enum link_event ev);
 /* The connection died for cause (from URCs, probes, ack watch). */
 void link_dead(struct link *l, enum dead_cause cause, const char *why);
+/* Remember the last error (printf-style) with the time it happened; it
+ * clears when the link is up again. */
+void link_set_error(struct link *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* How many times the connection died (any cause). */
 uint64_t link_deaths(const struct link *l);
 /* Seconds left in backoff, 0 if not backing off. */

@@ -22,6 +22,7 @@
 
 #include "conf/conf.h"
 #include "link/link.h"
+#include "link/link_bound.h"
 #include "link/link_idle.h"
 #include "link/link_int.h"
 #include "link/link_keepalive.h"
@@ -32,6 +33,8 @@
 static void link_on_idle(evutil_socket_t fd, short what, void *arg);
 static void link_on_reply_timeout(evutil_socket_t fd, short what, void *arg);
 static void link_on_check_timer(evutil_socket_t fd, short what, void *arg);
+static void link_on_deadline(evutil_socket_t fd, short what, void *arg);
+static void link_deadline_arm(struct link *l);
 static void link_check_start(struct link *l);
 
 /* The timers of the idle period, the probe reply and the connect check. */
@@ -42,6 +45,7 @@ link_keepalive_init(struct link *l, struct event_base *base)
 	l->ka.ev_idle = evtimer_new(base, link_on_idle, l);
 	l->ka.ev_reply = evtimer_new(base, link_on_reply_timeout, l);
 	l->ka.acct_start_ms = util_now_ms();
+	l->ka.ev_deadline = evtimer_new(base, link_on_deadline, l);
 }
 
 void
@@ -50,7 +54,8 @@ link_keepalive_free(struct link *l)
 	event_free(l->ka.ev_check);
 	event_free(l->ka.ev_idle);
 	event_free(l->ka.ev_reply);
-	l->ka.ev_check = l->ka.ev_idle = l->ka.ev_reply = NULL;
+	event_free(l->ka.ev_deadline);
+	l->ka.ev_check = l->ka.ev_idle = l->ka.ev_reply = l->ka.ev_deadline = NULL;
 }
 
 /* ---- the idle clock: from the last byte on the network (issue 17) ---- */
@@ -76,6 +81,7 @@ link_keepalive_arm(struct link *l)
 	link_idle_tick(l);
 	tv = util_tv_from_sec((double)link_idle_left_ms(l) / 1000.0);
 	evtimer_add(l->ka.ev_idle, &tv);
+	evtimer_del(l->ka.ev_deadline);		/* a sign of life: no deadline */
 }
 
 /* Bytes crossed the network on this connection (either way). */
@@ -113,6 +119,7 @@ link_keepalive_stop(struct link *l)
 	evtimer_del(l->ka.ev_check);
 	evtimer_del(l->ka.ev_idle);
 	evtimer_del(l->ka.ev_reply);
+	evtimer_del(l->ka.ev_deadline);
 }
 
 /* ---- deaths ---- */
@@ -124,8 +131,13 @@ link_dead_quiet(struct link *l, enum dead_cause cause, const char *why)
 
 	l->cause = cause;
 	l->dead_by_cause[cause]++;
-	snprintf(l->last_error, sizeof(l->last_error), "%s: %s", dead_cause_names[cause], why);
-	log_warnx("link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
+	link_set_error(l, "%s: %s", dead_cause_names[cause], why);
+	log_fields(LOG_LEVEL_WARNING, (const struct log_field[]){
+		{ "LINK", l->name },
+		{ "CAUSE", dead_cause_names[cause] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_LINK_DEAD] },
+		{ NULL, NULL } },
+	    "link %s: dead (%s): %s; last sign of life %.1f s ago", l->name,
 	    dead_cause_names[cause], why, (double)quiet / 1000.0);
 	notify_event(l->news, EV_LINK_DEAD, "name=%s cause=%s silent=%.1f", l->name,
 	    dead_cause_names[cause], (double)quiet / 1000.0);
@@ -184,13 +196,16 @@ link_closure_text(enum sock_closure c)
 	return "the module reports the socket closed";
 }
 
-/* The module's closure cause for our socket: the link is dead. */
+/* The module's closure cause for our socket: the link is dead. A lost
+ * context is re-activated at once, before the link dials again. */
 static void
 link_on_closure(void *owner, const struct dialect_reply *r)
 {
 	struct link *l = owner;
 	enum sock_closure c = r->status == DIALECT_OK ? r->u.closure : CLOSURE_UNKNOWN;
 
+	if (c == CLOSURE_PDP && link_modem(l) != NULL)
+		modem_check_pdp(link_modem(l));
 	link_dead(l, link_cause_of(c), link_closure_text(c));
 }
 
@@ -243,6 +258,20 @@ link_remote_closed(struct link *l, int named, enum sock_closure closure)
 
 /* ---- probes ---- */
 
+/* A probe went out: how long it waited for the channel since wanted. */
+static void
+link_probe_waited(struct link *l)
+{
+	uint64_t wait = util_now_ms() - l->ka.probe_want_ms;
+
+	l->ka.round_sent++;
+	if (wait > l->ka.probe_wait_max_ms)
+		l->ka.probe_wait_max_ms = wait;
+	if (wait >= 1000)
+		log_info("link %s: probe waited %.1f s for the AT channel", l->name,
+		    (double)wait / 1000.0);
+}
+
 /* The probe went out: count it and wait keepalive.timeout for a reply. */
 static void
 link_on_probe_sent(void *owner, const struct dialect_reply *r)
@@ -257,6 +286,7 @@ link_on_probe_sent(void *owner, const struct dialect_reply *r)
 	l->ka.own_sent += l->conf->keepalive.probe_len;
 	l->ka.probe_bytes += l->conf->keepalive.probe_len;
 	link_net_mark(l);
+	link_probe_waited(l);
 	evtimer_add(l->ka.ev_reply, &tv);
 }
 
@@ -271,7 +301,7 @@ link_probe_send(struct link *l)
 	l->ka.probe_sent_ms = util_now_ms();
 	log_debug("link %s: probe %llu (missed %u)", l->name,
 	    (unsigned long long)l->ka.probes_sent, l->ka.missed);
-	LINK_OP(l, link_on_probe_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+	LINK_OP(l, link_on_probe_sent, sock_probe, l->conf->socket, k->probe, k->probe_len);
 }
 
 /* The idle period passed: read the socket's status, then probe. */
@@ -312,7 +342,55 @@ link_on_idle(evutil_socket_t fd, short what, void *arg)
 		link_keepalive_arm(l);	/* bytes went out since: not idle yet */
 		return;
 	}
+	link_deadline_arm(l);
 	LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
+}
+
+/* ---- the death deadline (issue 13) ----
+ * Runs from the last sign of life, whatever the AT channel does: the
+ * probes' own timers start only once a probe is out, and a probe can wait
+ * behind another link's dial or close. At the deadline a link that
+ * probed and heard nothing died of probe-timeout; one whose probe never
+ * got the channel is declared dead as unprobed (counted apart: its
+ * silence was not tested). */
+
+/* The idle period ended: the deadline is link_deadline_ms after the
+ * instant the idle period counts from (the last byte on the network, issue
+ * 17: outbound bytes delay the idle period, so they delay this too). */
+static void
+link_deadline_arm(struct link *l)
+{
+	uint64_t at = l->ka.last_net_ms + link_deadline_ms(l), now = util_now_ms();
+	struct timeval tv;
+
+	if (l->conf->keepalive.probe_len == 0)
+		return;
+	l->ka.round_sent = 0;
+	l->ka.probe_want_ms = now;
+	at = at > now ? at - now : 0;
+	tv = (struct timeval){ (time_t)(at / 1000), (suseconds_t)(at % 1000) * 1000 };
+	evtimer_add(l->ka.ev_deadline, &tv);
+}
+
+/* The deadline passed without a sign of life: probe-timeout or unprobed. */
+static void
+link_on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *l = arg;
+	char why[160];
+
+	if (l->state != LINK_UP)
+		return;
+	if (l->ka.round_sent == 0) {
+		snprintf(why, sizeof(why), "no probe got the AT channel within the %.1f s "
+		    "deadline", (double)link_deadline_ms(l) / 1000.0);
+		link_dead(l, CAUSE_UNPROBED, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "%u probe(s) unanswered at the %.1f s deadline (the AT "
+	    "channel was busy)", l->ka.round_sent, (double)link_deadline_ms(l) / 1000.0);
+	link_idle_settle(l, l->ka.probe_idle);
+	link_dead(l, CAUSE_PROBE_TIMEOUT, why);
 }
 
 /* No reply within keepalive.timeout: probe again, or the link is dead. */
@@ -329,6 +407,7 @@ link_on_reply_timeout(evutil_socket_t fd, short what, void *arg)
 	if (l->ka.missed <= (unsigned)k->retries) {
 		log_info("link %s: probe unanswered after %.1f s (%u of %d); probing again",
 		    l->name, k->timeout, l->ka.missed, k->retries + 1);
+		l->ka.probe_want_ms = util_now_ms();
 		link_probe_send(l);
 		return;
 	}
@@ -482,33 +561,10 @@ link_check_start(struct link *l)
 	l->ka.probe_out = 1;		/* its reply is stripped like any probe's */
 	l->ka.probes_sent++;
 	l->ka.probe_sent_ms = util_now_ms();
-	LINK_OP(l, link_on_check_sent, sock_send, l->conf->socket, k->probe, k->probe_len);
+	LINK_OP(l, link_on_check_sent, sock_probe, l->conf->socket, k->probe, k->probe_len);
 }
 
-/* ---- bounds and cost ---- */
-
-/* Detection bounds (cellsockd.conf(5)) and the #SI poll interval. */
-double
-link_bound_idle(const struct link *l)
-{
-	const struct conf_keepalive *k = &l->conf->keepalive;
-
-	return link_idle_period(l) + (k->retries + 1) * k->timeout + 1.0;
-}
-
-double
-link_bound_busy(const struct link *l)
-{
-	return l->conf->keepalive.ack_timeout + link_ack_poll_interval(l) + 1.0;
-}
-
-double
-link_ack_poll_interval(const struct link *l)
-{
-	double p = l->conf->keepalive.ack_timeout / 8.0;
-
-	return p < 0.25 ? 0.25 : p > 2.0 ? 2.0 : p;
-}
+/* ---- cost (the bounds are in link_bound.c) ---- */
 
 /* Probe cost, TCP/IP overhead included: each probe sent costs its segment
  * and the peer's ACK, each reply its segment and our ACK (LINK_PROBE_TCPIP

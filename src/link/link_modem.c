@@ -28,7 +28,7 @@ link_modem_sock_id_bad(struct link *l)
 	    "change links[].socket", l->conf->socket, modem_dialect(m)->name,
 	    modem_dialect(m)->sock_id_min, modem_dialect(m)->sock_id_max);
 	if (strcmp(why, l->last_error) != 0) {
-		snprintf(l->last_error, sizeof(l->last_error), "%s", why);
+		link_set_error(l, "%s", why);
 		log_warnx("link %s: %s", l->name, why);
 		notify_status(l->news);
 	}

@@ -1,4 +1,4 @@
-/* Sub-steps of connecting (quiet time, configure, stale check, dial,
+/* Sub-steps of connecting (quiet time, stale check, configure, dial,
  * verify) and of a verified close (#SH, then #SS until it reads closed,
  * then the modem's quiet time). The FSM in link.c calls down into them on
  * LEV_TIMER; they answer through l->fire, never by naming link.c. */
@@ -9,13 +9,14 @@
 
 #include "conf/conf.h"
 #include "link/link.h"
+#include "link/link_bound.h"
 #include "link/link_int.h"
 #include "link/link_steps.h"
 #include "log.h"
 #include "modem/modem.h"
 #include "util.h"
 
-enum connect_step { CSTEP_QUIET, CSTEP_CONFIGURE, CSTEP_STALE, CSTEP_DIAL, CSTEP_VERIFY };
+enum connect_step { CSTEP_QUIET, CSTEP_STALE, CSTEP_CONFIGURE, CSTEP_DIAL, CSTEP_VERIFY };
 enum close_step { XSTEP_CLOSE, XSTEP_POLL };
 
 /* ---- connecting ---- */
@@ -39,7 +40,7 @@ static void
 link_dial_failed(struct link *l, enum dial_error e, const struct dialect_reply *r)
 {
 	l->dial_error = e;
-	snprintf(l->last_error, sizeof(l->last_error), "%s (%s)", dial_error_text(e),
+	link_set_error(l, "%s (%s)", dial_error_text(e),
 	    r != NULL && r->text[0] ? r->text : "no answer");
 	log_warnx("link %s: %s", l->name, l->last_error);
 	if (e == DIAL_ERR_NO_CONTEXT)
@@ -79,7 +80,9 @@ link_on_dial(void *owner, const struct dialect_reply *r)
 	l->fire(l, LEV_TIMER);
 }
 
-/* Never dial on top of an open socket (seed 000). */
+/* Never configure or dial on top of an open socket (seed 000): a module
+ * may refuse #SCFG on a connected socket, and the stale one would never be
+ * shut. */
 static void
 link_on_stale_check(void *owner, const struct dialect_reply *r)
 {
@@ -91,15 +94,15 @@ link_on_stale_check(void *owner, const struct dialect_reply *r)
 	}
 	if (r->u.sock != SOCK_CLOSED) {
 		log_warnx("link %s: modem socket %d is still open (stale); closing it "
-		    "before dialling", l->name, l->conf->socket);
+		    "before configuring and dialling", l->name, l->conf->socket);
 		l->fire(l, LEV_STALE);
 		return;
 	}
-	l->step = CSTEP_DIAL;
+	l->step = CSTEP_CONFIGURE;
 	l->fire(l, LEV_TIMER);
 }
 
-/* The socket is configured: check that it is not open already. */
+/* The socket is configured: dial. */
 static void
 link_on_configured(void *owner, const struct dialect_reply *r)
 {
@@ -109,7 +112,7 @@ link_on_configured(void *owner, const struct dialect_reply *r)
 		link_dial_failed(l, DIAL_ERR_OTHER, r);
 		return;
 	}
-	l->step = CSTEP_STALE;
+	l->step = CSTEP_DIAL;
 	l->fire(l, LEV_TIMER);
 }
 
@@ -148,21 +151,21 @@ link_steps_connect(struct link *l)
 			link_timer_ms(l, quiet);
 			break;
 		}
-		l->step = CSTEP_CONFIGURE;
+		l->step = CSTEP_STALE;
+		LINK_OP(l, link_on_stale_check, sock_status, c->socket);
+		break;
+	case CSTEP_STALE:
+		break;	/* waiting for the answer */
+	case CSTEP_CONFIGURE:
 		LINK_OP(l, link_on_configured, sock_configure, c->socket, l->env.cid,
 		    c->keepalive.modem_keepalive);
-		break;
-	case CSTEP_CONFIGURE:
-		break;	/* waiting for the answer */
-	case CSTEP_STALE:
-		LINK_OP(l, link_on_stale_check, sock_status, c->socket);
 		break;
 	case CSTEP_DIAL:
 		log_info("link %s: dialling %s:%d on socket %d (attempt %u)", l->name, c->host,
 		    c->port, c->socket, l->attempts);
 		l->last_dial_ms = util_now_ms();
 		LINK_OP(l, link_on_dial, sock_dial, c->socket, l->env.cid, c->host, c->port,
-		    modem_dialect(link_modem(l))->dial_timeout_ms);
+		    link_dial_timeout_ms(l));
 		break;
 	case CSTEP_VERIFY:
 		LINK_OP(l, link_on_verify, sock_status, c->socket);
@@ -193,7 +196,7 @@ link_on_close_poll(void *owner, const struct dialect_reply *r)
 	}
 	if (l->stop.phase != LSTOP_NONE)
 		return;		/* a stop does not close again: link_stop.c gives up */
-	snprintf(l->last_error, sizeof(l->last_error), "socket %d still open %.0f s after "
+	link_set_error(l, "socket %d still open %.0f s after "
 	    "#SH", l->conf->socket, l->conf->reconnect.teardown_timeout);
 	log_warnx("link %s: teardown not verified: %s; closing again", l->name, l->last_error);
 	modem_link_failed(m, 1);
@@ -230,7 +233,7 @@ link_steps_close(struct link *l)
 	switch ((enum close_step)l->step) {
 	case XSTEP_CLOSE:
 		LINK_OP(l, link_on_close, sock_close, l->conf->socket,
-		    modem_dialect(m)->close_timeout_ms);
+		    link_close_timeout_ms(l));
 		break;
 	case XSTEP_POLL:
 		LINK_OP(l, link_on_close_poll, sock_status, l->conf->socket);

@@ -40,6 +40,18 @@ modem_dialect_of(const char *manufacturer)
 	return NULL;
 }
 
+/* The dialect is not known yet: every dialect's boot URC handler, so that
+ * a ready URC sent during the resync is seen. */
+void
+modem_watch_boot(struct modem *m)
+{
+	static const struct dialect_ops *const all[] = { &dialect_telit, &dialect_quectel };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (all[i]->watch_boot != NULL)
+			all[i]->watch_boot(m->at, &m->listener);
+}
+
 void
 modem_use_dialect(struct modem *m, const struct dialect_ops *ops, const char *reason)
 {

@@ -14,6 +14,9 @@ void modem_ask_manufacturer(struct at *at, int legacy, dialect_cb *cb, void *arg
 /* Speak ops to the engine from now on: its final results, its URC
  * handlers (attached once per engine), and why it was chosen. */
 void modem_use_dialect(struct modem *m, const struct dialect_ops *ops, const char *reason);
+/* Before the dialect is known ("auto"): every dialect's boot URC handler,
+ * so that a ready URC sent during the resync is not missed. */
+void modem_watch_boot(struct modem *m);
 /* The dialect of the manufacturer the module named in its answer to cmd
  * ("+CGMI"); Telit, with a warning, for a name cellsock does not know. */
 void modem_pick_dialect(struct modem *m, const char *cmd, const char *manufacturer);

@@ -125,7 +125,11 @@ escalate_run(struct escalate *e, enum escalation_step step, const char *why)
 	e->step_done[step] = 1;
 	e->step_last[step] = time(NULL);
 	e->steps_total[step]++;
-	log_warnx("modem: escalation: %s (%s)", escalation_step_names[step], why);
+	log_fields(LOG_LEVEL_WARNING, (const struct log_field[]){
+		{ "ESCALATION_STEP", escalation_step_names[step] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_ESCALATION] },
+		{ NULL, NULL } },
+	    "modem: escalation: %s (%s)", escalation_step_names[step], why);
 	notify_event(e->news, EV_ESCALATION, "step=%s failures=%u", escalation_step_names[step],
 	    e->failures);
 	e->ev->run(e->arg, step);

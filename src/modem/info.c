@@ -2,7 +2,10 @@
  * last error, the state timer, the quiet time after a close. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -32,9 +35,34 @@ modem_timer(struct modem *m, double sec)
 }
 
 void
+modem_set_error(struct modem *m, const char *fmt, ...)
+{
+	char msg[sizeof(m->last_error)];	/* the arguments may be last_error itself */
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	memcpy(m->last_error, msg, sizeof(msg));
+	m->last_error_at = time(NULL);
+}
+
+void
+modem_clear_error(struct modem *m)
+{
+	if (m->conf_problem[0] != '\0') {	/* readiness does not cure it */
+		if (strcmp(m->last_error, m->conf_problem) != 0)
+			modem_set_error(m, "%s", m->conf_problem);
+		return;
+	}
+	m->last_error[0] = '\0';
+	m->last_error_at = 0;
+}
+
+void
 modem_fail_reply(struct modem *m, const char *what, const struct dialect_reply *r)
 {
-	snprintf(m->last_error, sizeof(m->last_error), "%.300s: %.100s", what,
+	modem_set_error(m, "%.300s: %.100s", what,
 	    r->text[0] ? r->text : r->status == DIALECT_TIMEOUT ? "timeout" : "error");
 	log_warnx("modem: %s", m->last_error);
 }

@@ -56,15 +56,21 @@ modem_enter(struct modem *m, enum modem_state next, const char *why)
 
 	if (next == old)
 		return;
-	log_info("modem: %s -> %s (%s)", modem_state_names[old], modem_state_names[next], why);
+	log_fields(LOG_LEVEL_INFO, (const struct log_field[]){
+		{ "MODEM_STATE", modem_state_names[next] },
+		{ "MODEM_STATE_OLD", modem_state_names[old] },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_MODEM_STATE] },
+		{ NULL, NULL } },
+	    "modem: %s -> %s (%s)", modem_state_names[old], modem_state_names[next], why);
 	m->state = next;
 	opslot_invalidate(&m->ops_slots);
 	evtimer_del(m->ev_timer);
 	notify_event(m->news, EV_MODEM_STATE, "state=%s old=%s", modem_state_names[next],
 	    modem_state_names[old]);
-	if (next == MODEM_READY)
+	if (next == MODEM_READY) {
+		modem_clear_error(m);	/* whatever went wrong works again */
 		modem_clients_news(m, MODEM_NEWS_READY);
-	else if (next == MODEM_RECOVERING)
+	} else if (next == MODEM_RECOVERING)
 		modem_clients_news(m, MODEM_NEWS_RECOVERING);
 	else if (old == MODEM_READY || old == MODEM_RECOVERING || next == MODEM_CLOSED)
 		modem_clients_news(m, MODEM_NEWS_DOWN);
@@ -201,7 +207,7 @@ static void
 modem_lost(struct modem *m, const char *why)
 {
 	m->losses++;
-	snprintf(m->last_error, sizeof(m->last_error), "%s", why);
+	modem_set_error(m, "%s", why);
 	log_warnx("modem: %s", why);
 	modem_drop_engine(m);
 	if (m->state != MODEM_RECOVERING && !escalate_hook_running(&m->esc) &&
@@ -243,8 +249,10 @@ modem_at_gone(int error, void *arg)
 	struct modem *m = arg;
 	char why[128];
 
-	snprintf(why, sizeof(why), "port %s vanished (%s)", m->conf->modem.device,
+	snprintf(why, sizeof(why), "port %s%s vanished (%s)", m->conf->modem.device,
+	    m->conf->modem.n_ports > 1 ? " (or another of modem.ports)" : "",
 	    error ? strerror(error) : "end of file");
+	m->boot_expected = 1;		/* when it comes back, it has booted */
 	modem_lost(m, why);
 }
 
@@ -270,21 +278,60 @@ modem_ev_registration(int stat, void *arg)
 	modem_registration(arg, stat);
 }
 
+/* The module's ready URC: the bring-up may go on if it waits for it. */
+static void
+modem_ev_booted(void *arg)
+{
+	struct modem *m = arg;
+
+	if (m->booted)
+		return;
+	m->booted = 1;
+	if (m->state == MODEM_INIT && m->boot_wait_until_ms != 0) {
+		evtimer_del(m->ev_timer);
+		modem_step_run(m, MSTEP_BOOT_WAIT);
+	}
+}
+
+/* Open every configured port (closing those opened when one fails);
+ * returns how many, 0 with the reason in m->last_error. */
+static int
+modem_open_ports(struct modem *m, struct serial **ports)
+{
+	const struct conf_modem *c = &m->conf->modem;
+	struct serial_config sc = { NULL, c->baudrate, (enum serial_flow)c->flow_control };
+	char err[256];
+	int i;
+
+	int n = c->n_ports > 0 ? c->n_ports : 1;	/* device alone: one port */
+
+	for (i = 0; i < n && i < AT_PORTS_MAX; i++) {
+		sc.path = c->n_ports > 0 ? c->ports[i] : c->device;
+		if ((ports[i] = serial_open(m->base, &sc, err, sizeof(err))) != NULL)
+			continue;
+		modem_set_error(m, "%s", err);
+		log_warnx("modem: %s", err);
+		while (i > 0)
+			serial_close(ports[--i]);
+		return 0;
+	}
+	return i;
+}
+
+/* Open the ports and start one engine over them: a channel per port. */
 static void
 modem_open(struct modem *m)
 {
 	const struct conf_modem *c = &m->conf->modem;
 	static const struct at_events events = { modem_at_ready, modem_at_not_answering, modem_at_gone };
-	static const struct dialect_events dev = { modem_ev_data, modem_ev_closed, modem_ev_registration };
-	struct serial_config sc = { c->device, c->baudrate, (enum serial_flow)c->flow_control };
+	static const struct dialect_events dev = { modem_ev_data, modem_ev_closed,
+		modem_ev_registration, modem_ev_booted };
+	struct serial *ports[AT_PORTS_MAX];
 	struct at_params p;
-	struct serial *port;
-	char err[256];
+	int n;
 
 	m->opens++;
-	if ((port = serial_open(m->base, &sc, err, sizeof(err))) == NULL) {
-		snprintf(m->last_error, sizeof(m->last_error), "%s", err);
-		log_warnx("modem: %s", err);
+	if ((n = modem_open_ports(m, ports)) == 0) {
 		if (m->opens > 1 && escalate_try_hook(&m->esc))
 			return;
 		modem_state_entry(m);
@@ -296,12 +343,18 @@ modem_open(struct modem *m)
 	p.timeout_ms = (int)(c->command_timeout * 1000);
 	modem_gap_params(m, &p);
 	p.trace = m->conf->log.at_trace;
-	m->at = at_new(m->base, port, &p, &events, m);
+	m->at = at_new(m->base, ports[0], &p, &events, m);
+	for (int i = 1; i < n; i++)
+		at_add_port(m->at, ports[i], c->ports[i]);
 	m->listener.ev = &dev;
 	m->listener.arg = m;
+	m->booted = 0;
+	m->boot_wait_until_ms = 0;
 	if (c->dialect != CONF_DIALECT_AUTO)
 		modem_use_dialect(m, c->dialect == CONF_DIALECT_QUECTEL ? &dialect_quectel :
 		    &dialect_telit, "configured");
+	else
+		modem_watch_boot(m);
 	modem_enter(m, MODEM_SYNCING, "port open");
 }
 
@@ -319,9 +372,16 @@ modem_registration(struct modem *m, int stat)
 	}
 	if (!modem_registered(stat) && was &&
 	    (m->state == MODEM_READY || m->state == MODEM_ATTACHING)) {
-		snprintf(m->last_error, sizeof(m->last_error), "registration lost (stat %d)", stat);
+		modem_set_error(m, "registration lost (stat %d)", stat);
 		modem_enter(m, MODEM_REGISTERING, m->last_error);
 	}
+}
+
+/* The AT channels the configuration gives the modem (modem.ports). */
+int
+modem_channels(const struct modem *m)
+{
+	return m->conf->modem.n_ports > 1 ? m->conf->modem.n_ports : 1;
 }
 
 void
@@ -356,7 +416,10 @@ modem_esc_run(void *arg, enum escalation_step step)
 static void
 modem_esc_hook_done(void *arg, const char *why)
 {
-	modem_lost(arg, why);
+	struct modem *m = arg;
+
+	m->boot_expected = 1;		/* the hook may have cycled its power */
+	modem_lost(m, why);
 }
 
 void

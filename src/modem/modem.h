@@ -98,10 +98,17 @@ struct modem {
 	int dbm, rssi;
 	char oper[DIALECT_TEXT_MAX];
 	char ip[48];
-	char last_error[512];
+	char last_error[512];		/* "" when none (cleared when ready) */
+	time_t last_error_at;		/* when it was set, 0 when none */
+	char conf_problem[512];		/* found once the dialect and model are
+					 * known: stays the last_error when ready */
 	double quiet_time;		/* after every close: config or firmware quirk */
 	int gap_ms;			/* after each final result; kept across engines */
 	uint64_t quiet_until_ms;	/* no socket/PDP command before this */
+	int boot_expected;		/* rebooted, power-cycled or the port came
+					 * back: wait for the module's ready URC */
+	int booted;			/* that URC came since the port opened */
+	uint64_t boot_wait_until_ms;	/* waiting for it until then (0: not) */
 
 	/* escalation, counted over consecutive failed or jammed connects */
 	struct escalate esc;
@@ -124,6 +131,9 @@ void modem_detach(struct modem *m, struct modem_client *c);
 void modem_start(struct modem *m);
 /* Milliseconds until socket and PDP commands may be sent again (0: now). */
 uint64_t modem_quiet_left_ms(const struct modem *m);
+/* AT channels (ports) the modem is driven through: with two or more,
+ * blocking work (dial, close, PDP) does not hold the live links' channel. */
+int modem_channels(const struct modem *m);
 /* A socket was verified closed: no socket/PDP command for quiet_time. */
 void modem_quiet_begin(struct modem *m);
 /* A connect failed or was jammed: count it and maybe escalate. */

@@ -13,6 +13,7 @@
 #include "modem/info.h"
 #include "modem/modem.h"
 #include "modem/steps.h"
+#include "util.h"
 
 #define MODEM_SYNC_TIMEOUT 15.0		/* resync must succeed within this */
 #define MODEM_REBOOT_WAIT 20.0		/* for the port to vanish after #REBOOT */
@@ -68,6 +69,40 @@ steps_on_gmi(struct modem *m, const struct dialect_reply *r, const char **why)
 	return 1;
 }
 
+/* ---- after a boot ---- */
+
+/* The module answers AT before it is ready after a boot (Quectel: until
+ * RDY): after a reboot, a power cycle or the port coming back, wait for
+ * its ready URC up to the dialect's bound, then go on either way. */
+static enum modem_sent
+steps_boot_wait(struct modem *m, opslot_fn *done)
+{
+	uint64_t now = util_now_ms();
+	int bound = m->ops->boot_wait_ms;
+
+	if (!m->boot_expected || bound <= 0 || m->booted) {
+		if (m->boot_expected && m->booted && bound > 0)
+			log_info("modem: the module reports ready after its boot");
+		m->boot_expected = 0;
+		m->boot_wait_until_ms = 0;
+		return MODEM_ASYNC;
+	}
+	if (m->boot_wait_until_ms == 0) {
+		m->boot_wait_until_ms = now + (uint64_t)bound;
+		log_info("modem: waiting up to %.0f s for the module to report ready after "
+		    "its boot", bound / 1000.0);
+	}
+	if (now >= m->boot_wait_until_ms) {
+		log_warnx("modem: no ready report within %.0f s of the boot; going on",
+		    bound / 1000.0);
+		m->boot_expected = 0;
+		m->boot_wait_until_ms = 0;
+		return MODEM_ASYNC;
+	}
+	modem_timer(m, (double)(m->boot_wait_until_ms - now) / 1000.0);
+	return MODEM_DEFERRED;
+}
+
 /* ---- init and identity ---- */
 
 static enum modem_sent
@@ -113,6 +148,41 @@ steps_apply_quirks(struct modem *m)
 	}
 }
 
+/* A configuration problem only the dialect or the model reveals: logged
+ * and kept in last_error, even once ready; the bring-up goes on. */
+static void
+steps_conf_problem(struct modem *m, const char *why)
+{
+	log_warnx("modem: %s", why);
+	snprintf(m->conf_problem, sizeof(m->conf_problem), "%s", why);
+	modem_set_error(m, "%s", why);
+}
+
+/* The checks cellsockd -n cannot make with modem.dialect "auto": socket ids
+ * in the dialect's range (a link out of it never dials: link_modem.c) and
+ * commands within the model's command line. No key sets a send size: the
+ * largest send is the module's own (capped at the dialect's max_send_cap). */
+static void
+steps_check_conf(struct modem *m)
+{
+	const struct conf *c = m->conf;
+	char why[sizeof(m->last_error)];
+
+	m->conf_problem[0] = '\0';
+	for (int i = 0; i < c->n_links; i++) {
+		if (modem_sock_id_ok(m, c->links[i].socket))
+			continue;
+		snprintf(why, sizeof(why), "links[%d] (\"%.60s\") uses socket %d, outside the %s "
+		    "dialect's socket ids %d to %d: it will not dial; change links[].socket", i,
+		    c->links[i].name, c->links[i].socket, m->ops->name, m->ops->sock_id_min,
+		    m->ops->sock_id_max);
+		steps_conf_problem(m, why);
+	}
+	if (m->ops->line_check != NULL &&
+	    m->ops->line_check(c, m->ident.model, why, sizeof(why)) != 0)
+		steps_conf_problem(m, why);
+}
+
 static int
 steps_on_identify(struct modem *m, const struct dialect_reply *r, const char **why)
 {
@@ -123,6 +193,7 @@ steps_on_identify(struct modem *m, const struct dialect_reply *r, const char **w
 	} else
 		modem_fail_reply(m, "identification failed", r);
 	steps_apply_quirks(m);
+	steps_check_conf(m);
 	return 1;
 }
 
@@ -163,17 +234,17 @@ steps_sim_pin(struct modem *m, const struct dialect_reply *r, const char **why)
 	case SIM_READY:		/* taken by MSTEP_SIM_READY: not here */
 	case SIM_PIN:
 		if (pin == NULL || *pin == '\0' || m->pin_tried) {
-			snprintf(m->last_error, sizeof(m->last_error), "the SIM needs a PIN%s",
+			modem_set_error(m, "the SIM needs a PIN%s",
 			    m->pin_tried ? " again" : ": set modem.pin");
 			return 0;
 		}
 		m->pin_tried = 1;
 		return 1;
 	case SIM_PUK:
-		snprintf(m->last_error, sizeof(m->last_error), "the SIM is blocked (PUK needed)");
+		modem_set_error(m, "the SIM is blocked (PUK needed)");
 		return 0;
 	case SIM_OTHER:
-		snprintf(m->last_error, sizeof(m->last_error), "the SIM is locked in a way "
+		modem_set_error(m, "the SIM is locked in a way "
 		    "cellsock does not handle");
 		return 0;
 	}
@@ -283,6 +354,42 @@ steps_on_pdp_define(struct modem *m, const struct dialect_reply *r, const char *
 	return 1;
 }
 
+/* Tie the links' sockets to the context before it is activated (HE910
+ * refuses #SGACT for a context no socket is tied to), once the quiet time
+ * after the last close is over. A dialect that needs nothing skips it. */
+static enum modem_sent
+steps_sock_bind(struct modem *m, opslot_fn *done)
+{
+	const struct conf *c = m->conf;
+	uint64_t quiet = modem_quiet_left_ms(m);
+	int ids[CONF_MAX_LINKS], n = 0;
+
+	if (m->ops->sock_bind == NULL)
+		return MODEM_ASYNC;
+	if (quiet > 0) {
+		modem_timer(m, (double)quiet / 1000.0);
+		return MODEM_DEFERRED;
+	}
+	for (int i = 0; i < c->n_links && n < CONF_MAX_LINKS; i++)
+		if (modem_sock_id_ok(m, c->links[i].socket))
+			ids[n++] = c->links[i].socket;
+	if (n == 0)
+		return MODEM_ASYNC;
+	MODEM_OP(m, done, sock_bind, c->network.cid, ids, n);
+	return MODEM_SENT;
+}
+
+/* A socket refusing its settings (connected, say) is checked and closed
+ * before its link dials: activation is tried all the same. */
+static int
+steps_on_sock_bind(struct modem *m, const struct dialect_reply *r, const char **why)
+{
+	if (r->status != DIALECT_OK)
+		modem_fail_reply(m, "socket configuration before activation refused "
+		    "(continuing)", r);
+	return 1;
+}
+
 static enum modem_sent
 steps_pdp_query(struct modem *m, opslot_fn *done)
 {
@@ -343,7 +450,7 @@ steps_on_pdp_check(struct modem *m, const struct dialect_reply *r, const char **
 {
 	if (r->status != DIALECT_OK || r->u.pdp.active)
 		return 0;
-	snprintf(m->last_error, sizeof(m->last_error), "the network deactivated the PDP context");
+	modem_set_error(m, "the network deactivated the PDP context");
 	*why = m->last_error;
 	return 1;
 }
@@ -397,6 +504,7 @@ steps_on_reboot(struct modem *m, const struct dialect_reply *r, const char **why
 {
 	log_info("modem: reboot %s; waiting for the port to go and come back",
 	    r->status == DIALECT_OK ? "accepted" : "not confirmed");
+	m->boot_expected = 1;
 	modem_timer(m, MODEM_REBOOT_WAIT);
 	return 1;
 }
@@ -410,9 +518,11 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_CLOSED, MSTEP_CLOSED, NULL, NULL, MSTEP_STAY, MSTEP_STAY, NULL, NULL),
 	ROW(MODEM_SYNCING, MSTEP_RESYNC, NULL, NULL, MSTEP_DETECT, MSTEP_LOST,
 	    "the modem answers", "no answer to AT after opening the port"),
-	ROW(MODEM_INIT, MSTEP_DETECT, steps_detect, steps_on_cgmi, MSTEP_INIT, MSTEP_DETECT_GMI,
-	    NULL, NULL),
-	ROW(MODEM_INIT, MSTEP_DETECT_GMI, steps_detect, steps_on_gmi, MSTEP_INIT, MSTEP_INIT,
+	ROW(MODEM_INIT, MSTEP_DETECT, steps_detect, steps_on_cgmi, MSTEP_BOOT_WAIT,
+	    MSTEP_DETECT_GMI, NULL, NULL),
+	ROW(MODEM_INIT, MSTEP_DETECT_GMI, steps_detect, steps_on_gmi, MSTEP_BOOT_WAIT,
+	    MSTEP_BOOT_WAIT, NULL, NULL),
+	ROW(MODEM_INIT, MSTEP_BOOT_WAIT, steps_boot_wait, NULL, MSTEP_INIT, MSTEP_INIT,
 	    NULL, NULL),
 	ROW(MODEM_INIT, MSTEP_INIT, steps_init, steps_on_init, MSTEP_IDENTIFY, MSTEP_IDENTIFY,
 	    NULL, NULL),
@@ -439,6 +549,8 @@ const struct modem_step_row modem_steps[MSTEP_COUNT] = {
 	ROW(MODEM_ATTACHING, MSTEP_OPERATOR, steps_signal, NULL, MSTEP_PDP_DEFINE,
 	    MSTEP_PDP_DEFINE, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_DEFINE, steps_pdp_define, steps_on_pdp_define,
+	    MSTEP_SOCK_BIND, MSTEP_SOCK_BIND, NULL, NULL),
+	ROW(MODEM_ATTACHING, MSTEP_SOCK_BIND, steps_sock_bind, steps_on_sock_bind,
 	    MSTEP_PDP_QUERY, MSTEP_PDP_QUERY, NULL, NULL),
 	ROW(MODEM_ATTACHING, MSTEP_PDP_QUERY, steps_pdp_query, steps_on_pdp_query, MSTEP_READY,
 	    MSTEP_PDP_ACTIVATE, "PDP context active", NULL),
@@ -481,11 +593,11 @@ const struct modem_state_row modem_states[MODEM_STATE_COUNT] = {
 	[MODEM_CLOSED] = { MSTEP_CLOSED, steps_deadline_reopen, MSTEP_OPEN, NULL },
 	[MODEM_SYNCING] = { MSTEP_RESYNC, steps_deadline_sync, MSTEP_LOST,
 	    "no answer to AT after opening the port" },
-	[MODEM_INIT] = { MSTEP_DETECT, NULL, MSTEP_STAY, NULL },
+	[MODEM_INIT] = { MSTEP_DETECT, NULL, MSTEP_BOOT_WAIT, NULL },
 	[MODEM_SIM] = { MSTEP_SIM_STATUS, NULL, MSTEP_SIM_STATUS, NULL },
 	[MODEM_REGISTERING] = { MSTEP_REG_ENABLE, steps_deadline_registration,
 	    MSTEP_REG_TIMEOUT, NULL },
-	[MODEM_ATTACHING] = { MSTEP_OPERATOR, NULL, MSTEP_PDP_ACTIVATE, NULL },
+	[MODEM_ATTACHING] = { MSTEP_OPERATOR, NULL, MSTEP_SOCK_BIND, NULL },
 	[MODEM_READY] = { MSTEP_READY, NULL, MSTEP_STAY, NULL },
 	[MODEM_RECOVERING] = { MSTEP_RECOVER, NULL, MSTEP_LOST,
 	    "the module did not restart its port after a reboot" },

@@ -16,6 +16,7 @@ enum modem_step {
 	MSTEP_RESYNC,		/* the engine resynchronises; it reports ready */
 	MSTEP_DETECT,		/* the dialect: configured, or asked with +CGMI */
 	MSTEP_DETECT_GMI,	/* +CGMI failed: asked with +GMI */
+	MSTEP_BOOT_WAIT,	/* after a boot: the ready URC, or its deadline */
 	MSTEP_INIT,		/* the init commands */
 	MSTEP_IDENTIFY,
 	MSTEP_SIM_STATUS,
@@ -29,6 +30,8 @@ enum modem_step {
 	MSTEP_REG_TIMEOUT,	/* the registration deadline passed */
 	MSTEP_OPERATOR,		/* registered: signal and operator read again */
 	MSTEP_PDP_DEFINE,
+	MSTEP_SOCK_BIND,	/* the links' sockets tied to the context;
+				 * after the quiet time */
 	MSTEP_PDP_QUERY,
 	MSTEP_PDP_ACTIVATE,	/* after the quiet time */
 	MSTEP_READY,		/* ready: sockets may be used */

@@ -48,7 +48,8 @@ MODEMSIM_BB_TESTS = \
 	tests/modemsim/reboot.py \
 	tests/modemsim/baud.py \
 	tests/modemsim/seed000.py \
-	tests/modemsim/quectel.py
+	tests/modemsim/quectel.py \
+	tests/modemsim/ports.py
 TESTS += tests/modemsim/test_atparse $(MODEMSIM_BB_TESTS)
 EXTRA_DIST += $(MODEMSIM_BB_TESTS)
 # The black-box tests need the simulator itself.

@@ -37,6 +37,7 @@ enum {
 	OPT_JAM_AFTER = 256, OPT_JAM_CLEAR, OPT_SGACT_DELAY, OPT_CLOSE_DEFER, OPT_REG_DELAY,
 	OPT_REBOOT_TIME, OPT_SH_TIMEOUT, OPT_SEED, OPT_PIN, OPT_BIND, OPT_PDP_IP,
 	OPT_OPERATOR, OPT_ROAMING, OPT_RX_BUFFER, OPT_TX_BUFFER, OPT_LINE_MAX, OPT_MIN_GAP,
+	OPT_PORTS, OPT_READY_DELAY,
 };
 
 static const struct option main_longopts[] = {
@@ -52,6 +53,7 @@ static const struct option main_longopts[] = {
 	{ "close-defer", required_argument, NULL, OPT_CLOSE_DEFER },
 	{ "reg-delay", required_argument, NULL, OPT_REG_DELAY },
 	{ "reboot-time", required_argument, NULL, OPT_REBOOT_TIME },
+	{ "ready-delay", required_argument, NULL, OPT_READY_DELAY },
 	{ "sh-timeout", required_argument, NULL, OPT_SH_TIMEOUT },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "pin", required_argument, NULL, OPT_PIN },
@@ -63,6 +65,7 @@ static const struct option main_longopts[] = {
 	{ "tx-buffer", required_argument, NULL, OPT_TX_BUFFER },
 	{ "line-max", required_argument, NULL, OPT_LINE_MAX },
 	{ "min-gap", required_argument, NULL, OPT_MIN_GAP },
+	{ "ports", required_argument, NULL, OPT_PORTS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -76,11 +79,14 @@ main_usage(FILE *fp)
 	    "usage: cellsock-modemsim [-v] [--link PATH] [--control PATH] [--baud N]\n"
 	    "           [--firmware PROFILE] [--trace FILE] [--script FILE]\n"
 	    "           [--jam-after N] [--jam-clear MS] [--sgact-delay MS] [--close-defer MS]\n"
-	    "           [--reg-delay MS] [--reboot-time MS] [--sh-timeout MS] [--seed N]\n"
-	    "           [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME] [--roaming]\n"
-	    "           [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
+	    "           [--reg-delay MS] [--reboot-time MS] [--ready-delay MS] [--sh-timeout MS]\n"
+	    "           [--seed N] [--pin PIN] [--bind ADDR] [--pdp-ip ADDR] [--operator NAME]\n"
+	    "           [--roaming] [--rx-buffer N] [--tx-buffer N] [--line-max N] [--min-gap MS]\n"
+	    "           [--ports N]\n"
 	    "Prints the pseudo-terminal's path on stdout, then runs until SIGTERM/SIGINT.\n"
-	    "Firmware profiles (default %s):\n", main_pers[0]->profile_default);
+	    "--ports N (1..%d): N AT ports onto one module; port i >= 1 is linked at\n"
+	    "PATH.i (--link PATH) and shown as pty<i>= by the control socket's state.\n"
+	    "Firmware profiles (default %s):\n", SIM_PORTS_MAX, main_pers[0]->profile_default);
 	for (int p = 0; p < MAIN_NPERS; p++)
 		for (int i = 0; i < main_pers[p]->nprofiles; i++)
 			fprintf(fp, "  %-16s %s\n", main_pers[p]->profiles[i].name,
@@ -131,6 +137,7 @@ main_option(struct sim_options *opt, int ch, const char *arg)
 	case OPT_CLOSE_DEFER: opt->close_defer_ms = (unsigned)main_number("close-defer", arg, 3600000); break;
 	case OPT_REG_DELAY: opt->reg_delay_ms = (unsigned)main_number("reg-delay", arg, 3600000); break;
 	case OPT_REBOOT_TIME: opt->reboot_ms = (unsigned)main_number("reboot-time", arg, 600000); break;
+	case OPT_READY_DELAY: opt->ready_delay_ms = (unsigned)main_number("ready-delay", arg, 600000); break;
 	case OPT_SH_TIMEOUT: opt->sh_timeout_ms = (unsigned)main_number("sh-timeout", arg, 600000); break;
 	case OPT_SEED: opt->seed = main_number("seed", arg, 0xffffffffUL); break;
 	case OPT_PIN: opt->pin = arg; break;
@@ -142,6 +149,7 @@ main_option(struct sim_options *opt, int ch, const char *arg)
 	case OPT_TX_BUFFER: opt->tx_buffer = main_number("tx-buffer", arg, 16 << 20); break;
 	case OPT_LINE_MAX: opt->line_max = (int)main_number("line-max", arg, 1000); break;
 	case OPT_MIN_GAP: opt->min_gap_ms = (unsigned)main_number("min-gap", arg, 10000); break;
+	case OPT_PORTS: opt->ports = (int)main_number("ports", arg, SIM_PORTS_MAX); break;
 	default:
 		main_usage(stderr);
 		exit(2);
@@ -172,6 +180,10 @@ main_parse(int argc, char **argv, struct sim *sim)
 		main_usage(stderr);
 		exit(2);
 	}
+	if (opt->ports == 0) {
+		fprintf(stderr, "cellsock-modemsim: --ports: at least 1\n");
+		exit(2);
+	}
 	if (opt->rx_buffer == 0 || opt->tx_buffer == 0) {
 		fprintf(stderr, "cellsock-modemsim: buffers must not be 0\n");
 		exit(2);
@@ -197,7 +209,9 @@ main_setup(struct sim *sim)
 		log_warn("trace %s", sim->opt.trace);
 		return -1;
 	}
-	sim->port = port_new(sim);
+	sim->nports = sim->opt.ports;
+	for (int i = 0; i < sim->nports; i++)
+		sim->port[i] = port_new(sim, i);
 	sim->stack = stack_new(sim);
 	sim->modem = modem_new(sim);
 	if (sim->opt.control != NULL && (sim->ctl = ctl_new(sim, sim->opt.control)) == NULL)
@@ -217,7 +231,8 @@ main_teardown(struct sim *sim)
 	ctl_free(sim->ctl);
 	modem_free(sim->modem);
 	stack_free(sim->stack);
-	port_free(sim->port);
+	for (int i = 0; i < sim->nports; i++)
+		port_free(sim->port[i]);
 	trace_close(sim->trace);
 	for (int i = 0; i < SIM_HISTORY; i++)
 		free(sim->history[i]);

@@ -179,7 +179,12 @@ relay_report_loss(struct relay *r, const struct relay_loss *loss, const char *ca
 		return;
 	l.why = r->why;
 	ledger_loss_text(&l, cause, text, sizeof(text));
-	log_warnx("link %s: %s", r->name, text);
+	log_fields(LOG_LEVEL_WARNING, (const struct log_field[]){
+		{ "LINK", r->name },
+		{ "CAUSE", cause },
+		{ "CELLSOCK_EVENT", proto_event_names[EV_DATA_LOSS] },
+		{ NULL, NULL } },
+	    "link %s: %s", r->name, text);
 	ledger_loss_event(&l, r->name, cause, text, sizeof(text));
 	notify_event(r->news, EV_DATA_LOSS, "%s", text);
 }

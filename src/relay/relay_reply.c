@@ -21,6 +21,7 @@ relay_cause_keeps_socket(enum dead_cause cause)
 	case CAUSE_REMOTE_CLOSE:
 	case CAUSE_MODEM_ERROR:
 	case CAUSE_OPERATOR:
+	case CAUSE_UNPROBED:
 		return 1;
 	case CAUSE_REMOTE_RESET:
 	case CAUSE_PDP_LOST:

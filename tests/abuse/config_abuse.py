@@ -17,6 +17,7 @@ import tempfile
 import time
 import traceback
 
+import dialects
 from cellsock_harness import CELLSOCKD, Checker, deadline, skip, wait_until
 from modemsim import sim_binary
 from supervisor_rig import Rig
@@ -238,6 +239,13 @@ def check_structure(r):
     r.expect("links = ( { name = \"a\"; host = \"h\"; port = 1; socket = 1; } );\n", "missing modem group",
              r"^FILE(:\d+)?: modem: .*missing")
     r.expect(text + "bogus = 1;\n", "unknown top-level key", r"^FILE:%d: .*bogus" % (len(BASE) + 1))
+    dl = key_line("modem.device")
+    r.expect(text.replace('"/dev/ttyS0";', '"/dev/ttyS0"; ports = [ "/dev/ttyS1", "/dev/ttyS0" ];'),
+             "modem.device that is not ports[0]", r"^FILE:%d: modem\.device: .*first of modem\.ports" % dl)
+    r.expect(text.replace('"/dev/ttyS0";', '"/dev/ttyS0"; ports = [ "/dev/ttyS0", "/dev/ttyS0" ];'),
+             "a port listed twice", r"^FILE:%d: modem\.ports\[1\]: .*twice" % dl)
+    r.expect(text.replace('"/dev/ttyS0";', '"/dev/ttyS0"; ports = ( "/dev/ttyS0", 5 );'),
+             "a port given as a number", r"^FILE:%d: modem\.ports\[1\]" % dl)
     r.expect(text.replace("  port = 4000;", "  port = 4000; colour = \"red\";"), "unknown key in a link",
              r"^FILE:%d: .*colour" % key_line("links[0].port"))
     r.expect(text.replace("    retries = 3;", "    retries = 3; retry = 4;"), "unknown key in keepalive",
@@ -352,6 +360,7 @@ def check_sighup():
 
 
 def main():
+    dialects.run_per_dialect()
     if not os.path.exists(CELLSOCKD):
         skip("cellsockd not built")
     deadline(85)

@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 
+import dialects
 from cellsock_harness import (CELLSOCKCTL, CELLSOCKD, Checker, Daemon, deadline, raw_client, skip,
                                wait_until)
 from modemsim import sim_binary
@@ -341,6 +342,7 @@ def unprivileged(r):
 
 
 def main():
+    dialects.run_per_dialect()
     if not all(os.path.exists(p) for p in (CELLSOCKD, CELLSOCKCTL, sim_binary())):
         skip("cellsockd, cellsockctl or cellsock-modemsim not built")
     if not raise_nofile(FLOOD + 200):

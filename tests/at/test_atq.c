@@ -921,6 +921,119 @@ test_trace_masks_secrets(void **state)
 	assert_null(strstr(buf, "4321"));
 }
 
+
+/* Submit with an urgency and flags. */
+static unsigned
+submit_as(struct fixture *fx, const char *cmd, enum at_urgency u, unsigned flags,
+    struct rec *rec)
+{
+	struct at_command ac;
+
+	memset(&ac, 0, sizeof(ac));
+	ac.cmd = cmd;
+	ac.urgency = u;
+	ac.flags = flags;
+	rec->fx = fx;
+	return at_submit(fx->at, &ac, rec_cb, rec, rec_destroy);
+}
+
+/* Behind a command in flight: URGENT, then NORMAL, then SLOW; FIFO within
+ * a class; a cancelled urgent one is skipped; the urgent wait is counted. */
+static void
+test_urgency_order(void **state)
+{
+	struct at_params p;
+	struct fixture *fx;
+	struct rec a = { 0 }, s1 = { 0 }, n1 = { 0 }, u1 = { 0 }, u2 = { 0 }, u3 = { 0 };
+	struct at_stats st;
+	unsigned id;
+
+	test_params(&p);
+	fx = fx_synced(&p);
+	fakepeer_expect(fx->peer, "AT+A\r", NULL);
+	assert_true(submit_as(fx, "AT+A", AT_NORMAL, 0, &a) > 0);
+	fx_run_script(fx);
+	assert_true(submit_as(fx, "AT+S1", AT_SLOW, AT_CMD_BLOCKING, &s1) > 0);
+	assert_true(submit_as(fx, "AT+N1", AT_NORMAL, 0, &n1) > 0);
+	assert_true(submit_as(fx, "AT+U1", AT_URGENT, 0, &u1) > 0);
+	assert_true((id = submit_as(fx, "AT+U2", AT_URGENT, 0, &u2)) > 0);
+	assert_true(submit_as(fx, "AT+U3", AT_URGENT, 0, &u3) > 0);
+	assert_int_equal(at_cancel(fx->at, id), 0);
+	assert_int_equal(at_queue_length(fx->at), 5);
+	at_get_stats(fx->at, &st);
+	assert_int_equal(st.n_chans, 1);
+	assert_int_equal(st.chan[0].queued, 5);
+	fakepeer_sends(fx->peer, "\r\nOK\r\n");
+	fakepeer_expect(fx->peer, "AT+U1\r", "\r\nOK\r\n");
+	fakepeer_expect(fx->peer, "AT+U3\r", "\r\nOK\r\n");
+	fakepeer_expect(fx->peer, "AT+N1\r", "\r\nOK\r\n");
+	fakepeer_expect(fx->peer, "AT+S1\r", "\r\nOK\r\n");
+	fx_run_until(fx, &s1.calls, 1);
+	assert_int_equal(a.calls + u1.calls + u3.calls + n1.calls, 4);
+	assert_int_equal(u2.calls, 0);
+	assert_int_equal(u2.destroys, 1);
+	at_get_stats(fx->at, &st);
+	assert_int_equal(st.chan[0].urgent_sent, 2);
+	assert_int_equal(st.chan[0].queued, 0);
+	assert_true(st.urgent_wait_max_ms == st.chan[0].urgent_wait_max_ms);
+	fx_free(fx);
+}
+
+/* Two ports onto one module: each resyncs (with the port setup), ready
+ * comes once both are; SLOW and blocking work goes to the last port, the
+ * rest to the first; a URC on either reaches the one registry; the second
+ * port vanishing is the engine gone. */
+static void
+test_two_ports(void **state)
+{
+	struct at_params p;
+	struct fixture *fx;
+	struct fakepeer *peer2;
+	struct rec s = { 0 }, b = { 0 }, u = { 0 };
+	struct urc_seen seen = { 0 };
+	struct at_stats st;
+	int sv[2];
+
+	test_params(&p);
+	fx = fx_new(&p);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	peer2 = fakepeer_new(fx->base, sv[1]);
+	assert_int_equal(at_add_port(fx->at, serial_from_fd(fx->base, sv[0], "pair2"),
+	    "test2"), 1);
+	assert_int_equal(at_ports(fx->at), 2);
+	assert_string_equal(at_port_name(fx->at, 1), "test2");
+	urc_add(at_urcs(fx->at), "+X:", urc_rec, &seen);
+	fx_script_sync(fx);
+	fakepeer_expect(fx->peer, "AT+CMEE=2\r", "\r\nOK\r\n");
+	fakepeer_expect(peer2, "AT\r", "\r\nOK\r\n");
+	fakepeer_expect(peer2, "ATE0\r", "\r\nOK\r\n");
+	fakepeer_expect(peer2, "AT+CMEE=2\r", "\r\nERROR\r\n");	/* refused: fine */
+	fx_run_until(fx, &fx->ready, 1);
+	assert_int_equal(fakepeer_left(peer2), 0);
+	assert_true(at_is_synced(fx->at));
+	/* AT+B is NORMAL (blocking): it overtakes the SLOW one on port 2 */
+	fakepeer_expect(peer2, "AT+B\r", "\r\nOK\r\n");
+	fakepeer_expect(peer2, "AT+S\r", "\r\n+X: 2\r\nOK\r\n");
+	fakepeer_expect(fx->peer, "AT+U\r", "\r\n+X: 1\r\nOK\r\n");
+	assert_true(submit_as(fx, "AT+S", AT_SLOW, 0, &s) > 0);
+	assert_true(submit_as(fx, "AT+B", AT_NORMAL, AT_CMD_BLOCKING, &b) > 0);
+	assert_true(submit_as(fx, "AT+U", AT_URGENT, 0, &u) > 0);
+	fx_run_until(fx, &s.calls, 1);
+	fx_run_until(fx, &u.calls, 1);
+	assert_int_equal(s.kind, AT_FINAL_OK);
+	assert_int_equal(seen.calls, 2);
+	at_get_stats(fx->at, &st);
+	assert_int_equal(st.n_chans, 2);
+	assert_int_equal(st.chan[0].urgent_sent, 1);
+	assert_int_equal(st.chan[1].urgent_sent, 0);
+	assert_int_equal(fx->ready, 1);
+	fakepeer_close(peer2);
+	fx_run_until(fx, &fx->gone, 1);
+	assert_false(fakepeer_mismatch(peer2));
+	fx_free(fx);
+	fakepeer_free(peer2);
+}
+
 int
 main(void)
 {
@@ -948,6 +1061,8 @@ main(void)
 		cmocka_unit_test(test_send_filled),
 		cmocka_unit_test(test_sync_probe),
 		cmocka_unit_test(test_trace_masks_secrets),
+		cmocka_unit_test(test_urgency_order),
+		cmocka_unit_test(test_two_ports),
 	};
 
 	log_init("test_atq", LOG_LEVEL_WARNING);

@@ -225,7 +225,17 @@ test_prompt_variants(void **state)
 	assert_int_equal(framer_feed(&f, (const uint8_t *)"\r\n> ", 4, &ev), 4);
 	assert_int_equal(ev.kind, FRAMER_PROMPT);
 
-	/* ">" without a space is not a prompt */
+	/* a bare ">" the module stops after is the prompt (no space follows) */
+	memset(&t, 0, sizeof(t));
+	framer_init(&f);
+	framer_expect_prompt(&f, 1);
+	feed_all(&f, &t, (const uint8_t *)"\r\n>", 3);
+	assert_string_equal(t.text, "P|");
+	/* ... and a space that comes later is the rest of "> ", not text */
+	feed_all(&f, &t, (const uint8_t *)" \r\nSEND OK\r\n", 12);
+	assert_string_equal(t.text, "P|L:SEND OK|");
+
+	/* ">" followed by text in the same read is not a prompt */
 	memset(&t, 0, sizeof(t));
 	framer_init(&f);
 	framer_expect_prompt(&f, 1);

@@ -36,7 +36,7 @@ struct fixture {
 	struct dialect_listener listener;
 	int ready;
 	/* events */
-	int n_data, data_id, n_closed, closed_id, n_reg, reg_stat;
+	int n_data, data_id, n_closed, closed_id, n_reg, reg_stat, n_booted;
 	long data_len;
 	enum sock_closure closure;
 };
@@ -93,6 +93,14 @@ ev_registration(int stat, void *arg)
 }
 
 static void
+ev_booted(void *arg)
+{
+	struct fixture *fx = arg;
+
+	fx->n_booted++;
+}
+
+static void
 got_cb(const struct dialect_reply *r, void *arg)
 {
 	struct got *g = arg;
@@ -110,7 +118,8 @@ static struct fixture *
 fx_new(void)
 {
 	static const struct at_events events = { on_ready, NULL, NULL };
-	static const struct dialect_events dev = { ev_data, ev_closed, ev_registration };
+	static const struct dialect_events dev = { ev_data, ev_closed, ev_registration,
+		ev_booted };
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	struct timeval tv = { 0, 20000 };
 	struct at_params p;
@@ -237,12 +246,19 @@ static void
 test_sim_reg_signal(void **state)
 {
 	struct fixture *fx = fx_new();
-	struct got a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 };
+	struct got a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 }, e = { 0 }, f = { 0 };
 
 	expect(fx, "AT+CPIN?", "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
 	Q->sim_status(fx->at, got_cb, &a);
 	fx_run_until(fx, &a.calls, 1);
 	assert_int_equal(a.r.u.sim, SIM_PIN);
+
+	/* quoted, other case, trailing space: the same answer */
+	expect(fx, "AT+CPIN?", "\r\n+CPIN: \"Ready\" \r\n\r\nOK\r\n");
+	Q->sim_status(fx->at, got_cb, &f);
+	fx_run_until(fx, &f.calls, 1);
+	assert_int_equal(f.r.status, DIALECT_OK);
+	assert_int_equal(f.r.u.sim, SIM_READY);
 
 	expect(fx, "AT+CREG=1", "\r\nOK\r\n");
 	expect(fx, "AT+CGREG=1", "\r\nOK\r\n");
@@ -327,6 +343,25 @@ test_pdp_activate_fails(void **state)
 	fx_free(fx);
 }
 
+/* AT+QIACT=<id> on an active context answers ERROR: the context reading
+ * active afterwards makes the activation a success. */
+static void
+test_pdp_activate_already_active(void **state)
+{
+	struct fixture *fx = fx_new();
+	struct got g = { 0 };
+
+	expect(fx, "AT+QIACT=1", "\r\nERROR\r\n");
+	expect(fx, "AT+QIACT?", "\r\n+QIACT: 1,1,1,\"10.7.1.2\"\r\n\r\nOK\r\n");
+	Q->pdp_activate(fx->at, 1, "", "", got_cb, &g);
+	fx_run_until(fx, &g.calls, 1);
+	assert_int_equal(g.r.status, DIALECT_OK);
+	assert_int_equal(g.r.cme, -1);
+	assert_int_equal(g.r.u.pdp.active, 1);
+	assert_string_equal(g.r.u.pdp.ip, "10.7.1.2");
+	fx_free(fx);
+}
+
 static void
 test_credentials_masked(void **state)
 {
@@ -394,7 +429,7 @@ test_dial_ok(void **state)
 	fakepeer_sends(fx->peer, "\r\n+QIOPEN: 1,0\r\n");	/* another socket's */
 	fx_run_ms(fx, 50);
 	assert_int_equal(g.calls, 0);
-	fakepeer_sends(fx->peer, "\r\n+QIOPEN: 0,0\r\n");
+	fakepeer_sends(fx->peer, "\r\n+QIOPEN: 0,0,\"x\"\r\n");	/* newer firmware */
 	fx_run_until(fx, &g.calls, 1);
 	assert_int_equal(g.r.status, DIALECT_OK);
 	assert_int_equal(g.r.u.dial, DIAL_ERR_NONE);
@@ -580,11 +615,53 @@ test_status(void **state)
 	fx_free(fx);
 }
 
+/* Answers of other firmware: extra fields, lowercase type, an unknown
+ * state, a line about the id that does not read (never "closed"). */
+static void
+test_status_liberal(void **state)
+{
+	struct fixture *fx = fx_new();
+	struct got a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+
+	expect(fx, "AT+QISTATE=1,2",
+	    "\r\n+QISTATE: 2,\"tcp\",\"203.0.113.5\",8009,5087,2,1,0,0,\"usbat\",0,9\r\n"
+	    "\r\nOK\r\n");
+	expect(fx, "AT+QIRD=2,0", "\r\n+QIRD: 10,4,6,0\r\n\r\nOK\r\n");
+	Q->sock_status(fx->at, 2, got_cb, &a);
+	fx_run_until(fx, &a.calls, 1);
+	assert_int_equal(a.r.u.sock, SOCK_CONNECTED_DATA);
+
+	expect(fx, "AT+QISTATE=1,2",
+	    "\r\n+QISTATE: 2,\"TCP\",\"203.0.113.5\",8009,5087,7,1,0,0,\"usbat\"\r\n"
+	    "\r\nOK\r\n");
+	expect(fx, "AT+QIRD=2,0", "\r\nERROR\r\n");
+	Q->sock_status(fx->at, 2, got_cb, &b);
+	fx_run_until(fx, &b.calls, 1);
+	assert_int_equal(b.r.status, DIALECT_OK);
+	assert_int_equal(b.r.u.sock, SOCK_OTHER);
+
+	expect(fx, "AT+QISTATE=1,2", "\r\n+QISTATE: 2,\"TCP\",garbled\r\n\r\nOK\r\n");
+	expect(fx, "AT+QIRD=2,0", "\r\nERROR\r\n");
+	Q->sock_status(fx->at, 2, got_cb, &c);
+	fx_run_until(fx, &c.calls, 1);
+	assert_int_equal(c.r.u.sock, SOCK_OTHER);
+
+	/* the other reading of the manual: a line in state 0 is closed */
+	expect(fx, "AT+QISTATE=1,2",
+	    "\r\n+QISTATE: 2,\"TCP\",\"\",0,0,0,1,0,0,\"usbat\"\r\n\r\nOK\r\n");
+	expect(fx, "AT+QIRD=2,0", "\r\nERROR\r\n");
+	Q->sock_status(fx->at, 2, got_cb, &d);
+	fx_run_until(fx, &d.calls, 1);
+	assert_int_equal(d.r.status, DIALECT_OK);
+	assert_int_equal(d.r.u.sock, SOCK_CLOSED);
+	fx_free(fx);
+}
+
 static void
 test_info(void **state)
 {
 	struct fixture *fx = fx_new();
-	struct got g = { 0 }, h = { 0 };
+	struct got g = { 0 }, h = { 0 }, i = { 0 };
 
 	expect(fx, "AT+QISEND=0,0", "\r\n+QISEND: 9,7,2\r\n\r\nOK\r\n");
 	expect(fx, "AT+QIRD=0,0", "\r\n+QIRD: 20,15,5\r\n\r\nOK\r\n");
@@ -595,6 +672,15 @@ test_info(void **state)
 	assert_int_equal(g.r.u.info.ack_waiting, 2);
 	assert_int_equal(g.r.u.info.received, 20);
 	assert_int_equal(g.r.u.info.buff_in, 5);
+
+	/* trailing fields of newer firmware */
+	expect(fx, "AT+QISEND=1,0", "\r\n+QISEND: 9,7,2,0\r\n\r\nOK\r\n");
+	expect(fx, "AT+QIRD=1,0", "\r\n+QIRD: 20,15,5,0\r\n\r\nOK\r\n");
+	Q->sock_info(fx->at, 1, got_cb, &i);
+	fx_run_until(fx, &i.calls, 1);
+	assert_int_equal(i.r.status, DIALECT_OK);
+	assert_int_equal(i.r.u.info.ack_waiting, 2);
+	assert_int_equal(i.r.u.info.buff_in, 5);
 
 	expect(fx, "AT+QISEND=4,0", "\r\nERROR\r\n");
 	expect(fx, "AT+QIRD=4,0", "\r\nERROR\r\n");
@@ -651,10 +737,13 @@ test_urcs(void **state)
 	assert_int_equal(fx->data_id, 2);
 	assert_int_equal(fx->data_len, -1);
 
+	/* recv_ind=1: the length is only what had come when the one URC was
+	 * sent (no other comes until a read empties the buffer), so the
+	 * supervisor reads until a short read: the amount is not passed on */
 	fakepeer_sends(fx->peer, "\r\n+QIURC: \"recv\",0,37\r\n");
 	fx_run_until(fx, &fx->n_data, 2);
 	assert_int_equal(fx->data_id, 0);
-	assert_int_equal(fx->data_len, 37);
+	assert_int_equal(fx->data_len, -1);
 
 	fakepeer_sends(fx->peer, "\r\n+QIURC: \"closed\",4\r\n");
 	fx_run_until(fx, &fx->n_closed, 1);
@@ -670,8 +759,12 @@ test_urcs(void **state)
 	fx_run_until(fx, &fx->n_reg, 2);
 	assert_int_equal(fx->reg_stat, 1);
 
-	fakepeer_sends(fx->peer, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\nPOWERED DOWN\r\n");
+	/* RDY is the boot's end: the booted event (APP RDY is not) */
+	fakepeer_sends(fx->peer, "\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\nAPP RDY\r\n"
+	    "\r\nPOWERED DOWN\r\n");
+	fx_run_until(fx, &fx->n_booted, 1);
 	fx_run_ms(fx, 50);
+	assert_int_equal(fx->n_booted, 1);
 	assert_int_equal(urc_unknown(at_urcs(fx->at)), 0);
 	fx_free(fx);
 }
@@ -685,6 +778,7 @@ main(void)
 		cmocka_unit_test(test_sim_reg_signal),
 		cmocka_unit_test(test_pdp),
 		cmocka_unit_test(test_pdp_activate_fails),
+		cmocka_unit_test(test_pdp_activate_already_active),
 		cmocka_unit_test(test_credentials_masked),
 		cmocka_unit_test(test_keepalive_units),
 		cmocka_unit_test(test_dial_ok),
@@ -695,6 +789,7 @@ main(void)
 		cmocka_unit_test(test_recv_binary),
 		cmocka_unit_test(test_send),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_status_liberal),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_close_closure_radio),
 		cmocka_unit_test(test_urcs),

@@ -19,7 +19,7 @@ test_qiopen(void **state)
 {
 	struct quectel_qiopen o;
 	static const char *const bad[] = {
-		"+QIOPEN: 0", "+QIOPEN: 0,0,0", "+QIOPEN: 12,0", "+QIOPEN: -1,0",
+		"+QIOPEN: 0", "+QIOPEN: 12,0", "+QIOPEN: -1,0",
 		"+QIOPEN: 0,-1", "+QIOPEN: x,0", "+QIOPEN: \"0\",0",
 		"+QIOPEN: 0,99999999999999999999", "+QIOPEN: 0,65536", "+QIOPEN: 0,",
 		"+QIOPEN:",
@@ -39,6 +39,12 @@ test_qiopen(void **state)
 	assert_int_equal(quectel_parse_qiopen_urc("+QIOPEN:  2 , 569 ", &o), 0);
 	assert_int_equal(o.conn_id, 2);
 	assert_int_equal(o.err, 569);
+	/* a trailing field of newer firmware is ignored */
+	assert_int_equal(quectel_parse_qiopen_urc("+QIOPEN: 4,0,0", &o), 0);
+	assert_int_equal(o.conn_id, 4);
+	assert_int_equal(o.err, 0);
+	assert_int_equal(quectel_parse_qiopen_urc("+QIOPEN: 5,563,\"x\"", &o), 0);
+	assert_int_equal(o.err, 563);
 	for (int i = 0; bad[i] != NULL; i++)
 		assert_int_equal(quectel_parse_qiopen_urc(bad[i], &o), -1);
 }
@@ -80,13 +86,27 @@ test_qiurc_recv(void **state)
 	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",1,", &u), -1);
 	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",1,"
 	    "99999999999999999999", &u), -1);
-	/* view mode 1 (data after a comma) is not supported */
-	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",0,4,test", &u),
-	    -1);
+	/* view mode 1 (data after a comma), a sender that does not read,
+	 * fields of newer firmware: the id and length count, the rest not */
+	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",0,4,test", &u), 0);
+	assert_int_equal(u.conn_id, 0);
+	assert_int_equal(u.len, 4);
 	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",0,4,"
-	    "\"1.2.3\",6000", &u), -1);
+	    "\"1.2.3\",6000", &u), 0);
+	assert_int_equal(u.len, 4);
+	assert_string_equal(u.remote_ip, "");
+	assert_int_equal(u.remote_port, -1);
 	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",0,4,"
-	    "\"1.2.3.4\",65536", &u), -1);
+	    "\"1.2.3.4\",65536", &u), 0);
+	assert_int_equal(u.remote_port, -1);
+	assert_int_equal(quectel_parse_qiurc("+QIURC: \"recv\",1,4,"
+	    "\"10.0.0.2\",53,\"x\"", &u), 0);
+	assert_string_equal(u.remote_ip, "10.0.0.2");
+	assert_int_equal(u.remote_port, 53);
+	/* any case, spaces */
+	assert_int_equal(quectel_parse_qiurc("+QIURC : \"RECV\" , 7 ", &u), 0);
+	assert_int_equal(u.kind, QUECTEL_URC_RECV);
+	assert_int_equal(u.conn_id, 7);
 }
 
 static void
@@ -94,10 +114,9 @@ test_qiurc_other_kinds(void **state)
 {
 	struct quectel_qiurc u;
 	static const char *const bad[] = {
-		"+QIURC: \"closed\"", "+QIURC: \"closed\",1,2",
-		"+QIURC: \"closed\",12", "+QIURC: \"pdpdeact\",0",
+		"+QIURC: \"closed\"", "+QIURC: \"closed\",12", "+QIURC: \"pdpdeact\",0",
 		"+QIURC: \"pdpdeact\",17", "+QIURC: \"pdpdeact\",",
-		"+QIURC: \"incoming full\",1", "+QIURC: \"incoming\",1",
+		"+QIURC: \"incoming\",1",
 		"+QIURC: \"incoming\",1,0,\"host\",80",
 		"+QIURC: \"incoming\",1,0,\"1.2.3.4\"", "+QIURC: \"unterminated",
 		"+QIURC: ", "+QIURC:", "+QIURC: \"\",1", "QIURC: \"closed\",1",
@@ -131,8 +150,15 @@ test_qiurc_other_kinds(void **state)
 	assert_int_equal(quectel_parse_qiurc("+QIURC: \"dnsgip\",\"1.2.3.4\"",
 	    &u), 0);
 	assert_int_equal(u.kind, QUECTEL_URC_OTHER);
-	assert_int_equal(quectel_parse_qiurc("+QIURC: \"RECV\",1", &u), 0);
-	assert_int_equal(u.kind, QUECTEL_URC_OTHER);
+	/* known kinds in another case, with trailing fields */
+	assert_int_equal(quectel_parse_qiurc("+QIURC: \"Closed\",1,2", &u), 0);
+	assert_int_equal(u.kind, QUECTEL_URC_CLOSED);
+	assert_int_equal(u.conn_id, 1);
+	assert_int_equal(quectel_parse_qiurc("+QIURC: PDPDEACT,1,0", &u), 0);
+	assert_int_equal(u.kind, QUECTEL_URC_PDPDEACT);
+	assert_int_equal(u.ctx, 1);
+	assert_int_equal(quectel_parse_qiurc("+QIURC: \"incoming full\",1", &u), 0);
+	assert_int_equal(u.kind, QUECTEL_URC_INCOMING_FULL);
 	for (int i = 0; bad[i] != NULL; i++)
 		assert_int_equal(quectel_parse_qiurc(bad[i], &u), -1);
 }
@@ -143,16 +169,10 @@ test_qistate(void **state)
 	struct quectel_qistate s;
 	static const char *const bad[] = {
 		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,5",
+		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,256",
 		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,-1",
+		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,\"2\"",
 		"+QISTATE: 12,\"TCP\",\"1.2.3.4\",80,5087,2",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",65536,5087,2",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,2,0",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,2,17",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,2,1,0,3",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,2,1,0,0,\"uart1\",9",
-		"+QISTATE: 0,\"\",\"1.2.3.4\",80,5087,2",
-		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",\"80\",5087,2",
 		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,2,1,0,0,\"uart1",
 		"+QISTATE: 0,\"TCP\",\"1.2.3.4\",80,5087,2,1,0,0,\"uart1\"x",
 		"+QISTATE: x", "+QISTATE:", "+QIACT: 1,1,1,\"1.2.3.4\"", NULL,
@@ -181,6 +201,45 @@ test_qistate(void **state)
 	assert_string_equal(s.at_port, "usbmodem");
 	for (int i = 0; bad[i] != NULL; i++)
 		assert_int_equal(quectel_parse_qistate(bad[i], &s), -1);
+	/* a bad line still names its socket when its id reads */
+	assert_int_equal(quectel_parse_qistate("+QISTATE: 3,\"TCP\",\"1.2.3.4\","
+	    "80,5087,x", &s), -1);
+	assert_int_equal(s.conn_id, 3);
+	assert_int_equal(quectel_parse_qistate("+QISTATE: 3,\"TCP\"", &s), -1);
+	assert_int_equal(s.conn_id, 3);
+	assert_int_equal(quectel_parse_qistate("+QISTATE: x,2", &s), -1);
+	assert_int_equal(s.conn_id, -1);
+}
+
+/* Newer firmware: trailing fields, an unknown state number, descriptive
+ * fields that do not read, lowercase service type. */
+static void
+test_qistate_liberal(void **state)
+{
+	struct quectel_qistate s;
+
+	(void)state;
+	assert_int_equal(quectel_parse_qistate("+QISTATE: 0,\"TCP\",\"1.2.3.4\","
+	    "80,5087,2,1,0,0,\"uart1\",9,\"x\"", &s), 0);
+	assert_int_equal(s.state, QUECTEL_SOCK_CONNECTED);
+	assert_string_equal(s.at_port, "uart1");
+	assert_int_equal(quectel_parse_qistate("+QISTATE: 0,\"TCP\",\"1.2.3.4\","
+	    "80,5087,5", &s), 0);
+	assert_int_equal((int)s.state, 5);
+	assert_int_equal(quectel_parse_qistate("+QISTATE: 0,\"tcp\",\"1.2.3.4\","
+	    "\"80\",65536,2,17,12,3,\"uart1\x01\"", &s), 0);
+	assert_int_equal(s.service, QUECTEL_SVC_TCP);
+	assert_int_equal(s.state, QUECTEL_SOCK_CONNECTED);
+	assert_int_equal(s.remote_port, -1);
+	assert_int_equal(s.local_port, -1);
+	assert_int_equal(s.ctx, -1);
+	assert_int_equal(s.server_id, -1);
+	assert_int_equal(s.access_mode, -1);
+	assert_string_equal(s.at_port, "");
+	assert_int_equal(quectel_parse_qistate("+QISTATE: 0,\"\",\"\",80,5087,4,0",
+	    &s), 0);
+	assert_int_equal(s.service, QUECTEL_SVC_OTHER);
+	assert_int_equal(s.state, QUECTEL_SOCK_CLOSING);
 }
 
 /* Trailing fields missing, unquoted strings, spaces, odd addresses. */
@@ -242,7 +301,9 @@ test_qisend_info(void **state)
 	assert_int_equal(quectel_parse_qisend_info("+QISEND: "
 	    "99999999999999999999,0,0", &i), -1);
 	assert_int_equal(quectel_parse_qisend_info("+QISEND: 9,9", &i), -1);
-	assert_int_equal(quectel_parse_qisend_info("+QISEND: 9,9,0,0", &i), -1);
+	/* a fourth field of newer firmware is ignored */
+	assert_int_equal(quectel_parse_qisend_info("+QISEND: 9,8,1,0", &i), 0);
+	assert_true(i.total == 9 && i.acked == 8 && i.unacked == 1);
 	assert_int_equal(quectel_parse_qisend_info("+QISEND: 9,-9,0", &i), -1);
 	assert_int_equal(quectel_parse_qisend_info("+QISEND: 9,9,", &i), -1);
 	assert_int_equal(quectel_parse_qisend_info("+QISEND: 9,\"9\",0", &i),
@@ -271,6 +332,12 @@ test_qird(void **state)
 	assert_int_equal(r.len, 4);
 	assert_string_equal(r.remote_ip, "10.7.1.9");
 	assert_int_equal(r.remote_port, 6000);
+	/* an unquoted sender, a trailing field */
+	assert_int_equal(quectel_parse_qird_header("+QIRD: 4,10.7.1.9,6000,1", &r), 0);
+	assert_int_equal(r.len, 4);
+	assert_string_equal(r.remote_ip, "10.7.1.9");
+	assert_int_equal(quectel_parse_qird_header("+QIRD: 5,0", &r), -1);
+	assert_int_equal(quectel_parse_qird_header("+QIRD: 9,9,0,0", &r), -1);
 	assert_int_equal(quectel_parse_qird_header("+QIRD: 4097", &r), -1);
 	assert_int_equal(quectel_parse_qird_header("+QIRD: -1", &r), -1);
 	assert_int_equal(quectel_parse_qird_header("+QIRD: 5,hello", &r), -1);
@@ -293,6 +360,8 @@ test_qird(void **state)
 	assert_int_equal(quectel_parse_qird_info("+QIRD: 8589934592,"
 	    "8589934592,0", &i), 0);
 	assert_true(i.total == 8589934592ULL);
+	assert_int_equal(quectel_parse_qird_info("+QIRD: 9,4,5,0", &i), 0);
+	assert_true(i.total == 9 && i.read == 4 && i.unread == 5);
 	assert_int_equal(quectel_parse_qird_info("+QIRD: 5", &i), -1);
 	assert_int_equal(quectel_parse_qird_info("+QIRD: 4,\"1.2.3.4\",6000",
 	    &i), -1);
@@ -305,8 +374,7 @@ test_qiact(void **state)
 	struct quectel_qiact a;
 	static const char *const bad[] = {
 		"+QIACT: 1,1", "+QIACT: 0,1,1,\"1.2.3.4\"", "+QIACT: 17,1,1",
-		"+QIACT: 1,2,1", "+QIACT: 1,1,4", "+QIACT: 1,1,1,\"1.2.3\"",
-		"+QIACT: 1,1,1,\"1.2.3.4\",\"x\"", "+QIACT: 1,1,1,\"a\",\"b\",\"c\"",
+		"+QIACT: 1,2,1", "+QIACT: 1,1,256", "+QIACT: 1,1,x",
 		"+QIACT: -1,1,1", "+QIACT: 1,1,1,\"1.2.3.4", "+QIACT:", NULL,
 	};
 
@@ -330,6 +398,17 @@ test_qiact(void **state)
 	assert_string_equal(a.ip2, "2001:db8::7");
 	assert_int_equal(quectel_parse_qiact("+QIACT: 1,1,1,10.7.1.2", &a), 0);
 	assert_string_equal(a.ip, "10.7.1.2");
+	/* an address that does not read, trailing fields, another type: the
+	 * state still counts */
+	assert_int_equal(quectel_parse_qiact("+QIACT: 1,1,1,\"1.2.3\"", &a), 0);
+	assert_int_equal(a.state, 1);
+	assert_string_equal(a.ip, "");
+	assert_int_equal(quectel_parse_qiact("+QIACT: 1,1,1,\"1.2.3.4\",\"x\"", &a), 0);
+	assert_string_equal(a.ip, "1.2.3.4");
+	assert_string_equal(a.ip2, "");
+	assert_int_equal(quectel_parse_qiact("+QIACT: 3,1,4,\"a\",\"b\",\"c\"", &a), 0);
+	assert_int_equal(a.ctx, 3);
+	assert_int_equal(a.type, 4);
 	for (int i = 0; bad[i] != NULL; i++)
 		assert_int_equal(quectel_parse_qiact(bad[i], &a), -1);
 }
@@ -354,15 +433,20 @@ test_qigeterror(void **state)
 	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: 550,\"\"", &e),
 	    0);
 	assert_string_equal(e.text, "");
+	/* the number counts: a text too long or missing, a trailing field */
 	snprintf(line, sizeof(line), "+QIGETERROR: 550,\"%080d\"", 0);
-	assert_int_equal(quectel_parse_qigeterror(line, &e), -1);
-	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: 565", &e), -1);
+	assert_int_equal(quectel_parse_qigeterror(line, &e), 0);
+	assert_int_equal(e.code, 550);
+	assert_string_equal(e.text, "");
+	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: 565", &e), 0);
+	assert_int_equal(e.code, 565);
+	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: 1,\"a\",\"b\"", &e), 0);
+	assert_string_equal(e.text, "a");
 	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: -5,\"x\"", &e),
 	    -1);
 	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: x,\"x\"", &e),
 	    -1);
-	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR: 1,\"a\",\"b\"",
-	    &e), -1);
+	assert_int_equal(quectel_parse_qigeterror("+QIGETERROR:", &e), -1);
 }
 
 static void
@@ -379,7 +463,7 @@ test_keepalive_test(void **state)
 		"+QICFG: \"tcp/keepalive\",(0,1),(1-x)",
 		"+QICFG: \"tcp/keepalive\",(0,1),(-1-120)",
 		"+QICFG: \"tcp/keepalive\",(0,1),(1-120),",
-		"+QICFG: \"tcp/keepalive\",(0,1),(1-120),(25-100),(3-10),(1)",
+		"+QICFG: \"tcp/keepalive\",(0,1),(1-120),(25-100),(3-10),x",
 		"+QICFG: \"tcp/keepalive\",(0,1),(1-120) x",
 		"+QICFG: \"tcp/keepalive\",(0,1),(1-99999999999999999999)",
 		"+QICFG: \"tcp/keepalive\",1,2,30,3", "+QICFG:", NULL,
@@ -408,6 +492,10 @@ test_keepalive_test(void **state)
 	assert_int_equal(k.idle_min, 1);
 	assert_int_equal(k.idle_max, 120);
 	assert_int_equal(k.interval_min, -1);
+	/* a group of newer firmware after the probes is ignored */
+	assert_int_equal(quectel_parse_qicfg_keepalive_test("+QICFG: "
+	    "\"tcp/keepalive\",(0,1),(1-120),(25-100),(3-10),(1)", &k), 0);
+	assert_int_equal(k.probes_max, 10);
 	for (int i = 0; bad[i] != NULL; i++)
 		assert_int_equal(quectel_parse_qicfg_keepalive_test(bad[i], &k),
 		    -1);
@@ -433,6 +521,9 @@ test_keepalive_read(void **state)
 	    "\"tcp/keepalive\",2", &k), -1);
 	assert_int_equal(quectel_parse_qicfg_keepalive("+QICFG: "
 	    "\"tcp/keepalive\",1,2", &k), -1);
+	assert_int_equal(quectel_parse_qicfg_keepalive("+QICFG: "
+	    "\"tcp/keepalive\",1,2,30,3,0", &k), 0);
+	assert_int_equal(k.probes, 3);
 	assert_int_equal(quectel_parse_qicfg_keepalive("+QICFG: "
 	    "\"tcp/keepalive\",(0,1),(1-120)", &k), -1);
 	assert_int_equal(quectel_parse_qicfg_keepalive("+QICFG: "
@@ -512,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_qiurc_other_kinds),
 		cmocka_unit_test(test_qistate),
 		cmocka_unit_test(test_qistate_tolerant),
+		cmocka_unit_test(test_qistate_liberal),
 		cmocka_unit_test(test_qisend_info),
 		cmocka_unit_test(test_qird),
 		cmocka_unit_test(test_qiact),

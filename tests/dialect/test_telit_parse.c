@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "conf/conf.h"
+#include "dialect/telit/telit_lines.h"
 #include "dialect/telit/telit_parse.h"
 
 static void
@@ -57,6 +59,72 @@ test_ss(void **state)
 	assert_int_equal(telit_parse_ss("#SS:1,0,0.0.0.0,0,0.0.0.0,0", &ss), 0);
 	for (int i = 0; bad[i] != NULL; i++)
 		assert_int_equal(telit_parse_ss(bad[i], &ss), -1);
+}
+
+/* UC864 has only the bare AT#SS: the row of the id is picked from the
+ * listing of every socket (UC864 rev7 example rows); the one-row answer
+ * of AT#SS=<id> reads the same way. */
+static void
+test_ss_find(void **state)
+{
+	static const char *const uc864[] = {
+		"#SS: 1,3,91.80.90.162,61119,88.37.127.146,10510",
+		"#SS: 2,4,91.80.90.162,1000",
+		"#SS: 3,0",
+		"#SS: 4,0",
+		"#SS: 5,2,10.141.247.132,7,195.8.209.155,7",
+		"#SS: 6,0",
+	};
+	static const char *const junk[] = { "#SS: 9", "garbage", "#SS: 2,0" };
+	struct telit_ss ss;
+
+	assert_int_equal(telit_parse_ss_find(uc864, 6, 5, &ss), 0);
+	assert_int_equal(ss.conn_id, 5);
+	assert_int_equal(ss.state, TELIT_SS_SUSPENDED);
+	assert_string_equal(ss.remote_ip, "195.8.209.155");
+	assert_int_equal(telit_parse_ss_find(uc864, 6, 3, &ss), 0);
+	assert_int_equal(ss.state, TELIT_SS_CLOSED);
+	assert_int_equal(telit_parse_ss_find(uc864, 6, 1, &ss), 0);
+	assert_int_equal(ss.state, TELIT_SS_SUSPENDED_DATA);
+	assert_int_equal(telit_parse_ss_find(uc864 + 2, 1, 3, &ss), 0);	/* AT#SS=3 */
+	assert_int_equal(telit_parse_ss_find(uc864, 6, 7, &ss), -1);	/* no such row */
+	assert_int_equal(telit_parse_ss_find(uc864, 0, 1, &ss), -1);
+	assert_int_equal(telit_parse_ss_find(junk, 3, 2, &ss), 0);	/* bad rows skipped */
+	assert_int_equal(ss.state, TELIT_SS_CLOSED);
+	assert_int_equal(telit_parse_ss_find(junk, 2, 9, &ss), -1);
+}
+
+/* The command line of each model, and the check at bring-up naming the
+ * setting that makes a command too long. */
+static void
+test_line_check(void **state)
+{
+	char host[] = "0123456789012345678901234567890123456789012345678901234567890";
+	char *init[] = { "AT+CGDCONT?" };
+	struct conf conf = { .network = { .apn = "internet", .cid = 1, .pdp_type = "IP",
+		.user = "", .password = "" }, .n_links = 1 };
+	char why[256];
+
+	assert_int_equal(telit_line_max("UC864-E"), 80);
+	assert_int_equal(telit_line_max("HE910"), 80);
+	assert_int_equal(telit_line_max("GM862-GPS"), 80);
+	assert_int_equal(telit_line_max("LE910-EU V2"), 400);
+	assert_int_equal(telit_line_max("ME310G1-W1"), 400);
+	assert_int_equal(telit_line_max(""), 80);
+	conf.links[0] = (struct conf_link){ .name = "server", .host = host, .port = 1, .socket = 1 };
+	conf.modem.init = init;
+	conf.modem.n_init = 1;
+	assert_int_equal(telit_line_check(&conf, "HE910", why, sizeof(why)), -1);
+	assert_string_equal(why, "AT#SD would be 81 characters, longer than the 80 the HE910 "
+	    "command line takes: shorten links[0].host (link \"server\"; or use its address)");
+	assert_int_equal(telit_line_check(&conf, "LE910-EU V2", why, sizeof(why)), 0);
+	host[60] = '\0';
+	assert_int_equal(telit_line_check(&conf, "HE910", why, sizeof(why)), 0);
+	conf.network.password = host;
+	conf.network.user = "user";
+	assert_int_equal(telit_line_check(&conf, "UC864", why, sizeof(why)), -1);
+	assert_null(strstr(why, host));		/* never the secret */
+	assert_non_null(strstr(why, "network.user or network.password"));
 }
 
 static void
@@ -437,6 +505,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ss),
+		cmocka_unit_test(test_ss_find),
+		cmocka_unit_test(test_line_check),
 		cmocka_unit_test(test_si),
 		cmocka_unit_test(test_srecv),
 		cmocka_unit_test(test_sring),

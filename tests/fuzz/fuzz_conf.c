@@ -36,7 +36,7 @@ fuzz_check_conf(const struct conf *conf)
 		if (l->name == NULL || l->host == NULL ||
 		    conf_find_link(conf, l->name) != l)
 			abort();
-		if (l->socket < 1 || l->socket > CONF_MAX_LINKS || l->port < 1)
+		if (l->socket < 0 || l->socket > CONF_QUECTEL_SOCKET_MAX || l->port < 1)
 			abort();
 		if ((l->local_kind == CONF_LOCAL_UNIX) !=
 		    (l->local_path != NULL))

@@ -5,9 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonstr.h"
 #include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A JSON string literal of any bytes: within its bound, quoted, no raw
+ * control byte and only well-formed UTF-8 inside. */
+static void
+json_check(const uint8_t *data, size_t n)
+{
+	static char in[PROTO_LINE_MAX + 1], out[JSON_QUOTED_MAX(PROTO_LINE_MAX)];
+	size_t len;
+
+	memcpy(in, data, n);
+	in[n] = '\0';
+	len = json_quote(in, out);
+	if (len > JSON_QUOTED_MAX(strlen(in)) - 1 || out[0] != '"' || out[len - 1] != '"')
+		abort();
+	for (size_t i = 0; i < len;) {
+		int k = json_utf8_len((const unsigned char *)out + i);
+		if (k == 0 || (unsigned char)out[i] < 0x20)
+			abort();
+		i += (size_t)k;
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,5 +49,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strcmp(enc, copy) != 0)
 		abort();	/* decode(encode(x)) must give x back */
 	proto_value_decode(copy);
+	json_check(data, n);
 	return 0;
 }

@@ -21,7 +21,7 @@ check_all(char *line)
 		abort();
 	if (quectel_parse_qistate(line, &s) == 0 &&
 	    (s.conn_id < 0 || s.conn_id > QUECTEL_CONNID_MAX ||
-	    (int)s.state < 0 || s.state > QUECTEL_SOCK_CLOSING))
+	    (int)s.state < 0 || (int)s.state > 255))
 		abort();
 	if (quectel_parse_qird_header(line, &r) == 0 &&
 	    r.len > QUECTEL_QIRD_MAX)

@@ -18,8 +18,10 @@
         sim.control("reboot 500"); sim.next_pty()  # the new pty path from stdout
 
 ModemSim(firmware=None, baud=None, args=(), reg_delay=0, sgact_delay=0,
-trace=True) starts the simulator in its own session with --link, --control
-and --trace in a private temporary directory (.workdir; .link, .control_path,
+trace=True) starts the simulator (firmware None: the simulator's default, or
+in a suite's run of one dialect that dialect's profile: see dialects.py) in
+its own session with --link, --control and --trace in a private temporary
+directory (.workdir; .link, .control_path,
 .trace_path, .stderr_path), reads the pty path from the first stdout line
 (.pty; every path printed so far in .ptys), and stop() sends SIGTERM, waits,
 kills the process group if needed, closes the ports it opened and removes the
@@ -296,6 +298,10 @@ class ModemSim:
         self.stderr_path = os.path.join(self.workdir, "stderr.log")
         self.argv = [self.binary, "--link", self.link, "--control", self.control_path,
                      "--reg-delay", str(reg_delay), "--sgact-delay", str(sgact_delay)]
+        if firmware is None and os.environ.get("CELLSOCK_DIALECT"):
+            import dialects     # a suite's run of one dialect (tests/lib/dialects.py)
+            firmware = dialects.default_firmware()
+        self.firmware = firmware
         if firmware:
             self.argv += ["--firmware", firmware]
         if baud:
@@ -568,3 +574,18 @@ def connect_socket(port, tcp_port, sock_id=1, conn_mode=1, cid=1, apn="internet"
     if r.final != want:
         raise ModemSimError("#SD -> %r" % r)
     return r
+
+
+def connect_socket_quectel(port, tcp_port, sock_id=1, cid=1, apn="internet", host="127.0.0.1"):
+    """The same on a Quectel profile: echo off, context with +QICSGP and
+    +QIACT, +QIOPEN in buffer access mode; returns the +QIOPEN URC line."""
+    port.at_ok("ATE0")
+    port.at_ok("AT+CMEE=1")
+    port.at_ok('AT+QICSGP=%d,1,"%s","","",1' % (cid, apn))
+    if cid not in [int(l.split(":")[1].split(",")[0]) for l in port.at_ok("AT+QIACT?")]:
+        port.at_ok("AT+QIACT=%d" % cid)
+    port.at_ok('AT+QIOPEN=%d,%d,"TCP","%s",%d,0,0' % (cid, sock_id, host, tcp_port))
+    m = port.expect_line(r"^\+QIOPEN: %d,(\d+)$" % sock_id, timeout=10)
+    if m.group(1) != "0":
+        raise ModemSimError("+QIOPEN -> %s" % m.group(0))
+    return m.group(0)

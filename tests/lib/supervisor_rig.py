@@ -16,9 +16,9 @@ RECOVERY = "pdp_cycle_after = 3; radio_cycle_after = 5; modem_reboot_after = 7; 
 
 
 def link_config(sim_link, port, sock, extra_link="", extra_top="", keepalive="", name="server",
-                recovery=RECOVERY):
-    return """modem: { device = "%s"; command_timeout = 1.0; };
-network: { apn = "internet"; registration_timeout = 30.0; };
+                recovery=RECOVERY, modem="", network=""):
+    return """modem: { device = "%s"; command_timeout = 1.0; %s };
+network: { apn = "internet"; registration_timeout = 30.0; %s };
 links = ( { name = "%s"; host = "127.0.0.1"; port = %d; socket = 1;
             keepalive: { probe = "FF"; ack_timeout = 2.0; %s };
             reconnect: { min = 0.2; max = 2.0; stable = 3.0; quiet_time = 0.2;
@@ -26,7 +26,7 @@ links = ( { name = "%s"; host = "127.0.0.1"; port = %d; socket = 1;
 recovery: { %s };
 control: { socket = "%s"; group = ""; mode = "0660"; };
 log: { level = "debug"; };
-%s""" % (sim_link, name, port, keepalive, extra_link, recovery, sock, extra_top)
+%s""" % (sim_link, modem, network, name, port, keepalive, extra_link, recovery, sock, extra_top)
 
 
 class Monitor:
@@ -75,13 +75,14 @@ class Rig:
     """sim + server + daemon + monitor; use as a context manager."""
 
     def __init__(self, firmware=None, sim_args=(), extra_link="", extra_top="", keepalive="",
-                 start_daemon=True, recovery=RECOVERY):
+                 start_daemon=True, recovery=RECOVERY, modem="", network=""):
         self.sim = ModemSim(firmware=firmware, args=list(sim_args), trace=True)
         self.server = None
         self.daemon = None
         self.monitor = None
         self.extra = (extra_link, extra_top, keepalive)
         self.recovery = recovery
+        self.groups = {"modem": modem, "network": network}
         self.start_daemon = start_daemon
 
     def __enter__(self):
@@ -94,7 +95,8 @@ class Rig:
     def start(self):
         self.daemon = Daemon()
         self.daemon.write_config(link_config(self.sim.link, self.server.port, self.daemon.sock,
-                                             *self.extra, recovery=self.recovery))
+                                             *self.extra, recovery=self.recovery,
+                                             **self.groups))
         self.daemon.start()
         self.monitor = Monitor(self.daemon.sock)
         wait_until(lambda: self.status()["daemon"]["monitors"] >= 1, what="monitor")

@@ -4,4 +4,5 @@
 # benchmark (run by hand as root, not in TESTS).
 TESTS += tests/netns/silent_drop.py
 EXTRA_DIST += tests/netns/silent_drop.py tests/netns/netns_lib.py \
-	tests/netns/probe_server.py tests/netns/tcp_client.py tests/bench/detect.py
+	tests/netns/probe_server.py tests/netns/tcp_client.py tests/bench/detect.py \
+	tests/netns/outage_lib.py tests/bench/outage.py

@@ -14,6 +14,7 @@ import threading
 import time
 import traceback
 
+import dialects
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
 from soak_lib import is_sanitized
@@ -30,6 +31,7 @@ TX = 8192
 
 
 def main():
+    dialects.run_per_dialect()
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):
         if not os.access(exe, os.X_OK):
             skip("not built: %s" % exe)

@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """A unix endpoint whose path another process is listening on: the daemon
 leaves that socket alone and says why it cannot listen, with the real error
-(issue #16: it used to log "trying again in 5 s: Success")."""
+(issue #16: it used to log "trying again in 5 s: Success"). Once per
+dialect, forced in the configuration (tests/lib/dialects.py)."""
 
 import os
 import socket
 import sys
 
+import dialects
 from cellsock_harness import CELLSOCKD, Checker, Daemon, skip, wait_until
 
 t = Checker("endpoint-busy")
 
 
 def main():
+    dialects.run_per_dialect()
     if not os.access(CELLSOCKD, os.X_OK):
         skip("not built: %s" % CELLSOCKD)
     d = Daemon()
@@ -20,7 +23,7 @@ def main():
     other = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     other.bind(path)
     other.listen(1)
-    d.write_config('modem: { device = "/dev/null"; };\n'
+    d.write_config('modem: { device = "/dev/null"; dialect = "%s"; };\n' % dialects.current() +
                    'links = ( { name = "app"; host = "127.0.0.1"; port = 40000; socket = 1;'
                    ' local = "unix:%s"; } );\n'
                    'control: { socket = "%s"; group = ""; mode = "0660"; };\n'

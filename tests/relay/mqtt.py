@@ -18,6 +18,7 @@ import threading
 import time
 import traceback
 
+import dialects
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
 from relay_util import RelayRig
@@ -124,6 +125,7 @@ def publish(pub_path, topic, payload, tmpdir):
 
 
 def main():
+    dialects.run_per_dialect()
     if not (MOSQUITTO and MOSQUITTO_SUB and MOSQUITTO_PUB):
         skip("mosquitto and mosquitto-clients are not installed")
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):

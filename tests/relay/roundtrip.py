@@ -14,6 +14,7 @@ import sys
 import time
 import traceback
 
+import dialects
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Checker, skip, wait_until
 from modemsim import sim_binary
 from relay_util import (RelayRig, Server, connect_local, fast_random, recv_exact,
@@ -32,6 +33,7 @@ def free_port():
 
 
 def main():
+    dialects.run_per_dialect()
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):
         if not os.access(exe, os.X_OK):
             skip("not built: %s" % exe)

@@ -47,7 +47,13 @@ implies (printed); the streams as above, completed after a final drain;
 every control request is answered; open descriptors do not grow and the
 anonymous RSS does not grow beyond what the bounded buffers allow after a
 warm-up round;
-neither process reports a sanitizer error. Exit 0 pass, 1 fail, 77 skip."""
+neither process reports a sanitizer error. Exit 0 pass, 1 fail, 77 skip.
+
+It runs once per dialect (CELLSOCK_DIALECTS, tests/lib/dialects.py), each
+run on one firmware profile of that dialect's vendor, rotated by the seed:
+Telit he910-12.00.006, le910, he910-12.00.004; Quectel ec25, bg96, eg25
+(--firmware forces one). The injected URCs and the commands that the error
+and delay faults hit are the dialect's own."""
 
 import argparse
 import collections
@@ -65,6 +71,7 @@ import traceback
 # run by hand from anywhere: the helpers are in ../lib
 sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+import dialects
 from cellsock_harness import CELLSOCKCTL, CELLSOCKD, Daemon, skip
 from modemsim import SANITIZER_RE, ModemSim, sim_binary
 from soak_lib import (Hammer, LocalClient, StreamServer, ctl_request, fd_kinds, is_sanitized,
@@ -79,7 +86,8 @@ CONF = dict(command_timeout=1.0, registration_timeout=10.0,
             rmin=0.2, rmax=2.0, stable=3.0, quiet=0.2, teardown_timeout=5.0,
             pdp_after=3, radio_after=4, reboot_after=5, cooldown=5.0,
             tx_buffer=65536, rx_buffer=65536, stop_timeout=5.0)
-SIM = dict(reg_delay_ms=200, sgact_delay_ms=100, reboot_ms=1000, sh_timeout_ms=2000)
+SIM = dict(reg_delay_ms=200, sgact_delay_ms=100, reboot_ms=1000, sh_timeout_ms=2000,
+           ready_delay_ms=500)
 # Compiled into the daemon (src/modem/modem.c, src/at/atq.c, src/dialect/telit/dialect_telit.c).
 MODEM_REOPEN_MIN, MODEM_REOPEN_MAX, REOPEN_FACTOR = 0.5, 30.0, 1.6
 RESYNC_TIMEOUT, NOT_ANSWERING_AFTER = 1.0, 3
@@ -99,13 +107,38 @@ WEIGHTS = dict(drop=3, rst=3, fin=3, hang=2, garbage=2, storm=2, urc=1, signal=1
                   "reload-remove": 1})
 # the names the stream's link goes by (reload-remove renames it and back)
 NAMES = (LINK, LINK + "-b")
-URCS = ["+CREG: 1", "+CGREG: 1", "+CREG: 5", "SRING: 1", "SRING: 1,100", "RING",
-        "NO CARRIER", "+CME ERROR: 3", "#SLASTCLOSURE: 1,1"]
-# (command, +CME code, max count, operator action that makes the daemon issue it)
-ERRORS = [("#SSENDEXT", 563, 3, None), ("#SSENDEXT", 3, 1, None), ("#SRECV", 3, 2, None),
-          ("#SI", 3, 2, None), ("#SD", 559, 3, "reconnect"), ("#SH", 3, 1, "reconnect"),
-          ("#SS", 3, 1, "reconnect"), ("*", 3, 2, None)]
-DELAYS = ["#SI", "#SRECV", "#SSENDEXT", "#SS", "*"]
+# Per dialect: the URCs the urc faults inject (urc-mid takes the first five),
+# the storm's line, (command, +CME code, max count, operator action that
+# makes the daemon issue it) for the error fault, the commands delay slows.
+DIALECT_FAULTS = {
+    "telit": dict(
+        urcs=["+CREG: 1", "+CGREG: 1", "+CREG: 5", "SRING: 1", "SRING: 1,100", "RING",
+              "NO CARRIER", "+CME ERROR: 3", "#SLASTCLOSURE: 1,1"],
+        storm=" SRING: 1",
+        errors=[("#SSENDEXT", 563, 3, None), ("#SSENDEXT", 3, 1, None), ("#SRECV", 3, 2, None),
+                ("#SI", 3, 2, None), ("#SD", 559, 3, "reconnect"), ("#SH", 3, 1, "reconnect"),
+                ("#SS", 3, 1, "reconnect"), ("*", 3, 2, None)],
+        delays=["#SI", "#SRECV", "#SSENDEXT", "#SS", "*"]),
+    "quectel": dict(
+        urcs=["+CREG: 1", "+CGREG: 1", "+CEREG: 5", '+QIURC: "recv",1', "RDY", "RING",
+              "NO CARRIER", "+CME ERROR: 3", '+QIND: "csq",20,99'],
+        storm=' +QIURC: "recv",1',
+        errors=[("+QISEND", 3, 2, None), ("+QIRD", 3, 2, None), ("+QIOPEN", 566, 3, "reconnect"),
+                ("+QICLOSE", 3, 1, "reconnect"), ("+QISTATE", 3, 1, "reconnect"),
+                ("*", 3, 2, None)],
+        delays=["+QISEND", "+QIRD", "+QISTATE", "*"]),
+}
+URCS = ERRORS = DELAYS = STORM = None     # this run's, set by use_dialect()
+
+
+def use_dialect(name):
+    """The fault tables of this run's dialect."""
+    global URCS, ERRORS, DELAYS, STORM
+    t = DIALECT_FAULTS[name]
+    URCS, ERRORS, DELAYS, STORM = t["urcs"], t["errors"], t["delays"], t["storm"]
+
+
+use_dialect(dialects.current())
 
 # What the daemon may legitimately keep after a stall: its bounded buffers
 # (the queue toward the server, the retransmit window, the queue toward the
@@ -168,7 +201,7 @@ def make_fault(rng, kind):
         return Fault(kind, ["garbage %d" % n], gap=gap)
     if kind == "storm":
         n = rng.randint(20, 1500)
-        text = rng.choice(["", "", " SRING: 1"])
+        text = rng.choice(["", "", STORM])
         return Fault(kind, ["storm %d%s" % (n, text)], gap=gap)
     if kind == "urc":
         return Fault(kind, ["urc " + rng.choice(URCS)], gap=gap)
@@ -253,7 +286,11 @@ def bound_parts(fault=None):
         attempts += int(fault.self_clear_ms / 1000 / MODEM_REOPEN_MIN)
     elif fault is not None and fault.kind in ("hang", "delay"):
         attempts += int(fault.hold / (MODEM_REOPEN_MIN + NOT_ANSWERING_AFTER * RESYNC_TIMEOUT))
+    # after a reboot a Quectel module answers before its RDY, which the
+    # daemon waits for (the simulator's --ready-delay)
+    ready = SIM["ready_delay_ms"] / 1000 if dialects.is_quectel() else 0.0
     parts["bring-up"] = (reopen_ceiling(attempts) + NOT_ANSWERING_AFTER * RESYNC_TIMEOUT +
+                         ready +
                          (SIM["reg_delay_ms"] + SIM["sgact_delay_ms"]) / 1000 +
                          4 * c["command_timeout"])
     if fault is not None and fault.kind in SWALLOW:
@@ -261,7 +298,8 @@ def bound_parts(fault=None):
     if fault is not None and fault.kind in ("stop-restart", "reload-remove"):
         # the old link drains and closes (cellsockd.conf(5), stop_timeout)
         parts["stop"] = stop_bound()
-    parts["escalation"] = (SIM["reboot_ms"] / 1000 + NOT_ANSWERING_AFTER * RESYNC_TIMEOUT +
+    parts["escalation"] = (SIM["reboot_ms"] / 1000 + ready +
+                           NOT_ANSWERING_AFTER * RESYNC_TIMEOUT +
                            (SIM["reg_delay_ms"] + SIM["sgact_delay_ms"]) / 1000)
     return parts
 
@@ -352,9 +390,10 @@ class Soak:
         a = self.args
         self.sanitized = is_sanitized(CELLSOCKD)
         self.sim = ModemSim(baud=a.baud, trace=False, reg_delay=SIM["reg_delay_ms"],
-                            sgact_delay=SIM["sgact_delay_ms"], firmware=a.firmware,
+                            sgact_delay=SIM["sgact_delay_ms"], firmware=SIM["firmware"],
                             args=["--seed", str(a.seed), "--reboot-time", str(SIM["reboot_ms"]),
-                                  "--sh-timeout", str(SIM["sh_timeout_ms"])])
+                                  "--sh-timeout", str(SIM["sh_timeout_ms"]),
+                                  "--ready-delay", str(SIM["ready_delay_ms"])])
         self.sim.start()
         self.server = StreamServer(a.rate)
         self.daemon = Daemon()
@@ -666,7 +705,7 @@ class Soak:
                     t_clear - t_inject, ",".join(deaths) or "-",
                     "; escalation " + ",".join(steps) if steps else "",
                     "; data-loss " + "; ".join("%s unacked%s, %s lost" % (
-                        e.get("unacked"), " resent" if str(e.get("resend")) == "1" else "",
+                        e.get("unacked"), " resent" if e.get("resend") in (1, True, "1") else "",
                         e.get("lost")) for e in losses) if losses else "",
                     up, self.client.down.total, lag,
                     "; rss %d KiB anon %d KiB fds %d" % mem[1:4] if mem else ""))
@@ -793,7 +832,7 @@ class Soak:
         the accepts of connections k_from and k_to: the old connection's
         death is accounted before the next dial."""
         sel = [e for e in events if k_from <= e["_conn"] < k_to]
-        resent = sum(int(e["unacked"]) for e in sel if str(e["resend"]) == "1")
+        resent = sum(int(e["unacked"]) for e in sel if e["resend"] in (1, True, "1"))
         lost = sum(max(0, int(e["lost"]) - int(e["unread"])) for e in sel)
         return resent, lost
 
@@ -841,7 +880,7 @@ class Soak:
         if cli != len(events):
             self.fail("monitors disagree: cellsockctl monitor printed %d data-loss events, "
                       "a raw monitor client read %d" % (cli, len(events)))
-        rep_resent = sum(int(e["unacked"]) for e in events if str(e["resend"]) == "1")
+        rep_resent = sum(int(e["unacked"]) for e in events if e["resend"] in (1, True, "1"))
         rep_lost_tx = sum(max(0, int(e["lost"]) - int(e["unread"])) for e in events)
         rep_lost_rx = sum(int(e["unread"]) + int(e["undelivered"]) for e in events)
         u = self.up_result
@@ -978,6 +1017,12 @@ class Soak:
 
 # ---- the report ----
 
+def soak_profile(seed):
+    """The firmware profile of this dialect's run: rotated by the seed."""
+    profiles = dialects.PROFILES[dialects.current()]
+    return profiles[(seed - 1) % len(profiles)]
+
+
 def repro_args(a):
     """The options that reproduce this run's schedule."""
     words = ["--seed", str(a.seed), "--seconds", str(a.seconds)]
@@ -1057,6 +1102,7 @@ def report(soak, warm):
 
 
 def main():
+    dialects.run_per_dialect()
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seed", type=int, default=int(os.environ.get("CELLSOCK_SOAK_SEED", "1")))
     p.add_argument("--seconds", type=int,
@@ -1075,7 +1121,7 @@ def main():
     if unknown:
         p.error("unknown fault kind %s (kinds: %s)" % (",".join(unknown), ",".join(KINDS)))
     args.kinds = [k for k in KINDS if k not in excluded]
-    SIM["firmware"] = args.firmware
+    SIM["firmware"] = args.firmware or soak_profile(args.seed)
     if not args.kinds:
         p.error("every fault kind is excluded")
 
@@ -1101,8 +1147,10 @@ def main():
     signal.alarm(int(hard))
 
     soak = Soak(args)
-    print("chaos soak: seed %d, %d s (reproduce: python3 soak.py %s)"
-          % (args.seed, args.seconds, repro_args(args)))
+    print("chaos soak: seed %d, %d s, dialect %s, firmware %s (reproduce: "
+          "CELLSOCK_DIALECT=%s python3 soak.py %s)"
+          % (args.seed, args.seconds, dialects.current(), SIM["firmware"], dialects.current(),
+             repro_args(args)))
     if args.exclude:
         print("fault kinds left out: %s" % args.exclude)
     print("recovery bound %.1f s = %s (plus reopen growth for reboot/hang/delay, and %.0f s "

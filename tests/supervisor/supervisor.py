@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Black-box tests of the connection supervisor (issue 4/7): cellsockd
 against cellsock-modemsim and a real TCP server on loopback. Each scenario
-waits on the daemon's events and state with deadlines."""
+waits on the daemon's events and state with deadlines. Runs once per
+dialect (CELLSOCK_DIALECTS, tests/lib/dialects.py); the 12.00.004 reconnect
+scenario is Telit's firmware quirk and runs on Telit only."""
 
 import os
 import re
 import sys
 import time
 
+import dialects
 from cellsock_harness import Checker, wait_until
-from modemsim import connect_socket
 from supervisor_rig import Rig
 
 t = Checker("supervisor")
@@ -28,8 +30,8 @@ def cold_start_and_server_close():
         wait_until(lambda: "connect check passed" in r.daemon.logtext(), what="connect check")
         t.check(conn.recv_exact(1) == b"\xff", "the connect probe reaches the server and is acknowledged")
         m = r.status()["modem"]
-        t.check(m["model"] == "HE910" and m["registration"] == "home" and m["sim"] == "ready",
-                "status shows model, SIM and registration")
+        t.check(m["model"] == dialects.model() and m["registration"] == "home" and
+                m["sim"] == "ready", "status shows model, SIM and registration (%s)" % m["model"])
         mark = r.monitor.mark()
         conn.close()
         ev = r.monitor.wait("link-dead", since=mark, timeout=10)
@@ -135,16 +137,62 @@ def reboot_port_comes_back():
 def stale_socket_closed_before_dial():
     with Rig(start_daemon=False) as r:
         port = r.sim.open_port()
-        connect_socket(port, r.server.port)
+        dialects.connect_socket(port, r.server.port)
         first = r.server.accept(timeout=10)
         port.close()
         t.check(r.sim.sockets()[1]["state"] != "0", "stale: the simulator has socket 1 open before the daemon starts")
+        seen = len(r.sim.trace_text())
         r.start()
         second = r.server.accept(timeout=20)
         r.wait_link("up")
         t.check(first.wait_eof(timeout=10), "stale: the old connection is closed")
         t.check("still open (stale)" in r.daemon.logtext(), "stale: the daemon says it closed a stale socket first")
+        trace = r.sim.trace_text()[seen:]
+        sh, ext = trace.find("AT#SH=1\\r"), trace.find("AT#SCFGEXT=1,")
+        t.check(0 <= sh < ext, "stale: the socket is closed (#SH) before the link configures it "
+                "(#SCFGEXT) (at %d and %d)" % (sh, ext))
         second.close()
+
+
+@scenario
+def sockets_tied_before_activation():
+    """HE910 answers #SGACT with ERROR while no socket is tied to the cid:
+    with network.cid = 2 (the module ties its sockets to cid 1), the
+    daemon sends the link's #SCFG before activating."""
+    with Rig(network="cid = 2;") as r:
+        r.server.accept(timeout=20)
+        r.wait_link("up")
+        trace = r.sim.trace_text()
+        scfg, sgact = trace.find("AT#SCFG=1,2,"), trace.find("AT#SGACT=2,1")
+        t.check(0 <= scfg < sgact, "cid 2: #SCFG ties socket 1 to cid 2 before #SGACT "
+                "(at %d and %d)" % (scfg, sgact))
+        t.check("PDP activation failed" not in r.daemon.logtext(),
+                "cid 2: the first activation succeeds")
+
+
+@scenario
+def uc864_bare_ss_and_line_limit():
+    """UC864 has only the bare AT#SS and an 80-character command line: the
+    daemon picks its socket's row from the listing, and says at bring-up
+    which setting makes a command too long."""
+    long_init = 'AT+CGDCONT=5,\\"IP\\",\\"%s\\"' % ("a" * 62)
+    with Rig(firmware="uc864", modem='init = [ "%s" ];' % long_init) as r:
+        conn = r.server.accept(timeout=20)
+        r.wait_link("up")
+        trace = r.sim.trace_text()
+        t.check("AT#SS\\r" in trace, "uc864: the bare AT#SS is used after AT#SS=<id> fails")
+        why = r.status()["modem"]["last_error"]
+        t.check("modem.init[0]" in why and "80" in why,
+                "uc864: last_error names the too-long init command (%s)" % why)
+        mark = r.monitor.mark()
+        rc, _, err = r.ctl("reconnect", "server")
+        t.check(rc == 0, "uc864: reconnect accepted (%s)" % err)
+        r.monitor.wait("link-state", since=mark, state="closing", timeout=10)
+        r.server.accept(timeout=30)
+        r.wait_link("up", timeout=30)
+        t.check("verified closed" in r.daemon.logtext(),
+                "uc864: a close is verified with the bare AT#SS")
+        conn.close()
 
 
 @scenario
@@ -211,7 +259,7 @@ def operator_disconnect_connect_reset():
         r.wait_link("up")
         t.check(True, "connect: the link comes back up")
         rc, out, err = r.ctl("at", "AT+CGMM")
-        t.check(rc == 0 and out.splitlines() == ["HE910"],
+        t.check(rc == 0 and out.splitlines() == [dialects.model()],
                 "at: a raw command passes through the queue and returns lines and result (%r)" % out)
         rc, out, err = r.ctl("at", "AT+BOGUS")
         t.check(rc == 1 and "ERROR" in out + err, "at: a final ERROR exits 1")
@@ -261,6 +309,8 @@ def hook_for_unreachable_module():
 
 
 def main():
+    dialects.run_per_dialect()
+    telit_only = (he910_004_reconnects_without_overlap,) if dialects.is_telit() else ()
     return t.run_with_simulator((
         cold_start_and_server_close,
         refused_backoff,
@@ -269,11 +319,12 @@ def main():
         hang_then_resync,
         reboot_port_comes_back,
         stale_socket_closed_before_dial,
+        sockets_tied_before_activation,
+        uc864_bare_ss_and_line_limit,
         operator_disconnect_connect_reset,
         hook_for_unreachable_module,
         forced_jam_cured_by_reboot,
-        he910_004_reconnects_without_overlap,
-    ))
+    ) + telit_only)
 
 
 if __name__ == "__main__":

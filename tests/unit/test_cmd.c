@@ -184,7 +184,7 @@ test_help_is_the_table(void **state)
 	}
 	assert_string_equal(p, "OK\n");
 	assert_non_null(strstr(buf, "command name=at args=COMMAND privileged=root help="));
-	assert_non_null(strstr(buf, "command name=links args= privileged=no help=one%20row%20per%20link\n"));
+	assert_non_null(strstr(buf, "command name=version args= privileged=no help=daemon%20version\n"));
 }
 
 static void
@@ -226,6 +226,10 @@ test_links_and_status(void **state)
 	run(f, "links", 0, 0, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "link name=server state=idle "));
 	assert_non_null(strstr(buf, "link name=backup state=idle "));
+	run(f, "links backup", 0, 1, buf, sizeof(buf));
+	assert_true(strncmp(buf, "link name=backup state=idle ", 28) == 0);
+	assert_null(strstr(buf, "name=server"));
+	assert_non_null(strstr(run(f, "links nosuch", 0, 1, buf, sizeof(buf)), "ERR no-such-link"));
 	run(f, "connect server", 1, 1, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "accepted link=server state=waiting"));
 	run(f, "disconnect server", 1, 1, buf, sizeof(buf));

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "dialect/telit/telit_lines.h"
 #include "log.h"
 
 #define MINIMAL "modem: { device = \"/dev/ttyUSB0\"; };\n"
@@ -491,6 +492,59 @@ test_quectel_sockets(void **state)
 	conf_free(conf);
 }
 
+#define C10 "0123456789"
+#define HOST61 C10 C10 C10 C10 C10 C10 "x"	/* AT#SD=1,0,1,"...",0,0,1: 81 */
+
+/* Values that make a Telit command longer than 80 characters: an error
+ * naming file and line with dialect "telit", a warning with "auto",
+ * nothing with "quectel"; the lengths are the dialect's own. */
+static void
+test_telit_line_length(void **state)
+{
+	struct conf_errors warns;
+	struct conf *conf;
+	char buf[512];
+
+	expect_one("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "links = ( { name = \"a\"; host = \"" HOST61 "\"; port = 1; socket = 1; } );\n",
+	    "test.conf:2: links[0].host: makes AT#SD 81 characters long; old Telit modules "
+	    "(UC864, HE910) take command lines of at most 80");
+	assert_int_equal(telit_cmd_sd(buf, sizeof(buf), 1, 1, HOST61), 81);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "links = ( { name = \"a\"; host = \"" C10 C10 C10 C10 C10 C10 "\"; port = 1; "
+	    "socket = 1; } );\n");
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "network: {\n apn = \"" HOST61 "\"; };\n",
+	    "test.conf:3: network.apn: makes AT+CGDCONT 81 characters long; old Telit "
+	    "modules (UC864, HE910) take command lines of at most 80");
+	assert_int_equal(telit_cmd_cgdcont(buf, sizeof(buf), 1, "IP", HOST61), 81);
+	expect_one("modem: { device = \"/dev/ttyUSB0\"; dialect = \"telit\"; };\n"
+	    "network: { user = \"" C10 C10 C10 "ab\";\n password = \"" C10 C10 C10 "a\"; };\n",
+	    "test.conf:2: network.user and network.password: makes AT#SGACT 81 characters "
+	    "long; old Telit modules (UC864, HE910) take command lines of at most 80");
+	assert_int_equal(telit_cmd_sgact_on(buf, sizeof(buf), 1, C10 C10 C10 "ab",
+	    C10 C10 C10 "a"), 81);
+	/* auto: valid, with a warning for cellsockd -n; quectel: nothing */
+	conf = expect_ok(MINIMAL "links = ( { name = \"a\"; host = \"" HOST61 "\"; port = 1; "
+	    "socket = 1; } );\n");
+	conf_errors_init(&warns);
+	conf_warnings(conf, &warns);
+	assert_int_equal(warns.n, 1);
+	assert_string_equal(warns.msgs[0], "test.conf:2: warning: links[0].host: makes AT#SD "
+	    "81 characters long: too long for old Telit modules (UC864, HE910: 80); checked "
+	    "again when the module is known");
+	conf_errors_free(&warns);
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB0\"; dialect = \"quectel\"; };\n"
+	    "links = ( { name = \"a\"; host = \"" HOST61 "\"; port = 1; socket = 1; } );\n");
+	conf_errors_init(&warns);
+	conf_warnings(conf, &warns);
+	assert_int_equal(warns.n, 0);
+	conf_errors_free(&warns);
+	conf_free(conf);
+}
+
 /* Out-of-range values of keys not covered above, one by one. */
 static void
 test_out_of_range_more(void **state)
@@ -555,7 +609,7 @@ test_unknown_key_and_group(void **state)
 	assert_int_equal(errs.n, 5);
 	assert_string_equal(errs.msgs[0],
 	    "test.conf:3: modem.speed: unknown key (known keys: device, "
-	    "baudrate, flow_control, dialect, init, command_timeout, command_gap, pin)");
+	    "ports, baudrate, flow_control, dialect, init, command_timeout, command_gap, pin)");
 	assert_string_equal(errs.msgs[1],
 	    "test.conf:6: links[0].keepalive.interval: unknown key (known "
 	    "keys: idle, idle_min, idle_max, idle_probe_up, "
@@ -718,7 +772,7 @@ test_missing_required(void **state)
 	expect_one("network: { apn = \"x\"; };\n",
 	    "test.conf: modem: required group is missing");
 	expect_one("\n\nmodem:\n{\n  baudrate = 9600;\n};\n",
-	    "test.conf:3: modem.device: required key is missing");
+	    "test.conf:3: modem.device: required key is missing (or give modem.ports)");
 	assert_null(load(MINIMAL "links = (\n  { },\n  { name = \"b\";\n"
 	    "  host = \"h\"; port = 1; }\n);\n", &errs));
 	print_msgs(&errs);
@@ -748,17 +802,49 @@ test_too_many_links(void **state)
 	for (i = 0; i < CONF_MAX_LINKS + 2; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
 		    "  { name = \"l%d\"; host = \"h\"; port = 1; socket = %d; "
-		    "}%s\n", i, i % CONF_MAX_LINKS + 1,
+		    "}%s\n", i, i % CONF_MAX_LINKS,
 		    i == CONF_MAX_LINKS + 1 ? "" : ",");
 	snprintf(text + len, sizeof(text) - len, ");\n");
 	assert_null(load(text, &errs));
 	print_msgs(&errs);
 	assert_int_equal(errs.n, 2);
-	assert_string_equal(errs.msgs[0], "test.conf:9: links[6]: too many "
-	    "links (at most 6, one per modem socket)");
-	assert_string_equal(errs.msgs[1], "test.conf:10: links[7]: too many "
-	    "links (at most 6, one per modem socket)");
+	assert_string_equal(errs.msgs[0], "test.conf:15: links[12]: too many "
+	    "links (at most 12, one per modem socket)");
+	assert_string_equal(errs.msgs[1], "test.conf:16: links[13]: too many "
+	    "links (at most 12, one per modem socket)");
 	conf_errors_free(&errs);
+}
+
+/* modem.ports: several AT ports; device alone is one; both only when
+ * device is the first port. */
+static void
+test_ports(void **state)
+{
+	struct conf *conf;
+
+	(void)state;
+	conf = expect_ok(MINIMAL);
+	assert_int_equal(conf->modem.n_ports, 1);
+	assert_string_equal(conf->modem.ports[0], "/dev/ttyUSB0");
+	conf_free(conf);
+	conf = expect_ok("modem: { ports = [ \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ]; };\n");
+	assert_int_equal(conf->modem.n_ports, 2);
+	assert_string_equal(conf->modem.device, "/dev/ttyUSB2");
+	assert_string_equal(conf->modem.ports[1], "/dev/ttyUSB3");
+	conf_free(conf);
+	conf = expect_ok("modem: { device = \"/dev/ttyUSB2\";\n"
+	    "  ports = ( \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ); };\n");
+	assert_int_equal(conf->modem.n_ports, 2);
+	conf_free(conf);
+	expect_one("modem: { device = \"/dev/ttyUSB3\";\n"
+	    "  ports = [ \"/dev/ttyUSB2\", \"/dev/ttyUSB3\" ]; };\n",
+	    "test.conf:1: modem.device: \"/dev/ttyUSB3\" is not the first of modem.ports "
+	    "(\"/dev/ttyUSB2\"); give one of them, or the same port");
+	expect_one("modem: {\n  ports = [ \"/dev/ttyUSB2\",\n \"/dev/ttyUSB2\" ]; };\n",
+	    "test.conf:3: modem.ports[1]: is listed twice");
+	expect_one("modem: {\n  ports = [ ]; };\n", "test.conf:2: modem.ports: 1 to 4 ports (got 0)");
+	expect_one("modem: {\n  ports = [ \"/a\", \"/b\", \"/c\", \"/d\", \"/e\" ]; };\n",
+	    "test.conf:2: modem.ports: 1 to 4 ports (got 5)");
 }
 
 /* Many problems in one file: every one is reported, in line order. */
@@ -1137,6 +1223,7 @@ main(void)
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_quectel_sockets),
+		cmocka_unit_test(test_telit_line_length),
 		cmocka_unit_test(test_out_of_range_more),
 		cmocka_unit_test(test_unknown_key_and_group),
 		cmocka_unit_test(test_duplicate_link_name),
@@ -1144,6 +1231,7 @@ main(void)
 		cmocka_unit_test(test_local_endpoint),
 		cmocka_unit_test(test_bad_hex),
 		cmocka_unit_test(test_missing_required),
+		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_too_many_links),
 		cmocka_unit_test(test_all_problems_at_once),
 		cmocka_unit_test(test_error_cap),

@@ -29,6 +29,7 @@ import tempfile
 import time
 import traceback
 
+import dialects
 from cellsock_harness import (CELLSOCKCTL, CELLSOCKD, TOP_BUILDDIR, Checker, Daemon, skip,
                               wait_until)
 from modemsim import ModemSim, deadline, sim_binary
@@ -291,6 +292,7 @@ def valgrind_verdict(r, rc):
 
 
 def main():
+    dialects.run_per_dialect()
     for exe in (CELLSOCKD, CELLSOCKCTL, sim_binary()):
         if not os.access(exe, os.X_OK):
             skip("not built: %s" % exe)

@@ -29,6 +29,7 @@
 #define QUECTEL_CLOSE_MARGIN_MS 5000		/* AT deadline beyond QICLOSE's own */
 #define QUECTEL_MAX_SEND 1460			/* QISEND send_length 1..1460 */
 #define QUECTEL_MAX_READ 1500			/* QIRD read_length 0..1500 */
+#define QUECTEL_BOOT_WAIT_MS 10000		/* RDY after a boot (TinyGSM: 10 s) */
 
 /* ---- URCs ---- */
 
@@ -42,7 +43,10 @@ quectel_urc_qiurc(const char *line, const char *args, void *arg)
 		return;
 	switch (u.kind) {
 	case QUECTEL_URC_RECV:
-		l->ev->data(u.conn_id, u.len, l->arg);
+		/* Buffer mode says "recv" once until a read empties the buffer,
+		 * so a length (recv_ind=1) is only what had come by then: read
+		 * until a short read, never just that much (-1: unknown). */
+		l->ev->data(u.conn_id, -1, l->arg);
 		break;
 	case QUECTEL_URC_CLOSED:
 		/* peer or network: the cause is not said (state 4 until QICLOSE) */
@@ -67,8 +71,26 @@ quectel_urc_reg(const char *line, const char *args, void *arg)
 		l->ev->registration(stat, l->arg);
 }
 
-/* Known lines with nothing to do: boot (RDY, APP RDY), power down, SIM and
- * radio news, a +QIOPEN after its dial gave up. */
+/* RDY: the boot is over; commands before it may be answered but are not
+ * yet carried out reliably. */
+static void
+quectel_urc_rdy(const char *line, const char *args, void *arg)
+{
+	struct dialect_listener *l = arg;
+
+	if (l->ev->booted != NULL)
+		l->ev->booted(l->arg);
+}
+
+/* RDY only: registered before the dialect is known, and by attach. */
+static void
+quectel_watch_boot(struct at *at, struct dialect_listener *listener)
+{
+	urc_add(at_urcs(at), "RDY", quectel_urc_rdy, listener);
+}
+
+/* Known lines with nothing to do: the application's boot (APP RDY), power
+ * down, SIM and radio news, a +QIOPEN after its dial gave up. */
 static void
 quectel_urc_quiet(const char *line, const char *args, void *arg)
 {
@@ -77,9 +99,11 @@ quectel_urc_quiet(const char *line, const char *args, void *arg)
 static void
 quectel_attach(struct at *at, struct dialect_listener *listener)
 {
-	static const char *const quiet[] = { "RDY", "APP RDY", "POWERED DOWN", "+CPIN:",
+	static const char *const quiet[] = { "APP RDY", "POWERED DOWN", "+CPIN:",
 		"+CFUN:", "+QIND:", "+QUSIM:", "+QIOPEN:", NULL };
 	struct urc_registry *u = at_urcs(at);
+
+	quectel_watch_boot(at, listener);
 
 	urc_add(u, "+QIURC:", quectel_urc_qiurc, listener);
 	urc_add(u, "+CREG:", quectel_urc_reg, listener);
@@ -106,6 +130,12 @@ quectel_init(struct at *at, const struct conf_modem *conf, dialect_cb *cb, void 
 	refused |= dialect_submit(at, b, &c, &gsm_ans_plain, 0, 1);
 	c.cmd = "AT+QISDE=0";		/* not on every firmware */
 	refused |= dialect_submit(at, b, &c, &gsm_ans_plain, 0, 1);
+	/* Several ports: URCs to the USB AT port (ttyUSB2 on EC25/EG25; the
+	 * manuals' ports are "usbat", "usbmodem", "uart1"). The engine takes
+	 * URCs from every port, so a refusal is no failure. */
+	c.cmd = "AT+QURCCFG=\"urcport\",\"usbat\"";
+	if (at_ports(at) > 1)
+		refused |= dialect_submit(at, b, &c, &gsm_ans_plain, 0, 1);
 	for (int i = 0; i < conf->n_init; i++) {
 		c.cmd = conf->init[i];
 		refused |= dialect_submit(at, b, &c, &gsm_ans_user, 0, 0);
@@ -168,7 +198,7 @@ static void
 quectel_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CGREG?" };
+	struct at_command c = { .cmd = "AT+CGREG?", .urgency = AT_SLOW };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
@@ -182,7 +212,7 @@ static void
 quectel_signal(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CSQ" };
+	struct at_command c = { .cmd = "AT+CSQ", .urgency = AT_SLOW };
 	int refused = dialect_submit(at, b, &c, &gsm_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
@@ -213,23 +243,26 @@ quectel_pdp_define(struct at *at, int cid, const char *type, const char *apn, co
 
 	snprintf(cmd, sizeof(cmd), "AT+QICSGP=%d,%d,\"%.100s\",\"%.120s\",\"%.120s\",%d", cid,
 	    quectel_pdp_type(type), apn, user, password, user[0] || password[0] ? 1 : 0);
-	dialect_one(at, cmd, &gsm_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, cmd, &gsm_ans_plain, 0, 0, AT_SLOW, 0, cb, arg);
 	memset(cmd, 0, sizeof(cmd));
 }
 
 static void
 quectel_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT+QIACT?", &quectel_ans_qiact, 0, cid, cb, arg);
+	dialect_one_as(at, "AT+QIACT?", &quectel_ans_qiact, 0, cid, AT_SLOW, 0, cb, arg);
 }
 
-/* Activate (up to 150 s), then read the address from AT+QIACT?. */
+/* Activate (up to 150 s), then read the address from AT+QIACT?; the
+ * context reading active there is success even if AT+QIACT=<id> was
+ * refused (it answers ERROR when the context is already active). */
 static void
 quectel_pdp_activate(struct at *at, int cid, const char *user, const char *password,
     dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .timeout_ms = QUECTEL_QIACT_TIMEOUT_MS };
+	struct at_command c = { .timeout_ms = QUECTEL_QIACT_TIMEOUT_MS, .urgency = AT_SLOW,
+		.flags = AT_CMD_BLOCKING };
 	char cmd[32];
 	int refused;
 
@@ -239,7 +272,7 @@ quectel_pdp_activate(struct at *at, int cid, const char *user, const char *passw
 	refused = dialect_submit(at, b, &c, &gsm_ans_plain, cid, 0);
 	c.cmd = "AT+QIACT?";
 	c.timeout_ms = 0;
-	refused |= dialect_submit(at, b, &c, &quectel_ans_qiact, cid, 1);
+	refused |= dialect_submit(at, b, &c, &quectel_ans_qiact_after, cid, 1);
 	dialect_finish(b, refused);
 }
 
@@ -249,7 +282,8 @@ quectel_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT+QIDEACT=%d", cid);
-	dialect_one(at, cmd, &gsm_ans_plain, QUECTEL_QIDEACT_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, cmd, &gsm_ans_plain, QUECTEL_QIDEACT_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
 /* ---- sockets ---- */
@@ -280,7 +314,8 @@ quectel_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, vo
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT+QICLOSE=%d,%d", connid, t < 1 ? 1 : t);
-	dialect_one(at, cmd, &gsm_ans_plain, timeout_ms, connid, cb, arg);
+	dialect_one_as(at, cmd, &gsm_ans_plain, timeout_ms, connid, AT_SLOW, AT_CMD_BLOCKING, cb,
+	    arg);
 }
 
 /* AT+QISTATE=1,<id>, and AT+QIRD=<id>,0 for unread data (a lost "recv"). */
@@ -306,7 +341,7 @@ quectel_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[48];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_URGENT };
 	int refused;
 
 	snprintf(cmd, sizeof(cmd), "AT+QISEND=%d,0", connid);
@@ -318,18 +353,34 @@ quectel_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 
 /* Fixed length: "> ", exactly len bytes, no Ctrl-Z. SEND FAIL (buffer
  * full) is DIALECT_ERROR: the relay reads the socket open and sends later. */
+/* Send with the given urgency (probes go ahead of queued work). */
 static void
-quectel_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
-    void *arg)
+quectel_send_as(struct at *at, int connid, const void *data, size_t len,
+    enum at_urgency urgency, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .payload = data, .payload_len = len,
-		.timeout_ms = QUECTEL_SEND_TIMEOUT_MS };
+		.urgency = urgency, .timeout_ms = QUECTEL_SEND_TIMEOUT_MS };
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT+QISEND=%d,%zu", connid, len);
 	c.cmd = cmd;
 	dialect_finish(b, dialect_submit(at, b, &c, &quectel_ans_send, connid, 0) != 0);
+}
+
+static void
+quectel_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	quectel_send_as(at, connid, data, len, AT_NORMAL, cb, arg);
+}
+
+/* A keepalive probe: urgent, so queued dials and bulk work cannot delay it. */
+static void
+quectel_sock_probe(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	quectel_send_as(at, connid, data, len, AT_URGENT, cb, arg);
 }
 
 static void
@@ -339,7 +390,7 @@ quectel_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *a
 
 	snprintf(cmd, sizeof(cmd), "AT+QIRD=%d,%zu", connid,
 	    max > QUECTEL_MAX_READ ? (size_t)QUECTEL_MAX_READ : max);
-	dialect_one(at, cmd, &quectel_ans_qird, 0, connid, cb, arg);
+	dialect_one_as(at, cmd, &quectel_ans_qird, 0, connid, AT_URGENT, 0, cb, arg);
 }
 
 /* No #SLASTCLOSURE: the last IP-stack error says "PDP context broken
@@ -355,8 +406,8 @@ quectel_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
 static void
 quectel_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, on ? "AT+CFUN=1" : "AT+CFUN=0", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS,
-	    0, cb, arg);
+	dialect_one_as(at, on ? "AT+CFUN=1" : "AT+CFUN=0", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS,
+	    0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 /* Full functionality with a reset: the port vanishes and comes back with
@@ -364,7 +415,8 @@ quectel_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 static void
 quectel_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT+CFUN=1,1", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, "AT+CFUN=1,1", &gsm_ans_plain, QUECTEL_CFUN_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
 const struct dialect_ops dialect_quectel = {
@@ -377,8 +429,14 @@ const struct dialect_ops dialect_quectel = {
 	.sock_id_max = QUECTEL_CONNID_MAX,
 	.dial_timeout_ms = 155000,	/* the +QIOPEN URC may take 150 s */
 	.close_timeout_ms = 10000,	/* AT+QICLOSE=<id>,5 and a 5 s margin */
+	.dial_holds = 0,		/* +QIOPEN answers OK, the URC comes later */
+	.dial_margin_ms = 0,
+	.close_bounded = 1,		/* AT+QICLOSE=<id>,<timeout> */
+	.close_margin_ms = QUECTEL_CLOSE_MARGIN_MS,
 	.gap_ms = 0,			/* no command spacing documented */
+	.boot_wait_ms = QUECTEL_BOOT_WAIT_MS,
 	.attach = quectel_attach,
+	.watch_boot = quectel_watch_boot,
 	.init = quectel_init,
 	.identify = quectel_identify,
 	.sim_status = quectel_sim_status,
@@ -396,6 +454,7 @@ const struct dialect_ops dialect_quectel = {
 	.sock_status = quectel_sock_status,
 	.sock_info = quectel_sock_info,
 	.sock_send = quectel_sock_send,
+	.sock_probe = quectel_sock_probe,
 	.sock_recv = quectel_sock_recv,
 	.sock_closure = quectel_sock_closure,
 	.radio = quectel_radio,

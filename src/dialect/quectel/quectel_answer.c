@@ -40,17 +40,36 @@ quectel_read_qiact(const struct at_response *r, int id, struct dialect_reply *ou
 	return 0;
 }
 
+/* No line for the id, or one in state 0: closed (both readings of the
+ * manual). A line for the id that does not read is SOCK_OTHER: never take
+ * an id for free on an answer we did not understand. */
 static int
 quectel_read_qistate(const struct at_response *r, int id, struct dialect_reply *out)
 {
 	struct quectel_qistate s;
 
-	out->u.sock = SOCK_CLOSED;	/* no line for the id: closed */
-	for (size_t i = 0; i < r->n_lines; i++)
+	out->u.sock = SOCK_CLOSED;
+	for (size_t i = 0; i < r->n_lines; i++) {
 		if (quectel_parse_qistate(r->lines[i], &s) == 0 && s.conn_id == id) {
 			out->u.sock = quectel_sock_state((int)s.state);
 			return 0;
 		}
+		if (s.conn_id == id)
+			out->u.sock = SOCK_OTHER;
+	}
+	return 0;
+}
+
+/* After AT+QIACT=<id>: the context reads active, so a refusal of the
+ * activation ("already active" is an ERROR on Quectel) is no failure. */
+static int
+quectel_read_qiact_after(const struct at_response *r, int id, struct dialect_reply *out)
+{
+	quectel_read_qiact(r, id, out);
+	if (out->u.pdp.active && out->status != DIALECT_OK) {
+		out->status = DIALECT_OK;
+		out->cme = -1;
+	}
 	return 0;
 }
 
@@ -117,6 +136,8 @@ quectel_read_qigeterror(const struct at_response *r, int id, struct dialect_repl
 
 const struct dialect_answer quectel_ans_qiact = { .prefixes = P_QIACT,
 	.read = quectel_read_qiact };
+const struct dialect_answer quectel_ans_qiact_after = { .prefixes = P_QIACT,
+	.read = quectel_read_qiact_after };
 const struct dialect_answer quectel_ans_qistate = { .prefixes = P_QISTATE,
 	.read = quectel_read_qistate };
 const struct dialect_answer quectel_ans_qird_unread = { .prefixes = P_QIRD,

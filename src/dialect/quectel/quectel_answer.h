@@ -9,6 +9,9 @@
 
 /* AT+QIACT?: u.pdp of context id (plain OK: not active). */
 extern const struct dialect_answer quectel_ans_qiact;
+/* AT+QIACT? after AT+QIACT=<id>: the same, and the context active makes the
+ * batch succeed even if the activation was refused (already active). */
+extern const struct dialect_answer quectel_ans_qiact_after;
 /* AT+QISTATE=1,<id>: u.sock; no line for id is SOCK_CLOSED. */
 extern const struct dialect_answer quectel_ans_qistate;
 /* AT+QIRD=<id>,0 after QISTATE: SOCK_CONNECTED with unread bytes becomes

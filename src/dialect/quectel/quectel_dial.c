@@ -134,7 +134,8 @@ quectel_dial(struct at *at, int connid, int cid, const char *host, int port, int
 {
 	static const char *const none[] = { NULL };
 	struct quectel_open *o = xcalloc(1, sizeof(*o));
-	struct at_command c = { .prefixes = none, .timeout_ms = QUECTEL_QIOPEN_OK_MS };
+	struct at_command c = { .prefixes = none, .timeout_ms = QUECTEL_QIOPEN_OK_MS,
+		.urgency = AT_SLOW };
 	struct dialect_reply r = { .cme = -1 };
 	char cmd[320];
 

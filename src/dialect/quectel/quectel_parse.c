@@ -10,7 +10,9 @@
 #include "at/result.h"
 #include "dialect/quectel/quectel_parse.h"
 
-#define QP_FIELDS_MAX	AT_FIELDS_MAX
+/* Room for the documented fields and the extra trailing ones newer
+ * firmware may add (they are ignored). */
+#define QP_FIELDS_MAX	(AT_FIELDS_MAX + 4)
 #define QP_LONG_MAX	(1L << 30)	/* bound of lengths and range ends */
 
 /* An unquoted decimal counter: the whole 64-bit range (at_field_u64 stops
@@ -88,26 +90,28 @@ quectel_parse_qiopen_urc(const char *line, struct quectel_qiopen *o)
 	struct at_field f[QP_FIELDS_MAX];
 
 	o->conn_id = o->err = -1;
-	if (at_field_args("+QIOPEN:", line, f, QP_FIELDS_MAX) != 2 ||
+	if (at_field_args("+QIOPEN:", line, f, QP_FIELDS_MAX) < 2 ||
 	    qp_connid(&f[0], &o->conn_id) == -1 ||
 	    at_field_int(&f[1], 0, 65535, &o->err) == -1)
 		return -1;
 	return 0;
 }
 
-/* "recv",<id>[,<len>[,"<ip>",<port>]] */
+/* "recv",<id>[,<len>[,"<ip>",<port>]]: the id and a length must be
+ * numbers; what follows (the UDP sender, view mode 1's data, fields of
+ * newer firmware) is taken when it reads as a sender, else ignored. */
 static int
 quectel_qiurc_recv(const struct at_field *f, int n, struct quectel_qiurc *u)
 {
-	if (n != 2 && n != 3 && n != 5)
-		return -1;
-	if (qp_connid(&f[1], &u->conn_id) == -1)
+	if (n < 2 || qp_connid(&f[1], &u->conn_id) == -1)
 		return -1;
 	if (n >= 3 && at_field_long(&f[2], 0, QP_LONG_MAX, &u->len) == -1)
 		return -1;
-	if (n == 5 && (qp_ip(&f[3], 0, u->remote_ip,
-	    sizeof(u->remote_ip)) == -1 || qp_port(&f[4], &u->remote_port) == -1))
-		return -1;
+	if (n >= 5 && (qp_ip(&f[3], 0, u->remote_ip, sizeof(u->remote_ip)) == -1 ||
+	    qp_port(&f[4], &u->remote_port) == -1)) {
+		u->remote_ip[0] = '\0';
+		u->remote_port = -1;
+	}
 	return 0;
 }
 
@@ -116,7 +120,7 @@ static int
 quectel_qiurc_incoming(const struct at_field *f, int n,
     struct quectel_qiurc *u)
 {
-	if (n != 5 || qp_connid(&f[1], &u->conn_id) == -1 ||
+	if (n < 5 || qp_connid(&f[1], &u->conn_id) == -1 ||
 	    qp_connid(&f[2], &u->server_id) == -1 ||
 	    qp_ip(&f[3], 0, u->remote_ip, sizeof(u->remote_ip)) == -1 ||
 	    qp_port(&f[4], &u->remote_port) == -1)
@@ -124,7 +128,8 @@ quectel_qiurc_incoming(const struct at_field *f, int n,
 	return 0;
 }
 
-/* The kind named by the first field; QUECTEL_URC_OTHER if unknown. */
+/* The kind named by the first field, in any case; QUECTEL_URC_OTHER if
+ * unknown. */
 static enum quectel_urc_kind
 quectel_qiurc_kind(const struct at_field *f)
 {
@@ -138,12 +143,14 @@ quectel_qiurc_kind(const struct at_field *f)
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (qp_is(f, t[i].name))
+		if (f->len == strlen(t[i].name) &&
+		    strncasecmp(f->p, t[i].name, f->len) == 0)
 			return t[i].kind;
 	return QUECTEL_URC_OTHER;
 }
 
-/* The arguments of a known kind; n counts the kind's own field too. */
+/* The arguments of a known kind; n counts the kind's own field too. Extra
+ * trailing fields (newer firmware) are ignored. */
 static int
 quectel_qiurc_args(const struct at_field *f, int n, struct quectel_qiurc *u)
 {
@@ -151,13 +158,13 @@ quectel_qiurc_args(const struct at_field *f, int n, struct quectel_qiurc *u)
 	case QUECTEL_URC_RECV:
 		return quectel_qiurc_recv(f, n, u);
 	case QUECTEL_URC_CLOSED:
-		return n == 2 ? qp_connid(&f[1], &u->conn_id) : -1;
+		return n >= 2 ? qp_connid(&f[1], &u->conn_id) : -1;
 	case QUECTEL_URC_PDPDEACT:
-		return n == 2 ? qp_ctx(&f[1], &u->ctx) : -1;
+		return n >= 2 ? qp_ctx(&f[1], &u->ctx) : -1;
 	case QUECTEL_URC_INCOMING:
 		return quectel_qiurc_incoming(f, n, u);
 	case QUECTEL_URC_INCOMING_FULL:
-		return n == 1 ? 0 : -1;
+		return 0;
 	case QUECTEL_URC_OTHER:
 		return 0;
 	}
@@ -199,25 +206,35 @@ quectel_service_of(const char *type)
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(type, names[i]) == 0)
+		if (strcasecmp(type, names[i]) == 0)
 			return (enum quectel_service)i;
 	return QUECTEL_SVC_OTHER;
 }
 
-/* The optional fields after socket_state: ctx, serverID, mode, AT port. */
-static int
-quectel_qistate_tail(const struct at_field *f, int n,
-    struct quectel_qistate *s)
+/* The fields around socket_state that the supervisor does not need: type,
+ * address, ports, ctx, serverID, mode, AT port. Each is taken when it
+ * reads well, else left unknown (-1, ""); fields past the tenth (newer
+ * firmware) are ignored. */
+static void
+quectel_qistate_rest(const struct at_field *f, int n, struct quectel_qistate *s)
 {
-	if (n >= 1 && qp_ctx(&f[0], &s->ctx) == -1)
-		return -1;
-	if (n >= 2 && qp_connid(&f[1], &s->server_id) == -1)
-		return -1;
-	if (n >= 3 && at_field_int(&f[2], 0, 2, &s->access_mode) == -1)
-		return -1;
-	if (n >= 4 && qp_str(&f[3], s->at_port, sizeof(s->at_port)) == -1)
-		return -1;
-	return 0;
+	if (qp_str(&f[1], s->type, sizeof(s->type)) == -1)
+		s->type[0] = '\0';
+	s->service = quectel_service_of(s->type);
+	if (qp_str(&f[2], s->remote, sizeof(s->remote)) == -1)
+		s->remote[0] = '\0';
+	if (qp_port(&f[3], &s->remote_port) == -1)
+		s->remote_port = -1;
+	if (qp_port(&f[4], &s->local_port) == -1)
+		s->local_port = -1;
+	if (n >= 7 && qp_ctx(&f[6], &s->ctx) == -1)
+		s->ctx = -1;
+	if (n >= 8 && qp_connid(&f[7], &s->server_id) == -1)
+		s->server_id = -1;
+	if (n >= 9 && at_field_int(&f[8], 0, 2, &s->access_mode) == -1)
+		s->access_mode = -1;
+	if (n >= 10 && qp_str(&f[9], s->at_port, sizeof(s->at_port)) == -1)
+		s->at_port[0] = '\0';
 }
 
 int
@@ -229,18 +246,13 @@ quectel_parse_qistate(const char *line, struct quectel_qistate *s)
 	memset(s, 0, sizeof(*s));
 	s->conn_id = s->remote_port = s->local_port = -1;
 	s->ctx = s->server_id = s->access_mode = -1;
-	if (n < 6 || n > 10)
-		return -1;
-	if (qp_connid(&f[0], &s->conn_id) == -1 ||
-	    f[1].len == 0 || qp_str(&f[1], s->type, sizeof(s->type)) == -1 ||
-	    qp_str(&f[2], s->remote, sizeof(s->remote)) == -1 ||
-	    qp_port(&f[3], &s->remote_port) == -1 ||
-	    qp_port(&f[4], &s->local_port) == -1 ||
-	    at_field_int(&f[5], 0, 4, &state) == -1)
-		return -1;
-	s->service = quectel_service_of(s->type);
+	if (n < 1 || qp_connid(&f[0], &s->conn_id) == -1)
+		return -1;	/* not even an id: s->conn_id stays -1 */
+	if (n < 6 || at_field_int(&f[5], 0, 255, &state) == -1)
+		return -1;	/* s->conn_id names the socket of the bad line */
 	s->state = (enum quectel_sock_state)state;
-	return quectel_qistate_tail(f + 6, n - 6, s);
+	quectel_qistate_rest(f, n, s);
+	return 0;
 }
 
 /* Three 64-bit counters after prefix. */
@@ -251,7 +263,7 @@ qp_counters(const char *prefix, const char *line, uint64_t *a, uint64_t *b,
 	struct at_field f[QP_FIELDS_MAX];
 
 	*a = *b = *c = 0;
-	if (at_field_args(prefix, line, f, QP_FIELDS_MAX) != 3 ||
+	if (at_field_args(prefix, line, f, QP_FIELDS_MAX) < 3 ||
 	    qp_u64(&f[0], a) == -1 || qp_u64(&f[1], b) == -1 ||
 	    qp_u64(&f[2], c) == -1)
 		return -1;
@@ -270,7 +282,10 @@ quectel_parse_qird_info(const char *line, struct quectel_qird_info *i)
 	return qp_counters("+QIRD:", line, &i->total, &i->read, &i->unread);
 }
 
-/* The fields of a +QIRD data header after its prefix. */
+/* The fields of a +QIRD data header after its prefix: "<n>", or "<n>,
+ * "<ip>",<port>[,...]" (the address quoted or not). The counters answer
+ * "<total>,<read>,<unread>" (a number second) and "<n>,<x>" are not
+ * headers: taking one for a header would swallow n bytes of what follows. */
 static int
 quectel_qird_args(const char *args, struct quectel_qird *r)
 {
@@ -280,13 +295,13 @@ quectel_qird_args(const char *args, struct quectel_qird *r)
 
 	memset(r, 0, sizeof(*r));
 	r->remote_port = -1;
-	if (n != 1 && n != 3)
+	if (n != 1 && n < 3)
 		return -1;
 	if (at_field_long(&f[0], 0, QUECTEL_QIRD_MAX, &len) == -1)
 		return -1;
-	if (n == 3 && (!f[1].quoted || qp_ip(&f[1], 0, r->remote_ip,
-	    sizeof(r->remote_ip)) == -1 || qp_port(&f[2], &r->remote_port) == -1))
-		return -1;	/* the counters answer is not a header */
+	if (n >= 3 && (qp_ip(&f[1], 0, r->remote_ip, sizeof(r->remote_ip)) == -1 ||
+	    qp_port(&f[2], &r->remote_port) == -1))
+		return -1;
 	r->len = (size_t)len;
 	return 0;
 }
@@ -322,15 +337,17 @@ quectel_parse_qiact(const char *line, struct quectel_qiact *a)
 
 	a->ctx = a->state = a->type = -1;
 	a->ip[0] = a->ip2[0] = '\0';
-	if (n < 3 || n > 5)
+	if (n < 3)
 		return -1;
 	if (qp_ctx(&f[0], &a->ctx) == -1 || at_field_int(&f[1], 0, 1, &a->state) == -1 ||
-	    at_field_int(&f[2], 1, 3, &a->type) == -1)
+	    at_field_int(&f[2], 0, 255, &a->type) == -1)
 		return -1;
+	/* the addresses are for logs: one that does not read is left empty
+	 * rather than losing the state; later fields are ignored */
 	if (n >= 4 && qp_ip(&f[3], 1, a->ip, sizeof(a->ip)) == -1)
-		return -1;
-	if (n == 5 && qp_ip(&f[4], 1, a->ip2, sizeof(a->ip2)) == -1)
-		return -1;
+		a->ip[0] = '\0';
+	if (n >= 5 && qp_ip(&f[4], 1, a->ip2, sizeof(a->ip2)) == -1)
+		a->ip2[0] = '\0';
 	return 0;
 }
 
@@ -338,13 +355,14 @@ int
 quectel_parse_qigeterror(const char *line, struct quectel_qigeterror *e)
 {
 	struct at_field f[QP_FIELDS_MAX];
+	int n = at_field_args("+QIGETERROR:", line, f, QP_FIELDS_MAX);
 
 	e->code = -1;
 	e->text[0] = '\0';
-	if (at_field_args("+QIGETERROR:", line, f, QP_FIELDS_MAX) != 2 ||
-	    at_field_int(&f[0], 0, 65535, &e->code) == -1 ||
-	    qp_str(&f[1], e->text, sizeof(e->text)) == -1)
+	if (n < 1 || at_field_int(&f[0], 0, 65535, &e->code) == -1)
 		return -1;
+	if (n >= 2 && qp_str(&f[1], e->text, sizeof(e->text)) == -1)
+		e->text[0] = '\0';	/* the number is what counts */
 	return 0;
 }
 
@@ -450,6 +468,9 @@ quectel_parse_qicfg_keepalive_test(const char *line,
 		return -1;
 	if (qp_comma(&p) && qp_group(&p, &k->probes_min, &k->probes_max) == -1)
 		return -1;
+	while (qp_comma(&p))	/* groups of newer firmware: not ours */
+		if (qp_group(&p, &lo, &hi) == -1)
+			return -1;
 	while (*p == ' ')
 		p++;
 	return *p == '\0' ? 0 : -1;
@@ -467,9 +488,9 @@ quectel_parse_qicfg_keepalive(const char *line, struct quectel_keepalive *k)
 	if ((p = qp_keepalive_args(line)) == NULL || *p++ != ',' ||
 	    (n = at_field_split(p, f, QP_FIELDS_MAX)) == -1)
 		return -1;
-	if ((n != 1 && n != 4) || at_field_int(&f[0], 0, 1, &k->enable) == -1)
+	if ((n != 1 && n < 4) || at_field_int(&f[0], 0, 1, &k->enable) == -1)
 		return -1;
-	if (n == 4 && (at_field_long(&f[1], 0, QP_LONG_MAX, &k->idle) == -1 ||
+	if (n >= 4 && (at_field_long(&f[1], 0, QP_LONG_MAX, &k->idle) == -1 ||
 	    at_field_long(&f[2], 0, QP_LONG_MAX, &k->interval) == -1 ||
 	    at_field_long(&f[3], 0, QP_LONG_MAX, &k->probes) == -1))
 		return -1;

@@ -5,7 +5,10 @@
  * input (the struct is then unspecified). Absent optional numbers are -1,
  * absent strings "". Spaces after ':' and around commas are allowed; string
  * fields may come quoted or not; numbers must be bare decimal digits (no
- * sign, no quotes) and are range-checked. Nothing allocates.
+ * sign, no quotes) and are range-checked. Extra trailing fields (newer
+ * firmware) are ignored, and so are descriptive fields that do not read
+ * (an address, a port name) where the fields that matter do. Nothing
+ * allocates.
  *
  * Socket errors also come as "+CME ERROR: <code>" with the same 550..574
  * numbers as +QIOPEN and +QIGETERROR (at_cme_code() gives the number); feed
@@ -44,10 +47,11 @@ enum quectel_urc_kind {
 	QUECTEL_URC_OTHER,		/* "dnsgip" and anything else: not parsed */
 };
 
-/* "+QIURC: ..." The recv length is present with BG95 recv_ind=1 and in
- * direct-push mode; in direct push the data that follows the line (view
- * mode 0) is the caller's business; view mode 1 (data after a comma on the
- * same line) is not supported and gives -1. */
+/* "+QIURC: ..." The kind is matched in any case. The recv length is
+ * present with BG95 recv_ind=1 and in direct-push mode; in direct push the
+ * data that follows the line (view mode 0) is the caller's business; in
+ * view mode 1 (data after a comma on the same line) only the id and length
+ * are read. */
 struct quectel_qiurc {
 	enum quectel_urc_kind kind;
 	char name[QUECTEL_TEXT_MAX];	/* the kind as sent, e.g. "dnsgip" */
@@ -79,8 +83,11 @@ enum quectel_service {
 };
 
 /* "+QISTATE: <id>,"<type>","<ip>",<rport>,<lport>,<socket_state>,<ctx>,
- * <serverID>,<access_mode>,"<AT_port>"": the fields after socket_state may
- * be missing (from the end). */
+ * <serverID>,<access_mode>,"<AT_port>"": the id and socket_state (the 6th
+ * field, 0..255: numbers beyond 4 are unknown states) must read; the
+ * fields after socket_state may be missing, and the others are taken when
+ * they read (else -1 or ""). On -1, conn_id still names the socket when
+ * the first field was an id (a line about it that did not read). */
 struct quectel_qistate {
 	int conn_id;
 	enum quectel_service service;
@@ -125,7 +132,8 @@ int quectel_parse_qird_info(const char *line, struct quectel_qird_info *);
 
 /* "+QIACT: <ctx>,<state>,<type>[,"<ip>"[,"<ip>"]]" (AT+QIACT? lists the
  * active contexts only; an empty address is allowed; the second address is
- * tolerated for type 3, IPv4v6). */
+ * tolerated for type 3, IPv4v6; an address that does not read is left
+ * empty). */
 struct quectel_qiact {
 	int ctx;
 	int state;			/* 1 activated, 0 deactivated */
@@ -135,7 +143,7 @@ struct quectel_qiact {
 };
 int quectel_parse_qiact(const char *line, struct quectel_qiact *);
 
-/* "+QIGETERROR: <code>,"<text>"" (text may be empty). */
+/* "+QIGETERROR: <code>,"<text>"" (text may be empty or missing). */
 struct quectel_qigeterror {
 	int code;
 	char text[QUECTEL_TEXT_MAX];

@@ -16,6 +16,7 @@
 #include "dialect/dialect.h"
 #include "dialect/telit/telit.h"
 #include "dialect/telit/telit_answer.h"
+#include "dialect/telit/telit_lines.h"
 #include "dialect/telit/telit_parse.h"
 
 #define TELIT_SGACT_TIMEOUT_MS 155000	/* activation may take 150 s */
@@ -23,6 +24,9 @@
 #define TELIT_CFUN_TIMEOUT_MS 20000
 #define TELIT_SEND_TIMEOUT_MS 20000
 #define TELIT_CPIN_TIMEOUT_MS 20000
+#define TELIT_DIAL_MARGIN_MS 15000	/* AT deadline of #SD beyond connTo */
+#define TELIT_CONNTO_MIN 10		/* #SCFG connTo, tenths of a second */
+#define TELIT_CONNTO_MAX 1200
 #define TELIT_MAX_SEND 1024		/* safe on old firmware (1500 on newer) */
 
 /* ---- URCs ---- */
@@ -147,7 +151,7 @@ static void
 telit_reg_query(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CGREG?" };
+	struct at_command c = { .cmd = "AT+CGREG?", .urgency = AT_SLOW };
 	int refused = 0;
 
 	b->reply.u.reg_stat = -1;
@@ -161,7 +165,7 @@ static void
 telit_signal(struct at *at, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
-	struct at_command c = { .cmd = "AT+CSQ" };
+	struct at_command c = { .cmd = "AT+CSQ", .urgency = AT_SLOW };
 	int refused = dialect_submit(at, b, &c, &telit_ans_csq, 0, 0);
 
 	c.cmd = "AT+COPS?";
@@ -175,14 +179,14 @@ telit_pdp_define(struct at *at, int cid, const char *type, const char *apn, cons
 {
 	char cmd[256];
 
-	snprintf(cmd, sizeof(cmd), "AT+CGDCONT=%d,\"%s\",\"%.200s\"", cid, type, apn);
-	dialect_one(at, cmd, &telit_ans_plain, 0, 0, cb, arg);
+	telit_cmd_cgdcont(cmd, sizeof(cmd), cid, type, apn);
+	dialect_one_as(at, cmd, &telit_ans_plain, 0, 0, AT_SLOW, 0, cb, arg);
 }
 
 static void
 telit_pdp_query(struct at *at, int cid, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, cb, arg);
+	dialect_one_as(at, "AT#SGACT?", &telit_ans_sgact_read, 0, cid, AT_SLOW, 0, cb, arg);
 }
 
 /* "Already active" (553) is success. */
@@ -206,14 +210,13 @@ telit_pdp_activate(struct at *at, int cid, const char *user, const char *passwor
 {
 	struct dialect_batch *outer = dialect_batch_new(cb, arg);
 	struct dialect_batch *b = dialect_batch_new(telit_on_activate, outer);
-	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS };
+	struct at_command c = { .timeout_ms = TELIT_SGACT_TIMEOUT_MS, .urgency = AT_SLOW,
+		.flags = AT_CMD_BLOCKING };
 	char cmd[320];
 
-	if (user[0] || password[0]) {
-		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1,\"%.120s\",\"%.120s\"", cid, user, password);
-		c.flags = AT_CMD_SECRET;
-	} else
-		snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,1", cid);
+	telit_cmd_sgact_on(cmd, sizeof(cmd), cid, user, password);
+	if (user[0] || password[0])
+		c.flags |= AT_CMD_SECRET;
 	c.cmd = cmd;
 	dialect_finish(b, dialect_submit(at, b, &c, &telit_ans_sgact_ip, cid, 0) != 0);
 	memset(cmd, 0, sizeof(cmd));
@@ -225,79 +228,118 @@ telit_pdp_deactivate(struct at *at, int cid, dialect_cb *cb, void *arg)
 	char cmd[32];
 
 	snprintf(cmd, sizeof(cmd), "AT#SGACT=%d,0", cid);
-	dialect_one(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_plain, TELIT_DEACT_TIMEOUT_MS, 0, AT_SLOW,
+	    AT_CMD_BLOCKING, cb, arg);
 }
 
-/* Context, no inactivity timeout (maxTo 0: the module must never close our
- * socket behind our back), data-amount SRINGs, module keepalive. */
+/* Every configured socket tied to the context (#SCFG) before #SGACT. */
+static void
+telit_sock_bind(struct at *at, int cid, const int *ids, int n, dialect_cb *cb, void *arg)
+{
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	char cmd[96];
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };
+	int refused = 0;
+
+	for (int i = 0; i < n; i++) {
+		telit_cmd_scfg(cmd, sizeof(cmd), ids[i], cid);
+		refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	}
+	if (n == 0) {
+		c.cmd = "AT";	/* nothing to tie: answer through the engine */
+		refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
+	}
+	dialect_finish(b, refused);
+}
+
+/* Context and timeouts (#SCFG), data-amount SRINGs, module keepalive. */
 static void
 telit_sock_configure(struct at *at, int connid, int cid, int keepalive_min, dialect_cb *cb,
     void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	char cmd[96];
-	struct at_command c = { .cmd = cmd };
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };
 	int refused;
 
-	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,600,50", connid, cid);
+	telit_cmd_scfg(cmd, sizeof(cmd), connid, cid);
 	refused = dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	snprintf(cmd, sizeof(cmd), "AT#SCFGEXT=%d,1,0,%d", connid, keepalive_min);
 	refused |= dialect_submit(at, b, &c, &telit_ans_plain, 0, 0);
 	dialect_finish(b, refused);
 }
 
+/* #SD holds the channel until connect or the module's connTo: connTo is
+ * the deadline less the margin (within 1..120 s), set just before the dial
+ * (optional: a refusal leaves the one sock_configure set). */
 static void
 telit_sock_dial(struct at *at, int connid, int cid, const char *host, int port,
     int timeout_ms, dialect_cb *cb, void *arg)
 {
+	struct dialect_batch *b = dialect_batch_new(cb, arg);
+	int connto = (timeout_ms - TELIT_DIAL_MARGIN_MS) / 100;
 	char cmd[320];
+	struct at_command c = { .cmd = cmd, .urgency = AT_SLOW };	/* same channel */
+	int refused;
 
-	snprintf(cmd, sizeof(cmd), "AT#SD=%d,0,%d,\"%.255s\",0,0,1", connid, port, host);
-	dialect_one(at, cmd, &telit_ans_dial, timeout_ms, connid, cb, arg);
+	connto = connto < TELIT_CONNTO_MIN ? TELIT_CONNTO_MIN :
+	    connto > TELIT_CONNTO_MAX ? TELIT_CONNTO_MAX : connto;
+	snprintf(cmd, sizeof(cmd), "AT#SCFG=%d,%d,300,0,%d,50", connid, cid, connto);
+	refused = dialect_submit(at, b, &c, &telit_ans_plain, 0, 1);
+	telit_cmd_sd(cmd, sizeof(cmd), connid, port, host);
+	c.timeout_ms = connto * 100 + TELIT_DIAL_MARGIN_MS;
+	c.flags = AT_CMD_BLOCKING;
+	refused |= dialect_submit(at, b, &c, &telit_ans_dial, connid, 0);
+	dialect_finish(b, refused);
 }
 
 /* A one-argument socket command "AT<name>=<connId>". */
 static void
 telit_sock_cmd(struct at *at, const char *name, int connid, const struct dialect_answer *ans,
-    int timeout_ms, dialect_cb *cb, void *arg)
+    int timeout_ms, enum at_urgency urgency, unsigned flags, dialect_cb *cb, void *arg)
 {
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT%s=%d", name, connid);
-	dialect_one(at, cmd, ans, timeout_ms, connid, cb, arg);
+	dialect_one_as(at, cmd, ans, timeout_ms, connid, urgency, flags, cb, arg);
 }
 
 static void
 telit_sock_close(struct at *at, int connid, int timeout_ms, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, cb, arg);
+	telit_sock_cmd(at, "#SH", connid, &telit_ans_plain, timeout_ms, AT_SLOW, AT_CMD_BLOCKING,
+	    cb, arg);
 }
 
+/* "AT#SS=<connId>"; UC864 has only the bare "AT#SS" listing every socket:
+ * on ERROR the batch sends that (telit_ans_ss) and the reader picks the row. */
 static void
 telit_sock_status(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, cb, arg);
+	telit_sock_cmd(at, "#SS", connid, &telit_ans_ss, 0, AT_NORMAL, 0, cb, arg);
 }
 
 static void
 telit_sock_info(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, cb, arg);
+	telit_sock_cmd(at, "#SI", connid, &telit_ans_si, 0, AT_URGENT, 0, cb, arg);
 }
 
 static void
 telit_sock_closure(struct at *at, int connid, dialect_cb *cb, void *arg)
 {
-	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, cb, arg);
+	telit_sock_cmd(at, "#SLASTCLOSURE", connid, &telit_ans_slastclosure, 0, AT_NORMAL, 0, cb,
+	    arg);
 }
 
+/* Send with the given urgency (probes go ahead of queued work). */
 static void
-telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
-    void *arg)
+telit_send_as(struct at *at, int connid, const void *data, size_t len,
+    enum at_urgency urgency, dialect_cb *cb, void *arg)
 {
 	struct dialect_batch *b = dialect_batch_new(cb, arg);
 	struct at_command c = { .payload = data, .payload_len = len,
-		.timeout_ms = TELIT_SEND_TIMEOUT_MS };
+		.urgency = urgency, .timeout_ms = TELIT_SEND_TIMEOUT_MS };
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SSENDEXT=%d,%zu", connid, len);
@@ -306,25 +348,40 @@ telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect
 }
 
 static void
+telit_sock_send(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	telit_send_as(at, connid, data, len, AT_NORMAL, cb, arg);
+}
+
+/* A keepalive probe: urgent, so queued dials and bulk work cannot delay it. */
+static void
+telit_sock_probe(struct at *at, int connid, const void *data, size_t len, dialect_cb *cb,
+    void *arg)
+{
+	telit_send_as(at, connid, data, len, AT_URGENT, cb, arg);
+}
+
+static void
 telit_sock_recv(struct at *at, int connid, size_t max, dialect_cb *cb, void *arg)
 {
 	char cmd[48];
 
 	snprintf(cmd, sizeof(cmd), "AT#SRECV=%d,%zu", connid, max);
-	dialect_one(at, cmd, &telit_ans_srecv, 0, connid, cb, arg);
+	dialect_one_as(at, cmd, &telit_ans_srecv, 0, connid, AT_URGENT, 0, cb, arg);
 }
 
 static void
 telit_radio(struct at *at, int on, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS, 0,
-	    cb, arg);
+	dialect_one_as(at, on ? "AT+CFUN=1" : "AT+CFUN=4", &telit_ans_plain, TELIT_CFUN_TIMEOUT_MS,
+	    0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 static void
 telit_reboot(struct at *at, dialect_cb *cb, void *arg)
 {
-	dialect_one(at, "AT#REBOOT", &telit_ans_plain, 0, 0, cb, arg);
+	dialect_one_as(at, "AT#REBOOT", &telit_ans_plain, 0, 0, AT_SLOW, AT_CMD_BLOCKING, cb, arg);
 }
 
 const struct dialect_ops dialect_telit = {
@@ -337,6 +394,9 @@ const struct dialect_ops dialect_telit = {
 	.sock_id_max = 6,
 	.dial_timeout_ms = 75000,	/* #SCFG connTo 60 s, and a margin */
 	.close_timeout_ms = 30000,	/* #SH may wait for the FIN exchange */
+	.dial_holds = 1,		/* #SD in command mode: until connect or connTo */
+	.dial_margin_ms = TELIT_DIAL_MARGIN_MS,
+	.close_bounded = 0,		/* #SH has no timer of its own */
 	.gap_ms = 20,			/* "Command Issuing Timing" */
 	.attach = telit_attach,
 	.init = telit_init,
@@ -350,12 +410,15 @@ const struct dialect_ops dialect_telit = {
 	.pdp_query = telit_pdp_query,
 	.pdp_activate = telit_pdp_activate,
 	.pdp_deactivate = telit_pdp_deactivate,
+	.sock_bind = telit_sock_bind,
+	.line_check = telit_line_check,
 	.sock_configure = telit_sock_configure,
 	.sock_dial = telit_sock_dial,
 	.sock_close = telit_sock_close,
 	.sock_status = telit_sock_status,
 	.sock_info = telit_sock_info,
 	.sock_send = telit_sock_send,
+	.sock_probe = telit_sock_probe,
 	.sock_recv = telit_sock_recv,
 	.sock_closure = telit_sock_closure,
 	.radio = telit_radio,

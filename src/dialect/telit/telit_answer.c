@@ -182,12 +182,10 @@ telit_read_ss(const struct at_response *r, int id, struct dialect_reply *out)
 {
 	struct telit_ss ss;
 
-	for (size_t i = 0; i < r->n_lines; i++)
-		if (telit_parse_ss(r->lines[i], &ss) == 0 && ss.conn_id == id) {
-			out->u.sock = telit_sock_state(ss.state);
-			return 0;
-		}
-	return -1;
+	if (telit_parse_ss_find((const char *const *)r->lines, r->n_lines, id, &ss) != 0)
+		return -1;
+	out->u.sock = telit_sock_state(ss.state);
+	return 0;
 }
 
 static int
@@ -245,7 +243,9 @@ const struct dialect_answer telit_ans_sgact_ip = { .prefixes = P_SGACT,
 const struct dialect_answer telit_ans_dial = { .prefixes = P_NONE,
 	.dial = telit_dial_error };
 const struct dialect_answer telit_ans_send = { .prefixes = P_NONE, .send = 1 };
-const struct dialect_answer telit_ans_ss = { .prefixes = P_SS, .read = telit_read_ss };
+/* UC864 has no AT#SS=<connId>: on ERROR the bare AT#SS lists them all. */
+const struct dialect_answer telit_ans_ss = { .prefixes = P_SS, .read = telit_read_ss,
+	.fallback = "AT#SS" };
 const struct dialect_answer telit_ans_si = { .prefixes = P_SI, .read = telit_read_si };
 const struct dialect_answer telit_ans_srecv = { .prefixes = P_SRECV, .raw_prefix = "#SRECV:",
 	.raw_len = telit_srecv_len, .read = telit_read_srecv };

@@ -37,6 +37,10 @@ struct telit_ss {
 	int remote_port;
 };
 int telit_parse_ss(const char *line, struct telit_ss *);
+/* The row of conn_id among answer lines: one line (AT#SS=<connId>) or
+ * the listing of every socket (bare AT#SS, the only form on UC864). 0,
+ * or -1 when no well-formed row names conn_id. */
+int telit_parse_ss_find(const char *const *lines, size_t n, int conn_id, struct telit_ss *);
 
 /* "#SI: <connId>,<sent>,<received>,<buff_in>,<ack_waiting>" */
 struct telit_si {

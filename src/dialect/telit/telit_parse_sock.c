@@ -34,6 +34,15 @@ telit_parse_ss(const char *line, struct telit_ss *ss)
 }
 
 int
+telit_parse_ss_find(const char *const *lines, size_t n, int conn_id, struct telit_ss *ss)
+{
+	for (size_t i = 0; i < n; i++)
+		if (telit_parse_ss(lines[i], ss) == 0 && ss->conn_id == conn_id)
+			return 0;
+	return -1;
+}
+
+int
 telit_parse_si(const char *line, struct telit_si *si)
 {
 	struct at_field f[AT_FIELDS_MAX];

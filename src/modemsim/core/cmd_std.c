@@ -116,7 +116,7 @@ cmd_basic(const struct at_cmd *cmd, const struct at_args *a, long max, int *fiel
 enum at_res
 cmd_echo(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
-	return cmd_basic(cmd, a, 1, &m->echo);
+	return cmd_basic(cmd, a, 1, &m->c->echo);
 }
 
 /* Only verbose result codes (V1) are implemented. */
@@ -146,7 +146,7 @@ cmd_reset_profile(struct modem *m, const struct at_cmd *cmd, const struct at_arg
 {
 	if (cmd_value(cmd, a, 0, 1, 0) < 0)
 		return RES_ERROR;
-	m->echo = 1;
+	m->c->echo = 1;
 	m->cmee = 0;
 	m->flowctl = 3;
 	m->creg_n = m->cgreg_n = m->cereg_n = 0;

@@ -38,7 +38,8 @@ fault_state(struct sim *sim, const struct proto_request *req, struct evbuffer *o
 {
 	modem_state(sim->modem, out);
 	stack_state(sim->stack, out);
-	port_state(sim->port, out);
+	for (int i = 0; i < sim->nports; i++)
+		port_state(sim->port[i], out);
 	evbuffer_add_printf(out, "uptime_ms=%llu\n",
 	    (unsigned long long)(util_now_ms() - sim->start_ms));
 	return 0;

@@ -269,7 +269,7 @@ fault_register(struct sim *sim, const struct proto_request *req, struct evbuffer
 
 	if (req->argc > 1 && !roaming && strcmp(req->argv[1], "home") != 0)
 		return fault_fail(err, ERR_USAGE, "register [home|roaming]");
-	if (sim->modem->mode == MODE_OFF)
+	if (modem_is_off(sim->modem))
 		return fault_fail(err, ERR_FAILED, "the module is rebooting");
 	modem_set_reg(sim->modem, roaming ? 5 : 1);
 	return 0;
@@ -298,7 +298,7 @@ fault_reboot(struct sim *sim, const struct proto_request *req, struct evbuffer *
 
 	if (fault_ms(req, 1, sim->opt.reboot_ms, &ms, err) == -1)
 		return -1;
-	if (sim->modem->mode == MODE_OFF)
+	if (modem_is_off(sim->modem))
 		return fault_fail(err, ERR_FAILED, "already rebooting");
 	modem_reboot(sim->modem, ms, "fault");
 	return 0;

@@ -33,32 +33,44 @@ static const char *const modem_card_names[] = {
 	[SIM_PUK] = "puk",
 };
 
+/* Online mode on port ch ends with text ("NO CARRIER"). */
+static void
+modem_online_closed(struct modem *m, struct modem_chan *ch, const char *text)
+{
+	struct modem_chan *was = m->c;
+
+	m->c = ch;
+	evtimer_del(ch->ev_esc);
+	ch->esc_count = 0;
+	ch->online_sock = 0;
+	ch->mode = MODE_COMMAND;
+	modem_puts(m, "\r\n");
+	modem_puts(m, text);
+	modem_puts(m, "\r\n");
+	modem_flush_urcs(m);
+	m->c = was;
+}
+
 /* The slot closed: "NO CARRIER" (the personality's text) ends online mode
  * on it, or comes as a URC. */
 static void
 modem_sock_closed(void *arg, struct sock *s, int cause)
 {
 	struct modem *m = arg;
+	struct modem_chan *online = modem_online_on(m, s->id);
 	char text[64];
 
 	m->pers->closed_text(s, cause, text, sizeof(text));
 	sim_event(m->sim, "event", "socket %d closed cause=%d", s->id, cause);
-	if (m->pers->sock_closed != NULL && !(m->mode == MODE_ONLINE && m->online_sock == s->id)) {
+	if (online != NULL) {
+		modem_online_closed(m, online, text);
+		return;
+	}
+	if (m->pers->sock_closed != NULL) {
 		m->pers->sock_closed(m, s, cause);
 		return;
 	}
-	if (m->mode == MODE_ONLINE && m->online_sock == s->id) {
-		evtimer_del(m->ev_esc);
-		m->esc_count = 0;
-		m->online_sock = 0;
-		m->mode = MODE_COMMAND;
-		modem_puts(m, "\r\n");
-		modem_puts(m, text);
-		modem_puts(m, "\r\n");
-		modem_flush_urcs(m);
-		return;
-	}
-	modem_urc(m, "%s", text);
+	modem_urc_on(m, modem_sock_urc_port(m, s), "%s", text);
 }
 
 /* Bytes arrived: pumped in online mode, else the personality's URC. */
@@ -66,34 +78,38 @@ static void
 modem_sock_data(void *arg, struct sock *s)
 {
 	struct modem *m = arg;
+	struct modem_chan *online = modem_online_on(m, s->id), *was = m->c;
 
-	if (m->mode == MODE_ONLINE && m->online_sock == s->id) {
+	if (online != NULL) {
+		m->c = online;
 		modem_pump(m);
+		m->c = was;
 		return;
 	}
 	m->pers->urc_data(m, s);
 }
 
-/* The connect ended: the waiting command answers (online: CONNECT). */
+/* The connect ended: the command waiting on the port that opened s
+ * answers (online: CONNECT). */
 static void
 modem_sock_connected(void *arg, struct sock *s, int cme)
 {
 	struct modem *m = arg;
+	struct modem_chan *was = m->c;
 
 	if (s->imm) {
 		if (m->pers->sock_opened != NULL)
 			m->pers->sock_opened(m, s, cme);
 		return;
 	}
-	if (cme != 0) {
+	m->c = &m->chan[s->port];
+	if (cme != 0)
 		modem_finish(m, modem_cme(m, cme));
-		return;
-	}
-	if (s->conn_mode == 0) {
+	else if (s->conn_mode == 0)
 		modem_finish(m, modem_go_online(m, s->id));
-		return;
-	}
-	modem_finish(m, RES_OK);
+	else
+		modem_finish(m, RES_OK);
+	m->c = was;
 }
 
 /* The peer's FIN: the personality may say so. */
@@ -109,7 +125,12 @@ modem_sock_remote_fin(void *arg, struct sock *s)
 static void
 modem_sock_shutdown_done(void *arg, struct sock *s)
 {
-	modem_finish(arg, RES_OK);
+	struct modem *m = arg;
+	struct modem_chan *was = m->c;
+
+	m->c = &m->chan[s->port];
+	modem_finish(m, RES_OK);
+	m->c = was;
 }
 
 static int
@@ -134,12 +155,28 @@ static const struct sock_listener modem_sock_listener = {
 	.local_ip = modem_sock_local_ip,
 };
 
+/* A port's factory state. */
+static void
+modem_chan_factory(struct modem_chan *ch)
+{
+	ch->mode = MODE_COMMAND;
+	ch->echo = 1;
+	ch->line_state = 0;
+	ch->linelen = 0;
+	ch->last_line[0] = '\0';
+	ch->online_sock = 0;
+	ch->prompt_sock = 0;
+	ch->esc_count = 0;
+	ch->muted = 0;
+	ch->in_handler = 0;
+	evbuffer_drain(ch->urcq, evbuffer_get_length(ch->urcq));
+	evbuffer_drain(ch->prompt_buf, evbuffer_get_length(ch->prompt_buf));
+}
+
 /* Factory state after power on or reboot. */
 static void
 modem_factory(struct modem *m)
 {
-	m->mode = MODE_COMMAND;
-	m->echo = 1;
 	m->cmee = 0;
 	m->cfun = 1;
 	m->flowctl = 3;
@@ -163,17 +200,32 @@ modem_factory(struct modem *m)
 	}
 	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_reset(&m->sock[i]);
+	for (int i = 0; i < m->nchan; i++)
+		modem_chan_factory(&m->chan[i]);
+	m->c = &m->chan[0];
 	if (m->pers->factory != NULL)
 		m->pers->factory(m);
-	m->line_state = 0;
-	m->linelen = 0;
-	m->last_line[0] = '\0';
-	m->online_sock = 0;
-	m->prompt_sock = 0;
-	m->esc_count = 0;
 	m->hung = 0;
-	evbuffer_drain(m->urcq, evbuffer_get_length(m->urcq));
-	evbuffer_drain(m->prompt_buf, evbuffer_get_length(m->prompt_buf));
+}
+
+/* Port idx: its buffers, timers and pty callbacks. */
+static void
+modem_chan_init(struct modem *m, struct modem_chan *ch, int idx)
+{
+	struct event_base *base = m->sim->base;
+
+	ch->m = m;
+	ch->idx = idx;
+	ch->port = m->sim->port[idx];
+	ch->urcq = evbuffer_new();
+	ch->prompt_buf = evbuffer_new();
+	ch->ev_cmd = evtimer_new(base, modem_cmd_cb, ch);
+	ch->ev_esc = evtimer_new(base, modem_esc_cb, ch);
+	if (ch->urcq == NULL || ch->prompt_buf == NULL || ch->ev_cmd == NULL ||
+	    ch->ev_esc == NULL)
+		fatalx("modem: out of memory");
+	port_set_callbacks(ch->port, modem_input_cb, modem_drain_cb, ch);
+	ch->mode = MODE_OFF;
 }
 
 struct modem *
@@ -186,23 +238,20 @@ modem_new(struct sim *sim)
 	m->vendor = xcalloc(1, m->pers->state_size > 0 ? m->pers->state_size : 1);
 	m->prof = sim->opt.profile;
 	m->line_max = sim->opt.line_max > 0 ? sim->opt.line_max : m->prof->line_max;
-	m->urcq = evbuffer_new();
-	m->prompt_buf = evbuffer_new();
-	m->ev_cmd = evtimer_new(sim->base, modem_cmd_cb, m);
-	m->ev_esc = evtimer_new(sim->base, modem_esc_cb, m);
+	m->nchan = sim->nports;
+	for (int i = 0; i < m->nchan; i++)
+		modem_chan_init(m, &m->chan[i], i);
+	m->c = &m->chan[0];
 	m->ev_reg = evtimer_new(sim->base, modem_reg_cb, m);
 	TAILQ_INIT(&m->errors);
 	TAILQ_INIT(&m->delays);
 	TAILQ_INIT(&m->losses);
 	TAILQ_INIT(&m->mutes);
-	if (m->urcq == NULL || m->prompt_buf == NULL || m->ev_cmd == NULL ||
-	    m->ev_esc == NULL || m->ev_reg == NULL)
+	if (m->ev_reg == NULL)
 		fatalx("modem: out of memory");
 	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_init(&m->sock[i], sim, sim->stack, i);
 	sock_attach(sim->stack, m->sock, &modem_sock_listener, m);
-	port_set_callbacks(sim->port, modem_input_cb, modem_drain_cb, m);
-	m->mode = MODE_OFF;
 	return m;
 }
 
@@ -217,8 +266,12 @@ modem_free(struct modem *m)
 	modem_free_faults(&m->delays);
 	modem_free_faults(&m->losses);
 	modem_free_faults(&m->mutes);
-	event_free(m->ev_cmd);
-	event_free(m->ev_esc);
+	for (int i = 0; i < m->nchan; i++) {
+		event_free(m->chan[i].ev_cmd);
+		event_free(m->chan[i].ev_esc);
+		evbuffer_free(m->chan[i].urcq);
+		evbuffer_free(m->chan[i].prompt_buf);
+	}
 	event_free(m->ev_reg);
 	if (m->ev_hang != NULL)
 		event_free(m->ev_hang);
@@ -226,21 +279,47 @@ modem_free(struct modem *m)
 		event_free(m->ev_reboot);
 	if (m->ev_boot != NULL)
 		event_free(m->ev_boot);
-	evbuffer_free(m->urcq);
-	evbuffer_free(m->prompt_buf);
+	if (m->ev_ready != NULL)
+		event_free(m->ev_ready);
 	free(m->urc_mid);
 	free(m->vendor);
 	free(m);
+}
+
+/* --ready-delay after a boot passed: the boot URCs go out once a reader
+ * is there. */
+static void
+modem_ready_cb(int fd, short what, void *arg)
+{
+	struct modem *m = arg;
+
+	m->boot_urc = 1;
+	modem_drain_cb(&m->chan[m->urc_port < m->nchan ? m->urc_port : 0]);
+}
+
+/* The personality's boot URCs (Quectel's RDY) come --ready-delay after the
+ * port: the module answers AT commands before it says it is ready. */
+static void
+modem_ready_later(struct modem *m)
+{
+	struct timeval tv = modem_tv(m->sim->opt.ready_delay_ms);
+
+	m->boot_urc = 0;
+	if (m->pers->booted == NULL)
+		return;
+	if (m->ev_ready == NULL)
+		m->ev_ready = evtimer_new(m->sim->base, modem_ready_cb, m);
+	evtimer_add(m->ev_ready, &tv);
 }
 
 int
 modem_boot(struct modem *m)
 {
 	modem_factory(m);
-	if (port_open(m->sim->port) == -1)
-		return -1;
-	m->mode = MODE_COMMAND;
-	m->boot_urc = m->pers->booted != NULL;
+	for (int i = 0; i < m->nchan; i++)
+		if (port_open(m->chan[i].port) == -1)
+			return -1;
+	modem_ready_later(m);
 	sim_event(m->sim, "event", "boot %s %s", m->prof->model, m->prof->revision);
 	modem_start_registration(m);
 	return 0;
@@ -265,18 +344,23 @@ modem_reboot(struct modem *m, unsigned ms, const char *why)
 	for (int i = 0; i < SOCK_SLOTS; i++)
 		sock_forget(&m->sock[i]);
 	stack_reboot(m->sim->stack);
-	evtimer_del(m->ev_cmd);
-	evtimer_del(m->ev_esc);
+	for (int i = 0; i < m->nchan; i++) {
+		evtimer_del(m->chan[i].ev_cmd);
+		evtimer_del(m->chan[i].ev_esc);
+		m->chan[i].mode = MODE_OFF;
+		port_close(m->chan[i].port);
+	}
 	evtimer_del(m->ev_reg);
 	if (m->ev_hang != NULL)
 		evtimer_del(m->ev_hang);
 	if (m->ev_reboot != NULL)
 		evtimer_del(m->ev_reboot);
-	m->mode = MODE_OFF;
+	if (m->ev_ready != NULL)
+		evtimer_del(m->ev_ready);
+	m->boot_urc = 0;
 	m->hung = 0;
 	for (int cid = 1; cid <= PDP_MAX; cid++)
 		m->pdp[cid].active = 0;
-	port_close(m->sim->port);
 	if (m->ev_boot == NULL)
 		m->ev_boot = evtimer_new(m->sim->base, modem_boot_cb, m);
 	evtimer_add(m->ev_boot, &tv);
@@ -288,8 +372,11 @@ modem_reboot_wait_cb(int fd, short what, void *arg)
 {
 	struct modem *m = arg;
 	struct timeval tv = { 0, 5000 };
+	size_t queued = 0;
 
-	if (port_queued(m->sim->port) > 0 && m->reboot_wait++ < 200) {
+	for (int i = 0; i < m->nchan; i++)
+		queued += port_queued(m->chan[i].port);
+	if (queued > 0 && m->reboot_wait++ < 200) {
 		evtimer_add(m->ev_reboot, &tv);
 		return;
 	}
@@ -338,6 +425,15 @@ modem_unhang(struct modem *m)
 	sim_event(m->sim, "event", "hang over");
 }
 
+/* One port's mode, online socket and echo; port i >= 1 with suffix i. */
+static void
+modem_chan_state(const struct modem_chan *ch, const char *sfx, struct evbuffer *out)
+{
+	evbuffer_add_printf(out, "mode%s=%s\nonline_socket%s=%d\necho%s=%d\n", sfx,
+	    modem_mode_names[ch->mode], sfx, ch->mode == MODE_ONLINE ? ch->online_sock : 0,
+	    sfx, ch->echo);
+}
+
 void
 modem_state(const struct modem *m, struct evbuffer *out)
 {
@@ -347,9 +443,15 @@ modem_state(const struct modem *m, struct evbuffer *out)
 		active += m->pdp[cid].active;
 	evbuffer_add_printf(out, "firmware=%s\nmodel=%s\nrevision=%s\n",
 	    m->prof->name, m->prof->model, m->prof->revision);
-	evbuffer_add_printf(out, "mode=%s\nonline_socket=%d\n", modem_mode_names[m->mode],
-	    m->mode == MODE_ONLINE ? m->online_sock : 0);
-	evbuffer_add_printf(out, "echo=%d\ncmee=%d\ncfun=%d\nsim=%s\n", m->echo, m->cmee,
+	modem_chan_state(&m->chan[0], "", out);
+	for (int i = 1; i < m->nchan; i++) {
+		char sfx[8];
+
+		snprintf(sfx, sizeof(sfx), "%d", i);
+		modem_chan_state(&m->chan[i], sfx, out);
+	}
+	evbuffer_add_printf(out, "ports=%d\nurc_port=%d\n", m->nchan, m->urc_port);
+	evbuffer_add_printf(out, "cmee=%d\ncfun=%d\nsim=%s\n", m->cmee,
 	    m->cfun, modem_card_names[m->card]);
 	evbuffer_add_printf(out, "reg_stat=%d\nregistered=%d\nattached=%d\n", m->reg_stat,
 	    m->reg_stat == 1 || m->reg_stat == 5, m->attached);
@@ -367,7 +469,7 @@ modem_sockets(const struct modem *m, struct evbuffer *out)
 {
 	for (int i = m->pers->sock_min; i <= m->pers->sock_max; i++) {
 		const struct sock *s = &m->sock[i];
-		int online = m->mode == MODE_ONLINE && m->online_sock == i;
+		int online = modem_online_on(m, i) != NULL;
 
 		evbuffer_add_printf(out, "id=%d state=%d remote=%s:%d local=%s:%d sent=%llu "
 		    "received=%llu buff_in=%zu ack_waiting=%zu last_closure=%d dropped=%d "

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include "atparse.h"
+#include "sim.h"
 #include "sock.h"
 
 struct sim;
@@ -62,13 +63,15 @@ struct cmd_fault {
 };
 TAILQ_HEAD(cmd_fault_list, cmd_fault);
 
-struct modem {
-	struct sim *sim;
-	const struct sim_personality *pers;
-	const struct profile *prof;
-	void *vendor;		/* the personality's own state (state_size bytes) */
+/* One AT port onto the module, as a USB module exposes several: its own
+ * parser, echo, command in progress, send prompt, online mode and held
+ * URCs. Everything else in struct modem is shared by the ports. */
+struct modem_chan {
+	struct modem *m;
+	int idx;		/* 0 .. nchan-1 */
+	struct port *port;
 	enum modem_mode mode;
-	int line_max;
+	int echo;
 
 	/* Command line assembly. */
 	int line_state;		/* 0 wait 'A', 1 got 'A', 2 in a line */
@@ -88,18 +91,7 @@ struct modem {
 	struct event *ev_cmd;	/* command delays and asynchronous commands */
 	void (*cmd_cb)(struct modem *);
 	char last_line[AT_LINE_MAX + 1];	/* for A/ */
-
-	/* Settings (reset by a reboot). */
-	int echo, cmee, cfun, flowctl, ipr;
-	int sreg[32];		/* S-registers; S12 is the escape guard time */
-	int creg_n, cgreg_n, cereg_n;
-	enum sim_card card;
-	int pin_tries;
-	int reg_stat;
-	int attached;
-	int rssi, ber;
-	struct pdp_ctx pdp[PDP_MAX + 1];
-	struct sock sock[SOCK_SLOTS];	/* by id; the personality's range is used */
+	int muted;		/* the running line's output is lost */
 
 	/* Send prompt. */
 	int prompt_sock;
@@ -115,6 +107,35 @@ struct modem {
 	struct event *ev_esc;
 	int pumping;
 
+	struct evbuffer *urcq;	/* URCs held while not in command mode */
+};
+
+struct modem {
+	struct sim *sim;
+	const struct sim_personality *pers;
+	const struct profile *prof;
+	void *vendor;		/* the personality's own state (state_size bytes) */
+	int line_max;
+
+	/* The AT ports; c is the one whose command or event runs now (output
+	 * helpers and handlers act on it). */
+	struct modem_chan chan[SIM_PORTS_MAX];
+	int nchan;
+	struct modem_chan *c;
+	int urc_port;		/* where URCs go (AT+QURCCFG); kept across reboots */
+
+	/* Settings (reset by a reboot). */
+	int cmee, cfun, flowctl, ipr;
+	int sreg[32];		/* S-registers; S12 is the escape guard time */
+	int creg_n, cgreg_n, cereg_n;
+	enum sim_card card;
+	int pin_tries;
+	int reg_stat;
+	int attached;
+	int rssi, ber;
+	struct pdp_ctx pdp[PDP_MAX + 1];
+	struct sock sock[SOCK_SLOTS];	/* by id; the personality's range is used */
+
 	/* Faults. */
 	int hung;
 	struct event *ev_hang;
@@ -122,13 +143,12 @@ struct modem {
 	struct cmd_fault_list delays;
 	struct cmd_fault_list losses;	/* "lose CMD": lines answered by nothing */
 	struct cmd_fault_list mutes;	/* "mute CMD": lines run, answer lost */
-	int muted;		/* the running line's output is lost */
 	char *urc_mid;		/* inject into the next response */
 
-	struct evbuffer *urcq;	/* URCs held while not in command mode */
 	struct event *ev_reg;
 	struct event *ev_reboot;
 	struct event *ev_boot;
+	struct event *ev_ready;	/* --ready-delay after a boot: the boot URCs */
 	unsigned reboot_ms;
 	int boot_urc;		/* the personality's boot URCs wait for a reader */
 	int reboot_wait;
@@ -142,7 +162,7 @@ struct modem {
 
 struct modem *modem_new(struct sim *sim);
 void modem_free(struct modem *m);
-/* Power on: open the port, factory settings, register after --reg-delay. */
+/* Power on: open the ports, factory settings, register after --reg-delay. */
 int modem_boot(struct modem *m);
 
 /* Output helpers for command handlers. */
@@ -152,7 +172,20 @@ void modem_info_head(struct modem *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void modem_info_raw(struct modem *m, const void *buf, size_t len);
 void modem_write(struct modem *m, const void *buf, size_t len);
+/* A URC on the URC port (m->urc_port). */
 void modem_urc(struct modem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A URC on port idx (a socket's URCs on the port that opened it). */
+void modem_urc_on(struct modem *m, int idx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The port s's URCs go to: the one that opened it when the personality
+ * says so (sock_urc_owner), else the URC port. */
+int modem_sock_urc_port(const struct modem *m, const struct sock *s);
+/* s is opened or closed by the command running now: its port owns it. */
+void modem_sock_own(struct modem *m, struct sock *s);
+/* The port online on socket id, or NULL. */
+struct modem_chan *modem_online_on(const struct modem *m, int id);
+/* The module is off (rebooting): no port. */
+int modem_is_off(const struct modem *m);
 enum at_res modem_cme(struct modem *m, int code);
 /* A final result code of the module's own ("SEND OK"): RES_TEXT. */
 enum at_res modem_result_text(struct modem *m, const char *text);

@@ -32,11 +32,11 @@ modem_cme_format(const struct modem *m, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "ERROR");
 		return;
 	}
-	if (m->cmee == 2 && (text = m->pers->cme_text(m->cme)) != NULL) {
+	if (m->cmee == 2 && (text = m->pers->cme_text(m->c->cme)) != NULL) {
 		snprintf(buf, bufsz, "+CME ERROR: %s", text);
 		return;
 	}
-	snprintf(buf, bufsz, "+CME ERROR: %d", m->cme);
+	snprintf(buf, bufsz, "+CME ERROR: %d", m->c->cme);
 }
 
 /* --min-gap: a command line that begins too soon after a final result is
@@ -44,7 +44,7 @@ modem_cme_format(const struct modem *m, char *buf, size_t bufsz)
 static int
 modem_too_soon(struct modem *m)
 {
-	uint64_t now = util_now_ms(), left = port_mark_left_ms(m->sim->port);
+	uint64_t now = util_now_ms(), left = port_mark_left_ms(m->c->port);
 
 	if (m->sim->opt.min_gap_ms == 0 || left == UINT64_MAX ||
 	    (left != 0 && now >= left + m->sim->opt.min_gap_ms))
@@ -81,7 +81,7 @@ modem_final(struct modem *m, enum at_res res)
 		snprintf(text, sizeof(text), "CONNECT");
 		break;
 	case RES_TEXT:
-		snprintf(text, sizeof(text), "%s", m->final_text);
+		snprintf(text, sizeof(text), "%s", m->c->final_text);
 		break;
 	case RES_PENDING:
 	case RES_PROMPT:
@@ -92,9 +92,9 @@ modem_final(struct modem *m, enum at_res res)
 	modem_puts(m, "\r\n");
 	modem_puts(m, text);
 	modem_puts(m, "\r\n");
-	m->muted = 0;
-	port_mark(m->sim->port);
-	m->mode = res == RES_CONNECT ? MODE_ONLINE : MODE_COMMAND;
+	m->c->muted = 0;
+	port_mark(m->c->port);
+	m->c->mode = res == RES_CONNECT ? MODE_ONLINE : MODE_COMMAND;
 	modem_flush_urcs(m);
 	if (res == RES_CONNECT)
 		modem_pump(m);
@@ -111,7 +111,7 @@ modem_dispatch(struct modem *m, const struct at_cmd *cmd)
 
 	if ((f = modem_find_fault(&m->errors, cmd->name)) != NULL) {
 		sim_event(m->sim, "fault", "error %s answered +CME ERROR: %d", cmd->name, f->code);
-		m->cme = f->code;
+		m->c->cme = f->code;
 		modem_fault_used(&m->errors, f);
 		return RES_CME;
 	}
@@ -124,9 +124,9 @@ modem_dispatch(struct modem *m, const struct at_cmd *cmd)
 	}
 	if (at_split_args(cmd->args, &args) == -1)
 		return RES_ERROR;
-	m->in_handler = 1;
+	m->c->in_handler = 1;
 	res = def->fn(m, cmd, &args);
-	m->in_handler = 0;
+	m->c->in_handler = 0;
 	return res;
 }
 
@@ -139,23 +139,23 @@ modem_exec_next(struct modem *m)
 	struct cmd_fault *f;
 	enum at_res res;
 
-	while (m->cmd_index < m->cmds.ncmds) {
-		cmd = &m->cmds.cmd[m->cmd_index];
-		if (!m->cmd_delayed && (f = modem_find_fault(&m->delays, cmd->name)) != NULL) {
-			m->cmd_delayed = 1;
-			m->mode = MODE_BUSY;
+	while (m->c->cmd_index < m->c->cmds.ncmds) {
+		cmd = &m->c->cmds.cmd[m->c->cmd_index];
+		if (!m->c->cmd_delayed && (f = modem_find_fault(&m->delays, cmd->name)) != NULL) {
+			m->c->cmd_delayed = 1;
+			m->c->mode = MODE_BUSY;
 			sim_event(m->sim, "fault", "delay %s by %u ms", cmd->name, f->ms);
 			modem_cmd_timer(m, f->ms, modem_exec_next);
 			return;
 		}
-		m->cmd_index++;
-		m->cmd_delayed = 0;
+		m->c->cmd_index++;
+		m->c->cmd_delayed = 0;
 		m->cmds_total++;
 		res = modem_dispatch(m, cmd);
 		if (res == RES_OK)
 			continue;
 		if (res == RES_PENDING) {
-			m->mode = MODE_BUSY;
+			m->c->mode = MODE_BUSY;
 			return;
 		}
 		modem_final(m, res);
@@ -167,7 +167,7 @@ modem_exec_next(struct modem *m)
 void
 modem_finish(struct modem *m, enum at_res res)
 {
-	if (m->mode != MODE_BUSY)
+	if (m->c->mode != MODE_BUSY)
 		return;
 	modem_flush_urcs(m);
 	if (res == RES_OK)
@@ -182,9 +182,9 @@ modem_take_fault(struct modem *m, struct cmd_fault_list *list, const char *what)
 {
 	struct cmd_fault *f;
 
-	if (m->cmds.ncmds < 1 || (f = modem_find_fault(list, m->cmds.cmd[0].name)) == NULL)
+	if (m->c->cmds.ncmds < 1 || (f = modem_find_fault(list, m->c->cmds.cmd[0].name)) == NULL)
 		return 0;
-	sim_event(m->sim, "fault", "%s %s", what, m->cmds.cmd[0].name);
+	sim_event(m->sim, "fault", "%s %s", what, m->c->cmds.cmd[0].name);
 	modem_fault_used(list, f);
 	return 1;
 }
@@ -196,7 +196,7 @@ modem_lose_line(struct modem *m)
 {
 	if (!modem_take_fault(m, &m->losses, "lose: no answer to"))
 		return 0;
-	m->mode = MODE_COMMAND;
+	m->c->mode = MODE_COMMAND;
 	return 1;
 }
 
@@ -206,31 +206,31 @@ modem_exec_line(struct modem *m)
 {
 	char buf[AT_LINE_MAX + 3];
 
-	m->need_lead = 1;
-	m->mode = MODE_BUSY;
-	if (m->line_overflow) {
+	m->c->need_lead = 1;
+	m->c->mode = MODE_BUSY;
+	if (m->c->line_overflow) {
 		modem_final(m, RES_ERROR);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "AT%.*s", (int)m->linelen, m->line);
+	snprintf(buf, sizeof(buf), "AT%.*s", (int)m->c->linelen, m->c->line);
 	if (log_current_level >= LOG_LEVEL_DEBUG) {
 		char esc[4 * AT_LINE_MAX + 8];
 
 		util_escape(buf, strlen(buf), esc, sizeof(esc));
 		log_debug("command line: %s", esc);
 	}
-	memcpy(m->last_line, m->line, m->linelen);
-	m->last_line[m->linelen] = '\0';
-	if (at_parse_line(buf, strlen(buf), &m->cmds) == -1) {
+	memcpy(m->c->last_line, m->c->line, m->c->linelen);
+	m->c->last_line[m->c->linelen] = '\0';
+	if (at_parse_line(buf, strlen(buf), &m->c->cmds) == -1) {
 		m->cmds_total++;
 		modem_final(m, RES_ERROR);
 		return;
 	}
-	m->cmd_index = 0;
-	m->cmd_delayed = 0;
+	m->c->cmd_index = 0;
+	m->c->cmd_delayed = 0;
 	if (modem_lose_line(m))
 		return;
-	m->muted = modem_take_fault(m, &m->mutes, "mute: the answer is lost for");
+	m->c->muted = modem_take_fault(m, &m->mutes, "mute: the answer is lost for");
 	modem_exec_next(m);
 }
 
@@ -238,9 +238,9 @@ modem_exec_line(struct modem *m)
 static void
 modem_repeat_line(struct modem *m)
 {
-	m->linelen = strlen(m->last_line);
-	memcpy(m->line, m->last_line, m->linelen);
-	m->line_overflow = 0;
+	m->c->linelen = strlen(m->c->last_line);
+	memcpy(m->c->line, m->c->last_line, m->c->linelen);
+	m->c->line_overflow = 0;
 	modem_exec_line(m);
 }
 
@@ -254,47 +254,47 @@ modem_input_command(struct modem *m, const unsigned char *buf, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = buf[i];
 
-		if (m->line_state == 0) {
-			m->line_state = (c == 'A' || c == 'a');
-			if (m->line_state)
-				m->line_ignored = modem_too_soon(m);
+		if (m->c->line_state == 0) {
+			m->c->line_state = (c == 'A' || c == 'a');
+			if (m->c->line_state)
+				m->c->line_ignored = modem_too_soon(m);
 			continue;
 		}
-		if (m->line_state == 1) {
+		if (m->c->line_state == 1) {
 			if (c == 'T' || c == 't') {
-				m->line_state = 2;
-				m->linelen = 0;
-				m->line_overflow = 0;
+				m->c->line_state = 2;
+				m->c->linelen = 0;
+				m->c->line_overflow = 0;
 			} else if (c == '/') {
-				m->line_state = 0;
-				if (m->echo)
+				m->c->line_state = 0;
+				if (m->c->echo)
 					modem_write(m, buf, i + 1);
 				modem_repeat_line(m);
 				return i + 1;
 			} else
-				m->line_state = (c == 'A' || c == 'a');
+				m->c->line_state = (c == 'A' || c == 'a');
 			continue;
 		}
 		if (c == '\r') {
-			m->line_state = 0;
-			if (m->line_ignored)
+			m->c->line_state = 0;
+			if (m->c->line_ignored)
 				return i + 1;
-			if (m->echo)
+			if (m->c->echo)
 				modem_write(m, buf, i + 1);
 			modem_exec_line(m);
 			return i + 1;
 		}
 		if (c == MODEM_BS) {
-			if (m->linelen > 0)
-				m->linelen--;
+			if (m->c->linelen > 0)
+				m->c->linelen--;
 		} else if (c == '\n' || c == '\0')
 			continue;
-		else if (m->linelen < (size_t)m->line_max && m->linelen < AT_LINE_MAX)
-			m->line[m->linelen++] = (char)c;
+		else if (m->c->linelen < (size_t)m->line_max && m->c->linelen < AT_LINE_MAX)
+			m->c->line[m->c->linelen++] = (char)c;
 		else
-			m->line_overflow = 1;
+			m->c->line_overflow = 1;
 	}
-	if (m->echo && !m->line_ignored)
+	if (m->c->echo && !m->c->line_ignored)
 		modem_write(m, buf, len);
 	return len;
 }
@@ -326,21 +326,21 @@ modem_unhex(struct evbuffer *buf)
 static void
 modem_prompt_done(struct modem *m, int abort)
 {
-	struct sock *s = &m->sock[m->prompt_sock];
+	struct sock *s = &m->sock[m->c->prompt_sock];
 	size_t n;
 	int rc = 0;
 
-	m->mode = MODE_BUSY;
+	m->c->mode = MODE_BUSY;
 	if (abort) {
 		modem_finish(m, RES_OK);
 		return;
 	}
-	if (!m->prompt_ext && s->cfg.send_hex && modem_unhex(m->prompt_buf) == -1) {
+	if (!m->c->prompt_ext && s->cfg.send_hex && modem_unhex(m->c->prompt_buf) == -1) {
 		modem_finish(m, RES_ERROR);
 		return;
 	}
-	n = evbuffer_get_length(m->prompt_buf);
-	if (!m->prompt_ext && n > (size_t)m->prof->send_max) {
+	n = evbuffer_get_length(m->c->prompt_buf);
+	if (!m->c->prompt_ext && n > (size_t)m->prof->send_max) {
 		if (m->prof->send_excess_error) {
 			modem_finish(m, RES_ERROR);
 			return;
@@ -348,8 +348,8 @@ modem_prompt_done(struct modem *m, int abort)
 		n = (size_t)m->prof->send_max;
 	}
 	if (n > 0)
-		rc = sock_send(s, evbuffer_pullup(m->prompt_buf, (ssize_t)n), n);
-	evbuffer_drain(m->prompt_buf, evbuffer_get_length(m->prompt_buf));
+		rc = sock_send(s, evbuffer_pullup(m->c->prompt_buf, (ssize_t)n), n);
+	evbuffer_drain(m->c->prompt_buf, evbuffer_get_length(m->c->prompt_buf));
 	if (m->pers->send_done != NULL)
 		modem_finish(m, m->pers->send_done(m, s, rc));
 	else if (rc != 0)
@@ -358,15 +358,18 @@ modem_prompt_done(struct modem *m, int abort)
 		modem_finish(m, RES_OK);
 }
 
+/* Bytes from one port: its parser runs with m->c on it. */
 void
 modem_input_cb(void *arg, const unsigned char *buf, size_t len)
 {
-	struct modem *m = arg;
+	struct modem_chan *ch = arg;
+	struct modem *m = ch->m;
 	size_t i = 0;
 	int done;
 
+	m->c = ch;
 	while (i < len && !m->hung) {
-		switch (m->mode) {
+		switch (m->c->mode) {
 		case MODE_COMMAND:
 			i += modem_input_command(m, buf + i, len - i);
 			break;

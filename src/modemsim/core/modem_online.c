@@ -22,11 +22,11 @@
 void
 modem_start_prompt(struct modem *m, int id, int ext, size_t need)
 {
-	m->prompt_sock = id;
-	m->prompt_ext = ext;
-	m->prompt_need = need;
-	evbuffer_drain(m->prompt_buf, evbuffer_get_length(m->prompt_buf));
-	m->mode = MODE_PROMPT;
+	m->c->prompt_sock = id;
+	m->c->prompt_ext = ext;
+	m->c->prompt_need = need;
+	evbuffer_drain(m->c->prompt_buf, evbuffer_get_length(m->c->prompt_buf));
+	m->c->mode = MODE_PROMPT;
 	modem_puts(m, "> ");
 }
 
@@ -49,31 +49,31 @@ modem_unput(struct evbuffer *buf)
 size_t
 modem_input_prompt(struct modem *m, const unsigned char *buf, size_t len, int *done)
 {
-	size_t i, have = evbuffer_get_length(m->prompt_buf);
+	size_t i, have = evbuffer_get_length(m->c->prompt_buf);
 
 	*done = 0;
-	if (m->prompt_ext) {
-		size_t take = m->prompt_need - have < len ? m->prompt_need - have : len;
+	if (m->c->prompt_ext) {
+		size_t take = m->c->prompt_need - have < len ? m->c->prompt_need - have : len;
 
-		evbuffer_add(m->prompt_buf, buf, take);
-		if (have + take == m->prompt_need)
+		evbuffer_add(m->c->prompt_buf, buf, take);
+		if (have + take == m->c->prompt_need)
 			*done = 1;
 		return take;
 	}
 	for (i = 0; i < len; i++) {
 		if (buf[i] == MODEM_CTRL_Z || buf[i] == MODEM_ESC) {
-			if (m->echo)
+			if (m->c->echo)
 				modem_write(m, buf, i);
 			*done = buf[i] == MODEM_ESC ? 2 : 1;
 			return i + 1;
 		}
 		if (buf[i] == MODEM_BS) {
-			modem_unput(m->prompt_buf);
+			modem_unput(m->c->prompt_buf);
 			continue;
 		}
-		evbuffer_add(m->prompt_buf, &buf[i], 1);
+		evbuffer_add(m->c->prompt_buf, &buf[i], 1);
 	}
-	if (m->echo)
+	if (m->c->echo)
 		modem_write(m, buf, len);
 	return len;
 }
@@ -81,10 +81,10 @@ modem_input_prompt(struct modem *m, const unsigned char *buf, size_t len, int *d
 enum at_res
 modem_go_online(struct modem *m, int id)
 {
-	m->online_sock = id;
-	m->esc_count = 0;
-	m->last_data_ms = util_now_ms();
-	evtimer_del(m->ev_esc);
+	m->c->online_sock = id;
+	m->c->esc_count = 0;
+	m->c->last_data_ms = util_now_ms();
+	evtimer_del(m->c->ev_esc);
 	return RES_CONNECT;
 }
 
@@ -100,29 +100,31 @@ modem_flush_plus(struct modem *m)
 {
 	static const char plus[3] = { '+', '+', '+' };
 
-	if (m->esc_count == 0)
+	if (m->c->esc_count == 0)
 		return;
-	sock_send(&m->sock[m->online_sock], plus, (size_t)m->esc_count);
-	m->esc_count = 0;
-	m->last_data_ms = m->esc_last_ms;
+	sock_send(&m->sock[m->c->online_sock], plus, (size_t)m->c->esc_count);
+	m->c->esc_count = 0;
+	m->c->last_data_ms = m->c->esc_last_ms;
 }
 
 /* Guard time after the last '+': three of them suspend the socket. */
 void
 modem_esc_cb(int fd, short what, void *arg)
 {
-	struct modem *m = arg;
+	struct modem_chan *ch = arg;
+	struct modem *m = ch->m;
 
-	if (m->mode != MODE_ONLINE)
+	m->c = ch;
+	if (m->c->mode != MODE_ONLINE)
 		return;
-	if (m->esc_count < 3) {
+	if (m->c->esc_count < 3) {
 		modem_flush_plus(m);
 		return;
 	}
-	m->esc_count = 0;
-	sim_event(m->sim, "event", "escape: socket %d suspended", m->online_sock);
-	m->online_sock = 0;
-	m->mode = MODE_COMMAND;
+	m->c->esc_count = 0;
+	sim_event(m->sim, "event", "escape: socket %d suspended", m->c->online_sock);
+	m->c->online_sock = 0;
+	m->c->mode = MODE_COMMAND;
 	modem_puts(m, "\r\nOK\r\n");
 	modem_flush_urcs(m);
 }
@@ -138,21 +140,21 @@ modem_input_online(struct modem *m, const unsigned char *buf, size_t len)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '+' && m->esc_count < 3 && (m->esc_count > 0 ?
-		    now - m->esc_last_ms < guard : now - m->last_data_ms >= guard)) {
-			m->esc_count++;
-			m->esc_last_ms = now;
-			evtimer_add(m->ev_esc, &tv);
+		if (buf[i] == '+' && m->c->esc_count < 3 && (m->c->esc_count > 0 ?
+		    now - m->c->esc_last_ms < guard : now - m->c->last_data_ms >= guard)) {
+			m->c->esc_count++;
+			m->c->esc_last_ms = now;
+			evtimer_add(m->c->ev_esc, &tv);
 			continue;
 		}
-		for (; m->esc_count > 0; m->esc_count--)
+		for (; m->c->esc_count > 0; m->c->esc_count--)
 			data[n++] = '+';
-		evtimer_del(m->ev_esc);
+		evtimer_del(m->c->ev_esc);
 		data[n++] = buf[i];
-		m->last_data_ms = now;
+		m->c->last_data_ms = now;
 	}
 	if (n > 0)
-		sock_send(&m->sock[m->online_sock], data, n);
+		sock_send(&m->sock[m->c->online_sock], data, n);
 	free(data);
 	return len;
 }
@@ -164,28 +166,32 @@ modem_pump(struct modem *m)
 	struct sock *s;
 	size_t n;
 
-	if (m->pumping || m->mode != MODE_ONLINE || m->hung)
+	if (m->c->pumping || m->c->mode != MODE_ONLINE || m->hung)
 		return;
-	s = &m->sock[m->online_sock];
-	m->pumping = 1;
-	while ((n = evbuffer_get_length(s->rxbuf)) > 0 && m->mode == MODE_ONLINE &&
-	    port_queued(m->sim->port) < 2 * PORT_LOW_WATER) {
+	s = &m->sock[m->c->online_sock];
+	m->c->pumping = 1;
+	while ((n = evbuffer_get_length(s->rxbuf)) > 0 && m->c->mode == MODE_ONLINE &&
+	    port_queued(m->c->port) < 2 * PORT_LOW_WATER) {
 		if (n > 1024)
 			n = 1024;
 		modem_write(m, evbuffer_pullup(s->rxbuf, (ssize_t)n), n);
 		evbuffer_drain(s->rxbuf, n);
 	}
-	m->pumping = 0;
+	m->c->pumping = 0;
 	sock_consumed(s);
 }
 
-/* Room on the port: the boot URCs once a reader is there, online bytes. */
+/* Room on a port: the boot URCs once the URC port has a reader, online
+ * bytes. */
 void
 modem_drain_cb(void *arg)
 {
-	struct modem *m = arg;
+	struct modem_chan *ch = arg;
+	struct modem *m = ch->m;
 
-	if (m->boot_urc && m->mode != MODE_OFF && port_has_reader(m->sim->port)) {
+	m->c = ch;
+	if (m->boot_urc && m->c->mode != MODE_OFF && (m->urc_port >= m->nchan ||
+	    port_has_reader(m->chan[m->urc_port].port))) {
 		m->boot_urc = 0;
 		m->pers->booted(m);
 	}

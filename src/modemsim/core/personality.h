@@ -45,6 +45,9 @@ struct sim_personality {
 	int (*sock_state)(const struct modem *m, const struct sock *s, int online);
 	int sock_min, sock_max;			/* the socket ids the host uses */
 	int pdp_count;				/* contexts 1..pdp_count (<= PDP_MAX) */
+	/* With several ports: a socket's URCs go to the port that opened it
+	 * (1), or every URC to the URC port, m->urc_port (0). */
+	int sock_urc_owner;
 
 	/* Optional hooks (NULL: the behaviour described). */
 	/* The port has a reader after power-on or reboot: the boot URCs

@@ -37,6 +37,9 @@ struct pace {
 
 struct port {
 	struct sim *sim;
+	int idx;		/* which AT port of the module */
+	char *link;		/* --link (PATH, PATH.1, ...) or NULL */
+	char rx[8], tx[8];	/* trace directions: "rx", "rx1", ... */
 	int master;		/* -1 while the port is gone */
 	char path[PATH_MAX];
 	int reader;		/* the slave is open on the other side */
@@ -181,7 +184,7 @@ port_read_cb(int fd, short what, void *arg)
 	}
 	pace_consume(&p->in, (size_t)n);
 	p->bytes_in += (uint64_t)n;
-	trace_bytes(p->sim->trace, "rx", buf, (size_t)n);
+	trace_bytes(p->sim->trace, p->rx, buf, (size_t)n);
 	if (p->input_cb != NULL)
 		p->input_cb(p->cb_arg, buf, (size_t)n);
 }
@@ -232,7 +235,7 @@ port_flush(struct port *p)
 			port_reader_lost(p);
 			break;
 		}
-		trace_bytes(p->sim->trace, "tx", evbuffer_pullup(p->outq, n), (size_t)n);
+		trace_bytes(p->sim->trace, p->tx, evbuffer_pullup(p->outq, n), (size_t)n);
 		evbuffer_drain(p->outq, (size_t)n);
 		pace_consume(&p->out, (size_t)n);
 		p->bytes_out += (uint64_t)n;
@@ -259,11 +262,18 @@ port_mark_left_ms(const struct port *p)
 }
 
 struct port *
-port_new(struct sim *sim)
+port_new(struct sim *sim, int idx)
 {
 	struct port *p = xcalloc(1, sizeof(*p));
 
 	p->sim = sim;
+	p->idx = idx;
+	if (sim->opt.link != NULL && idx == 0)
+		p->link = xstrdup(sim->opt.link);
+	else if (sim->opt.link != NULL)
+		xasprintf(&p->link, "%s.%d", sim->opt.link, idx);
+	snprintf(p->rx, sizeof(p->rx), idx == 0 ? "rx" : "rx%d", idx);
+	snprintf(p->tx, sizeof(p->tx), idx == 0 ? "tx" : "tx%d", idx);
 	p->master = -1;
 	p->outq = evbuffer_new();
 	p->ev_tick = evtimer_new(sim->base, port_tick_cb, p);
@@ -315,7 +325,7 @@ port_make_raw(const char *path, unsigned long baud)
 static int
 port_publish_link(struct port *p)
 {
-	const char *link = p->sim->opt.link;
+	const char *link = p->link;
 	char *tmp;
 	int rc;
 
@@ -336,7 +346,7 @@ port_publish_link(struct port *p)
 static void
 port_remove_link(struct port *p)
 {
-	const char *link = p->sim->opt.link;
+	const char *link = p->link;
 	char target[PATH_MAX];
 	ssize_t n;
 
@@ -381,9 +391,11 @@ port_open(struct port *p)
 	event_add(p->ev_hup, &hup);
 	if (port_publish_link(p) == -1)
 		return -1;
-	printf("%s\n", p->path);
-	fflush(stdout);
-	sim_event(p->sim, "event", "port up %s", p->path);
+	if (p->idx == 0) {
+		printf("%s\n", p->path);
+		fflush(stdout);
+	}
+	sim_event(p->sim, "event", "port%s up %s", p->tx + 2, p->path);
 	return 0;
 }
 
@@ -404,7 +416,7 @@ port_close(struct port *p)
 	p->reader = 0;
 	p->read_blocked = 0;
 	evbuffer_drain(p->outq, evbuffer_get_length(p->outq));
-	sim_event(p->sim, "event", "port down %s", p->path);
+	sim_event(p->sim, "event", "port%s down %s", p->tx + 2, p->path);
 }
 
 void
@@ -417,6 +429,7 @@ port_free(struct port *p)
 	event_free(p->ev_hup);
 	event_free(p->ev_flush);
 	evbuffer_free(p->outq);
+	free(p->link);
 	free(p);
 }
 
@@ -454,9 +467,20 @@ port_has_reader(const struct port *p)
 	return p->master != -1 && p->reader;
 }
 
+const char *
+port_path(const struct port *p)
+{
+	return p->master != -1 ? p->path : "";
+}
+
 void
 port_state(const struct port *p, struct evbuffer *out)
 {
+	if (p->idx > 0) {
+		evbuffer_add_printf(out, "pty%d=%s\nreader%d=%d\n", p->idx, port_path(p),
+		    p->idx, p->reader);
+		return;
+	}
 	evbuffer_add_printf(out, "port=%s\n", p->master != -1 ? "up" : "down");
 	evbuffer_add_printf(out, "pty=%s\n", p->master != -1 ? p->path : "");
 	evbuffer_add_printf(out, "reader=%d\n", p->reader);

@@ -18,10 +18,11 @@ typedef void port_drain_cb(void *arg);
 
 #define PORT_LOW_WATER 2048
 
-struct port *port_new(struct sim *sim);
+/* Port idx of the module: its --link is PATH for 0, PATH.idx for the others. */
+struct port *port_new(struct sim *sim, int idx);
 void port_free(struct port *p);
 void port_set_callbacks(struct port *p, port_input_cb *in, port_drain_cb *drain, void *arg);
-/* Create a new pty, publish its path (stdout, --link). 0 or -1. */
+/* Create a new pty, publish its path (stdout for port 0, --link). 0 or -1. */
 int port_open(struct port *p);
 /* Close the pty (the reader sees EOF) and remove the link. */
 void port_close(struct port *p);
@@ -37,7 +38,10 @@ size_t port_queued(const struct port *p);
 int port_is_open(const struct port *p);
 /* Someone has the slave open: what is written now reaches a reader. */
 int port_has_reader(const struct port *p);
-/* key=value lines for the "state" control command. */
+/* key=value lines for the "state" control command; port i >= 1 gives only
+ * its pty<i>= and reader<i>= lines. */
 void port_state(const struct port *p, struct evbuffer *out);
+/* The pty's path, "" while the port is gone. */
+const char *port_path(const struct port *p);
 
 #endif

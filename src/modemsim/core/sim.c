@@ -28,12 +28,14 @@ sim_options_init(struct sim_options *opt, const struct sim_personality *pers)
 {
 	memset(opt, 0, sizeof(*opt));
 	opt->profile = sim_profile(pers, pers->profile_default);
+	opt->ports = 1;
 	opt->jam_after = 4;
 	opt->jam_clear_ms = 2 * 3600 * 1000;
 	opt->sgact_delay_ms = 500;
 	opt->close_defer_ms = 3000;
 	opt->reg_delay_ms = 500;
 	opt->reboot_ms = 1000;
+	opt->ready_delay_ms = 1000;
 	opt->sh_timeout_ms = 10000;
 	opt->seed = 1;
 	opt->pdp_ip = "10.64.0.2";

@@ -31,6 +31,8 @@ struct sim_options {
 	unsigned close_defer_ms;	/* --close-defer: 12.00.004 FIN deferral */
 	unsigned reg_delay_ms;		/* --reg-delay: boot to registered */
 	unsigned reboot_ms;		/* --reboot-time: AT#REBOOT / +CFUN=1,1 */
+	unsigned ready_delay_ms;	/* --ready-delay: boot to the boot URCs (RDY);
+					 * AT commands are answered meanwhile */
 	unsigned sh_timeout_ms;		/* --sh-timeout: #SH waits this long for the FIN's ACK */
 	unsigned long seed;		/* --seed: random bytes, IMEI */
 	const char *pin;		/* --pin: the SIM asks for this PIN */
@@ -41,11 +43,13 @@ struct sim_options {
 	size_t rx_buffer;		/* --rx-buffer: per socket, bytes for #SRECV */
 	size_t tx_buffer;		/* --tx-buffer: per socket, unsent bytes */
 	int line_max;			/* --line-max: 0 = the profile's */
+	int ports;			/* --ports: AT ports onto the module (1..4) */
 	unsigned min_gap_ms;		/* --min-gap: a line begun sooner after a
 					 * final result is ignored */
 	int verbose;
 };
 
+#define SIM_PORTS_MAX 4	/* --ports */
 #define SIM_HISTORY 512	/* event lines kept for the "events" control command */
 
 struct sim {
@@ -53,7 +57,8 @@ struct sim {
 	const struct sim_personality *pers;	/* the vendor the module plays */
 	struct sim_options opt;
 	struct trace *trace;
-	struct port *port;
+	struct port *port[SIM_PORTS_MAX];	/* --ports of them */
+	int nports;
 	struct modem *modem;
 	struct stack *stack;
 	struct ctl *ctl;

@@ -55,6 +55,7 @@ struct sock {
 	int conn_mode;			/* 0 online, 1 command mode */
 	int closure_type;
 	int imm;			/* connect started with immRsp: no command waits */
+	int port;			/* the AT port that opened it (or waits on #SH) */
 	uint64_t sent;
 	uint64_t received;
 	int last_closure;

@@ -1,6 +1,6 @@
 /* Quectel general commands: identification (ATI, +CGMI, +QCCID), power
- * down (+QPOWD), TCP/IP settings (+QICFG "tcp/keepalive", +QISDE) and the
- * last IP error (+QIGETERROR). */
+ * down (+QPOWD), TCP/IP settings (+QICFG "tcp/keepalive", +QISDE), the
+ * last IP error (+QIGETERROR) and the URC port (+QURCCFG). */
 #include "config.h"
 
 #include <string.h>
@@ -112,4 +112,35 @@ quectel_qigeterror(struct modem *m, const struct at_cmd *cmd, const struct at_ar
 		return RES_ERROR;
 	modem_info(m, "+QIGETERROR: %d,%s", code, text != NULL ? text : "unknown error");
 	return RES_OK;
+}
+
+const char *
+quectel_port_name(const struct modem *m, int idx)
+{
+	return quectel_fw(m)->at_port[idx >= 0 && idx < QUECTEL_PORT_NAMES ? idx : 0];
+}
+
+/* AT+QURCCFG="urcport"[,"usbat"|"usbmodem"|"uart1"]: where every URC goes.
+ * The module saves it (kept across reboots); a port the simulator does not
+ * expose (--ports) gets the URCs, so the host sees none. */
+enum at_res
+quectel_qurccfg(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
+{
+	const char *what = at_arg_str(a, 0), *port;
+
+	if (cmd->type != AT_SET || what == NULL || strcmp(what, "urcport") != 0 || a->argc > 2)
+		return RES_ERROR;
+	if (a->argc == 1) {
+		modem_info(m, "+QURCCFG: \"urcport\",\"%s\"", quectel_port_name(m, m->urc_port));
+		return RES_OK;
+	}
+	if ((port = at_arg_str(a, 1)) == NULL)
+		return RES_ERROR;
+	for (int i = 0; i < QUECTEL_PORT_NAMES; i++) {
+		if (strcmp(port, quectel_fw(m)->at_port[i]) == 0) {
+			m->urc_port = i;
+			return RES_OK;
+		}
+	}
+	return RES_ERROR;
 }

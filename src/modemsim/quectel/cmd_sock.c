@@ -66,6 +66,7 @@ quectel_qiopen(struct modem *m, const struct at_cmd *cmd, const struct at_args *
 	if (!m->pdp[cid].active)
 		return quectel_open_urc(m, s->id, 561);
 	quectel_sock_setup(m, s, cid);
+	modem_sock_own(m, s);
 	if ((rc = sock_connect(s, host, port, 1, 255, 1)) != 0)
 		return quectel_open_urc(m, s->id, rc == 558 ? 565 : rc == 557 ? 554 : 566);
 	return RES_OK;
@@ -86,6 +87,7 @@ quectel_qiclose(struct modem *m, const struct at_cmd *cmd, const struct at_args 
 	if (s->phase == SOCK_CLOSED)
 		return RES_OK;
 	sim_event(m->sim, "event", "socket %d: +QICLOSE, waiting up to %d s", s->id, timeout);
+	modem_sock_own(m, s);
 	return sock_shutdown(s, (unsigned)timeout * 1000) ? RES_OK : RES_PENDING;
 }
 
@@ -100,7 +102,7 @@ quectel_qistate_line(struct modem *m, const struct sock *s)
 		return;
 	modem_info(m, "+QISTATE: %d,\"TCP\",\"%s\",%d,%d,%d,%d,0,0,\"%s\"", s->id,
 	    s->raddr[0] ? s->raddr : s->rhost, s->rport, s->lport, state, s->cfg.cid,
-	    quectel_fw(m)->at_port);
+	    quectel_port_name(m, s->port));
 }
 
 /* AT+QISTATE? (and AT+QISTATE): every socket; =0,<ctx>: those on a

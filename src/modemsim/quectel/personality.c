@@ -68,6 +68,7 @@ static const struct cmd_def quectel_cmds[] = {
 	{ "+QICFG", quectel_qicfg, "+QICFG: \"tcp/keepalive\",(0,1),(1-120),(25-100),(3-10)" },
 	{ "+QISDE", quectel_qisde, "+QISDE: (0,1)" },
 	{ "+QIGETERROR", quectel_qigeterror, NULL },
+	{ "+QURCCFG", quectel_qurccfg, "+QURCCFG: \"urcport\",(\"usbat\",\"usbmodem\",\"uart1\")" },
 };
 
 #define QUECTEL_NCMDS ((int)(sizeof(quectel_cmds) / sizeof(quectel_cmds[0])))

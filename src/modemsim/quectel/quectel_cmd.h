@@ -14,9 +14,13 @@
 #define QUECTEL_SEND_MAX 1460	/* +QISEND=<id>,<len> */
 #define QUECTEL_READ_MAX 1500	/* +QIRD=<id>,<len> */
 
+#define QUECTEL_PORT_NAMES 3
+
 /* What differs between Quectel modules beyond struct profile. */
 struct quectel_fw {
-	const char *at_port;		/* +QISTATE <AT_port>: "uart1", "usbmodem" */
+	/* The names of the simulator's ports 0, 1, 2 (+QISTATE <AT_port>,
+	 * +QURCCFG "urcport"): "usbat", "usbmodem", "uart1". */
+	const char *at_port[QUECTEL_PORT_NAMES];
 	int ka_idle_unit_s;		/* +QICFG "tcp/keepalive" idle_time unit */
 	int ka_idle_max;		/* its range 1..ka_idle_max */
 };
@@ -62,12 +66,14 @@ int quectel_state(const struct modem *m, const struct sock *s, int online);
 const char *quectel_err_text(int code);
 /* Remember code for +QIGETERROR; returns code. */
 int quectel_error(struct modem *m, int code);
+/* The name of port idx ("usbat"); a port past the names gets the first. */
+const char *quectel_port_name(const struct modem *m, int idx);
 
 /* cmd_ctx.c */
 cmd_fn quectel_qicsgp, quectel_qiact, quectel_qideact;
 /* cmd_gen.c */
 cmd_fn quectel_ati, quectel_cgmi, quectel_qpowd, quectel_qicfg, quectel_qigeterror;
-cmd_fn quectel_qisde, quectel_qccid;
+cmd_fn quectel_qisde, quectel_qccid, quectel_qurccfg;
 /* cmd_sock.c */
 cmd_fn quectel_qiopen, quectel_qiclose, quectel_qistate, quectel_qisend, quectel_qird;
 

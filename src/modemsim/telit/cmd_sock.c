@@ -22,12 +22,6 @@
 #define SRECV_MAX	1500
 #define SSENDEXT_MAX	1500
 
-static int
-telit_online_id(const struct modem *m)
-{
-	return m->mode == MODE_ONLINE ? m->online_sock : 0;
-}
-
 /* 12.00.004: a #SD while FINs are still deferred is an overlap; enough of
  * them jam the stack. */
 static void
@@ -68,6 +62,7 @@ telit_sd(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 	if (m->prof->deferred_close)
 		telit_sd_overlap(m);
 	imm = connmode == 1 && s->cfg.imm_rsp && telit_fw(m)->has_scfgext3;
+	modem_sock_own(m, s);
 	if ((rc = sock_connect(s, host, port, connmode, closure, imm)) != 0)
 		return modem_cme(m, rc);
 	return imm ? RES_OK : RES_PENDING;
@@ -80,6 +75,7 @@ telit_sh(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 
 	if (cmd->type != AT_SET || (s = telit_sock(m, a)) == NULL || a->argc != 1)
 		return RES_ERROR;
+	modem_sock_own(m, s);
 	return sock_shutdown(s, m->sim->opt.sh_timeout_ms) ? RES_OK : RES_PENDING;
 }
 
@@ -92,13 +88,15 @@ telit_so(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 		return RES_ERROR;
 	if (s->phase != SOCK_OPEN)
 		return modem_cme(m, 551);
+	if (modem_online_on(m, s->id) != NULL)
+		return RES_ERROR;	/* online on another port (--ports) */
 	return modem_go_online(m, s->id);
 }
 
 static void
 telit_ss_line(struct modem *m, const struct sock *s)
 {
-	int state = telit_ss_state(m, s, telit_online_id(m) == s->id);
+	int state = telit_ss_state(m, s, modem_online_on(m, s->id) != NULL);
 
 	if (state == 0)
 		modem_info(m, "#SS: %d,0", s->id);
@@ -108,9 +106,12 @@ telit_ss_line(struct modem *m, const struct sock *s)
 		    s->rport);
 }
 
+/* UC864 knows only the bare AT#SS, listing every socket. */
 enum at_res
 telit_ss(struct modem *m, const struct at_cmd *cmd, const struct at_args *a)
 {
+	if (cmd->type == AT_SET && !telit_fw(m)->has_ss_id)
+		return RES_ERROR;
 	return telit_per_sock(m, cmd, a, telit_ss_line);
 }
 

@@ -134,12 +134,12 @@ static void
 telit_urc_data(struct modem *m, struct sock *s)
 {
 	if (s->cfg.srmode == 1) {
-		modem_urc(m, "SRING: %d,%zu", s->id, sock_buff_in(s));
+		modem_urc_on(m, modem_sock_urc_port(m, s), "SRING: %d,%zu", s->id, sock_buff_in(s));
 		return;
 	}
 	if (!s->sring_sent) {
 		s->sring_sent = 1;
-		modem_urc(m, "SRING: %d", s->id);
+		modem_urc_on(m, modem_sock_urc_port(m, s), "SRING: %d", s->id);
 	}
 }
 
@@ -176,6 +176,7 @@ const struct sim_personality telit_personality = {
 	.urc_data = telit_urc_data,
 	.closed_text = telit_closed_text,
 	.sock_state = telit_ss_state,
+	.sock_urc_owner = 1,
 	.sock_min = 1,
 	.sock_max = TELIT_SOCK_COUNT,
 	.pdp_count = TELIT_PDP_COUNT,

@@ -6,11 +6,13 @@
 #include "telit_cmd.h"
 
 /* package, params, appfw, ss_max_state, has_nocarrier_mode, has_scfgext3,
- * sgact_needs_socket */
+ * sgact_needs_socket (HE910 HSPA+ guide), has_ss_id (UC864 rev7: no
+ * AT#SS=<connId>) */
 static const struct telit_fw telit_fws[TELIT_NPROFILES] = {
-	{ "12.00.004-B004", "A0.000004", "12.00.004", 5, 0, 0, 1 },
-	{ "12.00.006-B006", "A0.000006", "12.00.006", 5, 0, 0, 1 },
-	{ "20.00.412-B041", "A0.000041", "20.00.412", 7, 1, 1, 0 },
+	{ "12.00.004-B004", "A0.000004", "12.00.004", 5, 0, 0, 1, 1 },
+	{ "12.00.006-B006", "A0.000006", "12.00.006", 5, 0, 0, 1, 1 },
+	{ "20.00.412-B041", "A0.000041", "20.00.412", 7, 1, 1, 0, 1 },
+	{ "08.01.108-B001", "A0.000001", "08.01.108", 5, 0, 0, 0, 0 },
 };
 
 /* name, model, revision, description, line_max, act, has_cereg,
@@ -25,4 +27,8 @@ const struct profile telit_profiles[TELIT_NPROFILES] = {
 	{ "le910", "LE910-EU V2", "20.00.412",
 	    "LE910 V2: #SS states 6/7, NO CARRIER: <id>,<cause>, #SCFGEXT3, +CEREG",
 	    400, 7, 1, 0, 1500, 1, &telit_fws[2] },
+	{ "uc864", "UC864-E", "08.01.108",
+	    "UC864: bare AT#SS only (AT#SS=<id> is ERROR), 80-character command line, "
+	    "otherwise as HE910",
+	    80, 2, 0, 0, 1024, 0, &telit_fws[3] },
 };

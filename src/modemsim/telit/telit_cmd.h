@@ -20,6 +20,7 @@ struct telit_fw {
 	int has_nocarrier_mode;		/* #SCFGEXT2 takes a 6th parameter */
 	int has_scfgext3;		/* #SCFGEXT3 exists (immRsp) */
 	int sgact_needs_socket;		/* #SGACT: ERROR unless #SCFG ties a socket to the cid */
+	int has_ss_id;			/* AT#SS=<connId> exists (not on UC864: bare AT#SS only) */
 };
 
 /* Telit state of one module (m->vendor). */
@@ -43,7 +44,7 @@ telit_fw(const struct modem *m)
 }
 
 /* profile.c */
-#define TELIT_NPROFILES 3
+#define TELIT_NPROFILES 4
 extern const struct profile telit_profiles[TELIT_NPROFILES];
 #define TELIT_PROFILE_DEFAULT "he910-12.00.006"
 
