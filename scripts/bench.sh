@@ -5,7 +5,8 @@
 # Usage (from a build directory): sh $top_srcdir/scripts/bench.sh [REPORT]
 # `make bench` runs it with REPORT=bench-report.md; the plots are written next
 # to the report as bench-*.svg. Benchmarks print numbers; none of them is a
-# pass/fail test. Takes about fifteen minutes. The silent-drop detection
+# pass/fail test. Takes about half an hour (idle.py alone about 13 minutes:
+# its runs go in parallel, time-scaled). The silent-drop detection
 # benchmark needs root (network namespaces, nft) and is skipped otherwise.
 # BENCH_QUICK=1 runs each benchmark briefly (to try the report, not to quote).
 set -u
@@ -43,9 +44,9 @@ run() {
 }
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	at_n=1000 rec_runs=3 tp_s=2 wk_s=30 idle=10 res_w=20 out_runs=2
+	at_n=1000 rec_runs=3 tp_s=2 wk_s=30 idle=10 res_w=20 out_runs=2 ai_scale=20 ai_w=1800
 else
-	at_n=10000 rec_runs=20 tp_s=10 wk_s=120 idle=30 res_w=60 out_runs=10
+	at_n=10000 rec_runs=20 tp_s=10 wk_s=120 idle=30 res_w=60 out_runs=10 ai_scale=10 ai_w=3600
 fi
 run at text "AT engine: per-command overhead ($at_n AT round trips)" \
 	python3 "$top_srcdir/tests/at/bench_at.py" "$at_n"
@@ -57,6 +58,8 @@ run wakeups md "Wake-ups on an idle link" \
 	python3 "$top_srcdir/tests/bench/wakeups.py" "$wk_s" "$idle"
 run resources md "Resources: memory, CPU per MiB, syscalls per idle hour (1 modem, 2 links)" \
 	python3 "$top_srcdir/tests/bench/resources.py" --window "$res_w" --idle "$idle"
+run idle md "Adaptive idle (idle = auto) against the network's idle timeout" \
+	python3 "$top_srcdir/tests/bench/idle.py" --scale "$ai_scale" --window "$ai_w"
 if [ "$(id -u)" -eq 0 ]; then
 	run detect md "Silent-drop detection: cellsockd vs Linux keepalive and TCP_USER_TIMEOUT" \
 		python3 "$top_srcdir/tests/bench/detect.py" --svg "$dir/bench-detect.svg"

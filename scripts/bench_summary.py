@@ -6,7 +6,7 @@ usage: bench_summary.py DIR [--svg-dir DIR]
 DIR holds one output per benchmark, as scripts/bench.sh saves them: at.txt
 (tests/at/bench_at.py), recovery.txt, throughput.txt
 (tests/relay/bench_throughput.py), wakeups.txt, detect.txt, resources.txt,
-outage.txt.
+outage.txt, idle.txt.
 Scripts under tests/bench/ end with a "summary: key=value ..." line; the two
 others are parsed from their tables. Prints one Markdown table; a missing or
 failed benchmark shows as such. With --svg-dir and gnuplot installed, also
@@ -171,6 +171,27 @@ def detect_rows(text):
              "Linux reference")]
 
 
+def idle_rows(text):
+    f = summary_fields(text)
+    if not f:
+        return [("Adaptive idle", "idle.py", why_missing(text), "")]
+    rows = []
+    for T in ("60", "100", "150", "600"):
+        if "settle%s_ratio" % T in f:
+            r = float(f["settle%s_ratio" % T])
+            rows.append(("Adaptive idle (T = %s s)" % T, "settled idle / T, time to settle",
+                         "%.2f T, %s s (model)" % (r, f["settle%s_s" % T]),
+                         "bound 0.75..0.90 T: %s" % ("met" if 0.75 <= r <= 0.90 else
+                                                    "**not met**")))
+    for k in sorted(f):
+        if k.startswith("change") and k.endswith("_deaths"):
+            a, b = k[len("change"):-len("_deaths")].split("_")
+            rows.append(("Adaptive idle (T %s -> %s s)" % (a, b), "deaths until adapted",
+                         f[k], "bound 1: %s" % ("met" if int(f[k]) <= 1 else
+                                               "**not met** (see its section)")))
+    return rows
+
+
 def outage_rows(text):
     """tests/bench/outage.py: the two-link outage and PDP-loss recovery."""
     f = summary_fields(text)
@@ -264,6 +285,7 @@ def main():
     rows += throughput_rows(read(a.dir, "throughput.txt"))
     rows += resources_rows(read(a.dir, "resources.txt"), read(a.dir, "wakeups.txt"))
     rows += detect_rows(read(a.dir, "detect.txt"))
+    rows += idle_rows(read(a.dir, "idle.txt"))
     rows += outage_rows(read(a.dir, "outage.txt"))
     print("| benchmark | measure | result | goal / notes |")
     print("|---|---|---|---|")

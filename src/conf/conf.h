@@ -52,10 +52,13 @@ struct conf_network {
 };
 
 struct conf_keepalive {
-	double idle;		/* seconds of inbound silence before a probe */
+	double idle;		/* seconds without a byte either way before a probe */
 	int idle_auto;		/* idle = "auto": learn the network's idle
 				 * timeout; idle then starts at idle_min */
 	double idle_min, idle_max;	/* bounds for idle = "auto" */
+	double idle_probe_up;	/* idle = "auto", settled: seconds between
+				 * trials of a longer idle, 0 = never */
+	int idle_trial_deaths_per_day;	/* deaths such trials may cost a day */
 	double timeout;		/* seconds to wait for the reply */
 	int retries;		/* missed replies that declare the link dead */
 	uint8_t probe[CONF_HEX_MAX];

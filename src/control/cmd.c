@@ -206,6 +206,9 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_word(&r, "cause", link_deaths(l) ? dead_cause_names[l->cause] : "");
 	rec_num(&r, "idle", link_idle_period(l), 1);
 	rec_word(&r, "idle_mode", link_idle_mode_name(l));
+	rec_num(&r, "idle_survived", l->idle.survived, 1);
+	rec_num(&r, "idle_died", l->idle.died, 1);
+	rec_uint(&r, "idle_trials", l->idle.trials);
 	rec_num(&r, "dead_within_idle", link_bound_idle(l), 1);
 	rec_num(&r, "dead_within_busy", link_bound_busy(l), 1);
 	rec_uint(&r, "probes_sent", ka->probes_sent);
@@ -214,6 +217,7 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_uint(&r, "rtt_mean_ms", ka->probes_answered ? ka->rtt_sum_ms / ka->probes_answered : 0);
 	rec_uint(&r, "probe_bytes", ka->probe_bytes);
 	rec_num(&r, "probe_bytes_per_day", link_probe_bytes_per_day(l), 0);
+	rec_num(&r, "probe_bytes_per_day_at_idle", link_probe_bytes_per_day_at_idle(l), 0);
 	rec_uint(&r, "probe_wait_max_ms", ka->probe_wait_max_ms);
 	rec_uint(&r, "unprobed", l->dead_by_cause[CAUSE_UNPROBED]);
 	rec_str(&r, "last_error", l->last_error);

@@ -348,12 +348,66 @@ metrics_render_link_probes(struct daemon *d, struct evbuffer *out)
 		    (double)daemon_link_at(d, i)->ka.probe_wait_max_ms / 1000.0);
 	}
 	metrics_family(out, "cellsock_link_probe_bytes_per_day", "gauge",
-	    "Estimated bytes on air per day for probes at the current interval.");
+	    "Bytes on air per day for probes since the link started: every "
+	    "probe sent and every reply, 52 bytes of TCP/IPv4 headers each way "
+	    "plus the ACKs.");
 	for (i = 0; i < daemon_n_links(d); i++) {
 		l = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
 		metrics_f64(out, "cellsock_link_probe_bytes_per_day", &l, 1,
 		    link_probe_bytes_per_day(daemon_link_at(d, i)));
 	}
+}
+
+#define METRICS_PER_LINK_F64(d, out, fam, expr) do {			\
+	struct metrics_label l_;					\
+	int i_;								\
+	for (i_ = 0; i_ < (d)->n_links; i_++) {				\
+		const struct link *lk = (d)->link[i_];			\
+		l_ = (struct metrics_label){ "link", lk->name };	\
+		metrics_f64((out), (fam), &l_, 1, (double)(expr));	\
+	}								\
+} while (0)
+
+#define NITEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *const metrics_idle_modes[] = {
+	"fixed", "learning", "settled", "probing-up",
+};
+
+/* idle = "auto": the period, the learned bracket, the learning state. */
+static void
+metrics_render_link_idle(struct daemon *d, struct evbuffer *out)
+{
+	struct metrics_label l[2];
+	int i, m;
+
+	metrics_family(out, "cellsock_link_idle_seconds", "gauge",
+	    "The idle period in force (learned with idle = \"auto\").");
+	METRICS_PER_LINK_F64(d, out, "cellsock_link_idle_seconds", link_idle_period(lk));
+	metrics_family(out, "cellsock_link_idle_survived_seconds", "gauge",
+	    "Longest idle a probe survived (0: none yet).");
+	METRICS_PER_LINK_F64(d, out, "cellsock_link_idle_survived_seconds", lk->idle.survived);
+	metrics_family(out, "cellsock_link_idle_died_seconds", "gauge",
+	    "Shortest idle after which the network forgot the connection (0: none).");
+	METRICS_PER_LINK_F64(d, out, "cellsock_link_idle_died_seconds", lk->idle.died);
+	metrics_family(out, "cellsock_link_idle_trials_total", "counter",
+	    "Trials of a longer idle period once settled (probing up).");
+	METRICS_PER_LINK(d, out, "cellsock_link_idle_trials_total", lk->idle.trials);
+	metrics_family(out, "cellsock_link_idle_state", "gauge",
+	    "How the idle period is set: fixed, learning, settled, probing-up.");
+	for (i = 0; i < daemon_n_links(d); i++) {
+		l[0] = (struct metrics_label){ "link", daemon_link_at(d, i)->name };
+		for (m = 0; m < NITEMS(metrics_idle_modes); m++) {
+			l[1] = (struct metrics_label){ "state", metrics_idle_modes[m] };
+			metrics_u64(out, "cellsock_link_idle_state", l, 2,
+			    strcmp(link_idle_mode_name(daemon_link_at(d, i)),
+			    metrics_idle_modes[m]) == 0);
+		}
+	}
+	metrics_family(out, "cellsock_link_probe_bytes_per_day_at_idle", "gauge",
+	    "Bytes on air per day for probes, projected at the current idle period.");
+	METRICS_PER_LINK_F64(d, out, "cellsock_link_probe_bytes_per_day_at_idle",
+	    link_probe_bytes_per_day_at_idle(lk));
 }
 
 /* A family of one counter per link, split by one more label whose values
@@ -417,8 +471,6 @@ metrics_queue_vals(const struct relay *r, uint64_t *v)
 	v[1] = relay_rx_queued(r);
 }
 
-#define NITEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 /* The data path's byte account and local clients. */
 static void
 metrics_render_link_bytes(struct daemon *d, struct evbuffer *out)
@@ -474,6 +526,7 @@ metrics_render(struct daemon *d, struct evbuffer *out)
 	metrics_render_link_states(d, out);
 	metrics_render_link_deaths(d, out);
 	metrics_render_link_probes(d, out);
+	metrics_render_link_idle(d, out);
 	metrics_render_link_bytes(d, out);
 }
 

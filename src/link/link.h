@@ -73,17 +73,31 @@ struct link_keepalive {
 	double probe_idle;		/* the idle period before the probe in flight */
 	uint64_t check_deadline_ms;
 	uint64_t check_acked;		/* ack_waiting seen at the last poll */
+	/* The last byte that crossed the network on this connection, either
+	 * way (data, probe or reply; never a local status poll): the idle
+	 * period and the idle measured at a death both count from it. */
+	uint64_t last_net_ms;
 	/* accounting */
+	uint64_t acct_start_ms;		/* when the accounting below began */
 	uint64_t probes_sent, probes_answered, probe_bytes;
 	uint64_t rtt_last_ms, rtt_sum_ms;
 };
 
-/* idle = "auto" (link_idle.c): the idle period in use and how it is learned. */
-enum link_idle_mode { IDLE_FIXED, IDLE_LEARNING, IDLE_SETTLED };
+/* idle = "auto" (link_idle.c): the idle period in use and how it is
+ * learned. Times in seconds; "now" is the monotonic clock in seconds. */
+enum link_idle_mode { IDLE_FIXED, IDLE_LEARNING, IDLE_SETTLED, IDLE_PROBING_UP };
+
+#define IDLE_TRIALS_MAX 24	/* keepalive.idle_trial_deaths_per_day, at most */
 
 struct link_idle {
-	double cur;
+	double cur;			/* the idle period in force */
 	enum link_idle_mode mode;
+	double survived;		/* longest idle a probe survived, 0: none */
+	double died;			/* shortest idle the network forgot, 0: none */
+	double next_trial;		/* probing up may start then (now), 0: never */
+	double trial_deaths[IDLE_TRIALS_MAX];	/* when trials died (now) */
+	unsigned n_trial_deaths;
+	uint64_t trials;		/* probing-up trials started */
 };
 
 /* The end of a link for good (link_stop.c): drain, verified close, news. */
@@ -189,8 +203,17 @@ double link_ack_poll_interval(const struct link *l);
 /* The idle period in force (learned with idle = "auto"), and its mode name. */
 double link_idle_period(const struct link *l);
 const char *link_idle_mode_name(const struct link *l);
-/* Estimated bytes on air per day for probes at the current interval. */
+/* Bytes on air per day for probes, TCP/IP overhead included (see
+ * LINK_PROBE_TCPIP): measured (every probe sent and every reply since the
+ * link started), and projected at the current idle period. */
 double link_probe_bytes_per_day(const struct link *l);
+double link_probe_bytes_per_day_at_idle(const struct link *l);
+/* Bytes of TCP/IP headers assumed per segment (IPv4 20 + TCP 20 + the
+ * timestamp option 12); each probe and each reply costs one segment and
+ * the peer's ACK of it. */
+#define LINK_PROBE_TCPIP 52
+/* The relay handed bytes to the module for this link's connection. */
+void link_net_sent(struct link *l);
 /* A send on this link was refused: find out whether the socket closed. */
 void link_send_failed(struct link *l);
 /* Data arrived (SRING) on this link's socket. */

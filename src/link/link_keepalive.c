@@ -1,15 +1,16 @@
 /* Keepalive of an up link.
- * Idle: after keepalive.idle seconds without inbound data the socket's
+ * Idle: after keepalive.idle seconds without a byte crossing the network
+ * either way (data, probe or reply: l->ka.last_net_ms) the socket's
  * status is read: data the module holds without having announced it (a lost
  * SRING) is read, a socket the module closed without a NO CARRIER is
- * noticed, and a probe is sent. One wake-up per idle period, none while data
- * flows.
+ * noticed, and a probe is sent. At most one wake-up per idle period, none
+ * while data comes in.
  * Probes (seed 001), three outcomes: the send fails: the module says the
  * socket is gone -> dead at once. No reply within keepalive.timeout,
  * retries + 1 times in a row -> dead (probe-timeout). A reply (or, with
- * reply = "any", any inbound data) -> healthy, RTT recorded. Any inbound
- * data is a sign of life and restarts the idle period, so probes go only
- * over a quiet link.
+ * reply = "any", any inbound data) -> healthy, RTT recorded. Any byte
+ * in or out restarts the idle period, so probes go only over a quiet link;
+ * local status polls do not (they move nothing on the network).
  * The connect check: a connection that carries nothing is jammed (below).
  * Deaths are recorded here and fed to the FSM as LEV_DEAD through l->fire. */
 #include "config.h"
@@ -43,6 +44,7 @@ link_keepalive_init(struct link *l, struct event_base *base)
 	l->ka.ev_check = evtimer_new(base, link_on_check_timer, l);
 	l->ka.ev_idle = evtimer_new(base, link_on_idle, l);
 	l->ka.ev_reply = evtimer_new(base, link_on_reply_timeout, l);
+	l->ka.acct_start_ms = util_now_ms();
 	l->ka.ev_deadline = evtimer_new(base, link_on_deadline, l);
 }
 
@@ -56,14 +58,46 @@ link_keepalive_free(struct link *l)
 	l->ka.ev_check = l->ka.ev_idle = l->ka.ev_reply = l->ka.ev_deadline = NULL;
 }
 
-/* (Re)start the idle period. */
+/* ---- the idle clock: from the last byte on the network (issue 17) ---- */
+
+/* Milliseconds left of the idle period counted from the last byte that
+ * crossed the network; 0 when it is over. */
+static uint64_t
+link_idle_left_ms(const struct link *l)
+{
+	uint64_t end = l->ka.last_net_ms + (uint64_t)(link_idle_period(l) * 1000.0);
+	uint64_t now = util_now_ms();
+
+	return end > now ? end - now : 0;
+}
+
+/* (Re)start the idle period: it ends idle seconds after the last byte on
+ * the network (a settled link may first start a longer trial). */
 static void
 link_keepalive_arm(struct link *l)
 {
-	struct timeval tv = util_tv_from_sec(link_idle_period(l));
+	struct timeval tv;
 
+	link_idle_tick(l);
+	tv = util_tv_from_sec((double)link_idle_left_ms(l) / 1000.0);
 	evtimer_add(l->ka.ev_idle, &tv);
 	evtimer_del(l->ka.ev_deadline);		/* a sign of life: no deadline */
+}
+
+/* Bytes crossed the network on this connection (either way). */
+static void
+link_net_mark(struct link *l)
+{
+	l->ka.last_net_ms = util_now_ms();
+}
+
+/* The relay handed bytes to the module: the idle period restarts from
+ * them (the idle timer finds that out when it fires). */
+void
+link_net_sent(struct link *l)
+{
+	if (l->state == LINK_UP)
+		link_net_mark(l);
 }
 
 /* Entering up: nothing sent or missed yet; check, then the idle period. */
@@ -74,6 +108,7 @@ link_keepalive_start(struct link *l)
 	l->ka.probe_out = 0;
 	l->ka.missed = 0;
 	l->verified = 0;
+	link_net_mark(l);		/* the connect's own segments */
 	link_check_start(l);
 	link_keepalive_arm(l);
 }
@@ -127,6 +162,7 @@ link_data(struct link *l, long pending)
 	if (l->state != LINK_UP)
 		return;
 	l->last_alive_ms = util_now_ms();
+	link_net_mark(l);
 	link_keepalive_arm(l);
 	relay_data(l->relay, pending);
 }
@@ -249,6 +285,7 @@ link_on_probe_sent(void *owner, const struct dialect_reply *r)
 	}
 	l->ka.own_sent += l->conf->keepalive.probe_len;
 	l->ka.probe_bytes += l->conf->keepalive.probe_len;
+	link_net_mark(l);
 	link_probe_waited(l);
 	evtimer_add(l->ka.ev_reply, &tv);
 }
@@ -283,10 +320,15 @@ link_on_idle_status(void *owner, const struct dialect_reply *r)
 		relay_data(l->relay, -1);
 	}
 	if (l->conf->keepalive.probe_len > 0) {
-		l->ka.probe_idle = (double)(util_now_ms() - l->last_alive_ms) / 1000.0;
+		l->ka.probe_idle = (double)(util_now_ms() - l->ka.last_net_ms) / 1000.0;
 		link_probe_send(l);
-	} else
-		link_keepalive_arm(l);
+	} else {
+		/* no probe: nothing crossed the network; read the status again
+		 * one period from now */
+		struct timeval tv = util_tv_from_sec(link_idle_period(l));
+
+		evtimer_add(l->ka.ev_idle, &tv);
+	}
 }
 
 static void
@@ -296,6 +338,10 @@ link_on_idle(evutil_socket_t fd, short what, void *arg)
 
 	if (l->state != LINK_UP)
 		return;
+	if (link_idle_left_ms(l) > 0) {
+		link_keepalive_arm(l);	/* bytes went out since: not idle yet */
+		return;
+	}
 	link_deadline_arm(l);
 	LINK_OP(l, link_on_idle_status, sock_status, l->conf->socket);
 }
@@ -308,12 +354,13 @@ link_on_idle(evutil_socket_t fd, short what, void *arg)
  * got the channel is declared dead as unprobed (counted apart: its
  * silence was not tested). */
 
-/* The idle period ended: the deadline is link_deadline_ms after the last
- * sign of life. */
+/* The idle period ended: the deadline is link_deadline_ms after the
+ * instant the idle period counts from (the last byte on the network, issue
+ * 17: outbound bytes delay the idle period, so they delay this too). */
 static void
 link_deadline_arm(struct link *l)
 {
-	uint64_t at = l->last_alive_ms + link_deadline_ms(l), now = util_now_ms();
+	uint64_t at = l->ka.last_net_ms + link_deadline_ms(l), now = util_now_ms();
 	struct timeval tv;
 
 	if (l->conf->keepalive.probe_len == 0)
@@ -388,18 +435,13 @@ link_probe_answered(struct link *l, int matched)
 	evtimer_del(l->ka.ev_reply);
 }
 
-/* Inbound bytes: a sign of life; strip a probe's reply (see link.h). */
-size_t
-link_inbound(struct link *l, const uint8_t *data, size_t len)
+/* Inbound bytes while a probe waits: its reply (stripped) or application
+ * data (kept); either answers it. Returns the bytes to strip. */
+static size_t
+link_probe_reply(struct link *l, const uint8_t *data, size_t len)
 {
 	const struct conf_keepalive *k = &l->conf->keepalive;
 
-	l->last_alive_ms = util_now_ms();
-	l->verified = 1;
-	if (l->state == LINK_UP)
-		link_keepalive_arm(l);
-	if (!l->ka.probe_out)
-		return 0;
 	if (k->reply_any || k->reply_len == 0) {
 		link_probe_answered(l, 1);
 		return 0;
@@ -414,6 +456,24 @@ link_inbound(struct link *l, const uint8_t *data, size_t len)
 	}
 	link_probe_answered(l, 0);
 	return 0;
+}
+
+/* Inbound bytes: a sign of life; strip a probe's reply (see link.h). */
+size_t
+link_inbound(struct link *l, const uint8_t *data, size_t len)
+{
+	size_t strip = 0;
+
+	l->last_alive_ms = util_now_ms();
+	link_net_mark(l);
+	l->verified = 1;
+	if (l->ka.probe_out)
+		strip = link_probe_reply(l, data, len);
+	/* armed after the answer: a period the answer lengthened is used at
+	 * once (issue 17: never the old one a second time) */
+	if (l->state == LINK_UP)
+		link_keepalive_arm(l);
+	return strip;
 }
 
 /* ---- connect check: a connection that carries nothing is jammed ----
@@ -443,7 +503,8 @@ link_on_check_info(void *owner, const struct dialect_reply *r)
 	if (r->status == DIALECT_OK && r->u.info.ack_waiting == 0) {
 		l->verified = 1;
 		evtimer_del(l->ka.ev_check);
-		l->last_alive_ms = util_now_ms();
+		/* a local poll, not a byte on the network: the acknowledgement
+		 * came earlier, the idle clock (last_net_ms) already has it */
 		log_info("link %s: connect check passed: the server acknowledged the probe", l->name);
 		return;
 	}
@@ -481,6 +542,7 @@ link_on_check_sent(void *owner, const struct dialect_reply *r)
 		return;
 	}
 	l->ka.check_acked = l->conf->keepalive.probe_len;
+	link_net_mark(l);
 	l->ka.own_sent += l->conf->keepalive.probe_len;
 	l->ka.probe_bytes += l->conf->keepalive.probe_len;
 	link_check_timer(l);
@@ -504,16 +566,37 @@ link_check_start(struct link *l)
 
 /* ---- cost (the bounds are in link_bound.c) ---- */
 
-/* Probe cost: bytes on air per day at the current idle period. */
+/* Probe cost, TCP/IP overhead included: each probe sent costs its segment
+ * and the peer's ACK, each reply its segment and our ACK (LINK_PROBE_TCPIP
+ * bytes of headers each); retransmissions by the module's own TCP of an
+ * unanswered probe are not seen and not counted. */
+static double
+link_probe_cost(const struct link *l, double sent, double answered)
+{
+	const struct conf_keepalive *k = &l->conf->keepalive;
+
+	return sent * (double)(k->probe_len + 2 * LINK_PROBE_TCPIP) +
+	    answered * (double)(k->reply_len + 2 * LINK_PROBE_TCPIP);
+}
+
+/* Measured: every probe sent and every reply since the link started, per
+ * day (the connect check's probe included). */
 double
 link_probe_bytes_per_day(const struct link *l)
 {
-	const struct conf_keepalive *k = &l->conf->keepalive;
-	double idle = link_idle_period(l);
+	double days = (double)(util_now_ms() - l->ka.acct_start_ms) / 86400000.0;
 
-	if (k->probe_len == 0)
+	if (days <= 0 || l->conf->keepalive.probe_len == 0)
 		return 0;
-	/* probe and reply payload, 40 bytes of IP and TCP headers on each
-	 * segment, and one ACK (40 bytes) for each */
-	return 86400.0 / idle * (double)(k->probe_len + k->reply_len + 4 * 40);
+	return link_probe_cost(l, (double)l->ka.probes_sent, (double)l->ka.probes_answered) /
+	    days;
+}
+
+/* Projected: one answered probe per idle period at the current period. */
+double
+link_probe_bytes_per_day_at_idle(const struct link *l)
+{
+	if (l->conf->keepalive.probe_len == 0)
+		return 0;
+	return 86400.0 / link_idle_period(l) * link_probe_cost(l, 1, 1);
 }

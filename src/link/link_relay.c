@@ -15,6 +15,12 @@ link_relay_inbound(void *arg, const uint8_t *data, size_t len)
 }
 
 static void
+link_relay_sent(void *arg)
+{
+	link_net_sent(arg);
+}
+
+static void
 link_relay_dead(void *arg, enum dead_cause cause, const char *why)
 {
 	link_dead(arg, cause, why);
@@ -77,6 +83,7 @@ link_relay_new(struct link *l)
 {
 	const struct relay_listener listener = {
 		.inbound = link_relay_inbound,
+		.sent = link_relay_sent,
 		.dead = link_relay_dead,
 		.reconnect = link_relay_reconnect,
 		.remote_closed = link_relay_remote_closed,

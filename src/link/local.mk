@@ -9,3 +9,9 @@ src_daemon_libdaemon_a_SOURCES += src/link/link.c src/link/link.h \
 	src/link/link_relay.c src/link/link_relay.h \
 	src/link/link_stop.c src/link/link_stop.h \
 	src/link/link_error.c
+
+check_PROGRAMS += tests/unit/test_idle
+TESTS += tests/unit/test_idle
+tests_unit_test_idle_SOURCES = tests/unit/test_idle.c
+tests_unit_test_idle_CPPFLAGS = $(DAEMON_TEST_CPPFLAGS)
+tests_unit_test_idle_LDADD = $(DAEMON_TEST_LIBS)

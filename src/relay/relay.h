@@ -29,6 +29,9 @@ struct relay_listener {
 	/* Bytes from the server, before delivery: returns how many leading
 	 * bytes are a keepalive probe's reply, to be removed. */
 	size_t (*inbound)(void *arg, const uint8_t *data, size_t len);
+	/* Bytes went to the server (handed to the module): the keepalive's
+	 * idle clock restarts from them. May be NULL. */
+	void (*sent)(void *arg);
 	/* The connection is dead (a send failed, acks stalled, a lost read). */
 	void (*dead)(void *arg, enum dead_cause cause, const char *why);
 	/* Transparent: the client ended its session; close the connection. */

@@ -187,6 +187,8 @@ relay_sent(struct relay *r, size_t n)
 	if (ledger_unacked(&r->lg) == 0)
 		r->ack_progress_ms = util_now_ms();	/* the stall clock starts now */
 	ledger_sent(&r->lg, n, window);
+	if (r->up.sent != NULL)
+		r->up.sent(r->up.arg);
 	log_debug("link %s: %zu bytes sent, %zu queued", r->name, n,
 	    evbuffer_get_length(r->txq));
 	relay_ack_schedule(r);

@@ -82,7 +82,7 @@ def symlink_at_tmp_path():
                 "idle-server is a regular file, not the planted link")
         with open(s.path()) as f:
             words = f.read().split()
-        t.check(len(words) == 3 and words[2] == "learning", "idle-server holds what was learned (%s)" % words)
+        t.check(len(words) in (3, 5) and words[2] == "learning", "idle-server holds what was learned (%s)" % words)
         left = [n for n in os.listdir(s.state) if n not in ("victim", "idle-server", "idle-server.tmp")]
         t.check(left == [], "no temporary file is left behind (%s)" % left)
 
@@ -144,6 +144,21 @@ def bad_values_discarded():
         link = s.rig.link()
         t.check(link["idle_mode"] == "settled" and link["idle"] == 4.0,
                 "a value within range is still taken (%s %s)" % (link["idle"], link["idle_mode"]))
+        # issue 17: the bracket beside it (survived, died); a bad one is
+        # dropped with a warning, the period still taken
+        for text, want, what in (("4.000 settled 4.400 5.100", (4.4, 5.1), "a good bracket"),
+                                 ("4.000 settled nan 5.000", (0, 0), "a NaN bracket"),
+                                 ("4.000 settled 5.000 4.500", (0, 0), "survived above died"),
+                                 ("4.000 settled 1.000 1e999", (0, 0), "an infinite bracket")):
+            with open(s.path(), "w") as f:
+                f.write("127.0.0.1:%d %s\n" % (s.srv.port, text))
+            d = s.start()
+            link = s.rig.link()
+            got = (link["idle_survived"], link["idle_died"])
+            t.check(link["idle_mode"] == "settled" and link["idle"] == 4.0 and got == want,
+                    "%s: period %s %s, bracket %s" % (what, link["idle"], link["idle_mode"], got))
+            if want == (0, 0):
+                t.check("bracket" in d.logtext(), "%s: a warning" % what)
 
 
 def main():

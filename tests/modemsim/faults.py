@@ -85,6 +85,15 @@ def nat_timeout(sim, p, srv):
     check_eq(c.recv_some(0.2), None, "nothing passes")
     sim.control("nat-timeout 1 0")
     p.at_ok("AT#SH=1")
+    # fractions of a second (time-scaled benchmarks); bad values refused
+    c = open_socket(p, srv, 1)
+    sim.control("nat-timeout 1 0.25")
+    sim.wait_event(r"socket 1 forgotten by the network \(nat-timeout\)", 3)
+    for bad in ("-1", "abc", "nan", "604801"):
+        check_eq(sim.try_control("nat-timeout 1 " + bad)[2].split()[:2], ["ERR", "usage"],
+                 "nat-timeout %s refused" % bad)
+    sim.control("nat-timeout 1 0")
+    p.at_ok("AT#SH=1")
 
 
 def inactivity(sim, p, srv):

@@ -299,7 +299,20 @@ test_idle_auto(void **state)
 	assert_int_equal(conf->links[0].keepalive.idle_auto, 1);
 	assert_true(conf->links[0].keepalive.idle == 45.0);
 	assert_true(conf->links[0].keepalive.idle_max == 900.0);
+	/* probing up: once a day, one trial death a day, by default */
+	assert_true(conf->links[0].keepalive.idle_probe_up == 86400.0);
+	assert_int_equal(conf->links[0].keepalive.idle_trial_deaths_per_day, 1);
 	conf_free(conf);
+	conf = expect_ok(MINIMAL "links = ( " LINK("a", 1) "\n"
+	    "  keepalive: { idle = \"auto\"; idle_probe_up = 0;"
+	    " idle_trial_deaths_per_day = 3; }; } );\n");
+	assert_true(conf->links[0].keepalive.idle_probe_up == 0.0);
+	assert_int_equal(conf->links[0].keepalive.idle_trial_deaths_per_day, 3);
+	conf_free(conf);
+	expect_one(MINIMAL "links = ( " LINK("a", 1) "\n"
+	    "  keepalive: { idle_trial_deaths_per_day = 25; }; } );\n",
+	    "test.conf:3: links[0].keepalive.idle_trial_deaths_per_day: must be "
+	    "an integer from 0 to 24 (got 25)");
 	expect_one(MINIMAL "links = ( " LINK("a", 1) "\n"
 	    "  keepalive: { idle = \"sometimes\"; }; } );\n",
 	    "test.conf:3: links[0].keepalive.idle: must be a number from 1 to "
@@ -599,7 +612,8 @@ test_unknown_key_and_group(void **state)
 	    "ports, baudrate, flow_control, dialect, init, command_timeout, command_gap, pin)");
 	assert_string_equal(errs.msgs[1],
 	    "test.conf:6: links[0].keepalive.interval: unknown key (known "
-	    "keys: idle, idle_min, idle_max, timeout, retries, probe, reply, "
+	    "keys: idle, idle_min, idle_max, idle_probe_up, "
+	    "idle_trial_deaths_per_day, timeout, retries, probe, reply, "
 	    "ack_timeout, modem_keepalive)");
 	assert_true(starts_with(errs.msgs[2],
 	    "test.conf:6: links[0].colour: unknown key (known keys: name, "

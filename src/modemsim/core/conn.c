@@ -435,7 +435,7 @@ stack_state(const struct stack *st, struct evbuffer *out)
 	    stack_count(st, CONN_DEFERRED),
 	    stack_count(st, CONN_CLOSING) + stack_count(st, CONN_SHUTTING),
 	    stack_count(st, CONN_ZOMBIE) + stack_count(st, CONN_ZOMBIE_RST));
-	evbuffer_add_printf(out, "nat_timeout_default=%u\n", st->nat_default_s);
+	evbuffer_add_printf(out, "nat_timeout_default=%g\n", st->nat_default_ms / 1000.0);
 }
 
 void

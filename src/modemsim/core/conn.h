@@ -62,7 +62,7 @@ struct stack {
 	int jammed;
 	unsigned overlaps;
 	unsigned jams;
-	unsigned nat_default_s;
+	unsigned nat_default_ms;
 	struct event *ev_jam_clear;
 	const struct conn_events *ev;	/* set by the slot layer */
 	void *ev_arg;			/* for io_changed */

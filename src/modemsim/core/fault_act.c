@@ -123,24 +123,41 @@ fault_fin(struct sim *sim, const struct proto_request *req, struct evbuffer *out
 	return 0;
 }
 
-/* nat-timeout ID|all SECONDS: forget a socket idle that long (0: never). */
+/* SECONDS with up to millisecond precision, 0..max, in ms; -1 if not. */
+static int
+fault_millis(const char *s, double max, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0 && v <= max))
+		return -1;
+	*ms = (unsigned)(v * 1000.0 + 0.5);
+	return 0;
+}
+
+/* nat-timeout ID|all SECONDS: forget a socket idle that long (0: never;
+ * fractions of a second allowed, for time-scaled benchmarks). */
 int
 fault_nat_timeout(struct sim *sim, const struct proto_request *req, struct evbuffer *out,
     struct fault_err *err)
 {
-	long id = -1, sec;
+	long id = -1;
+	unsigned ms;
 
-	if (fault_number(req->argv[2], 0, 86400 * 7, &sec) == -1)
+	if (fault_millis(req->argv[2], 86400 * 7, &ms) == -1)
 		return fault_fail(err, ERR_USAGE, "SECONDS must be 0..604800");
 	if (strcmp(req->argv[1], "all") != 0 &&
 	    fault_number(req->argv[1], sim->pers->sock_min, sim->pers->sock_max, &id) == -1)
 		return fault_fail(err, ERR_USAGE, "ID must be %d..%d or all", sim->pers->sock_min,
 		    sim->pers->sock_max);
 	if (id == -1)
-		sim->stack->nat_default_s = (unsigned)sec;
+		sim->stack->nat_default_ms = ms;
 	for (int i = sim->pers->sock_min; i <= sim->pers->sock_max; i++)
 		if (id == -1 || id == i)
-			sock_set_nat_timeout(&sim->modem->sock[i], (unsigned)sec);
+			sock_set_nat_timeout(&sim->modem->sock[i], ms);
 	return 0;
 }
 

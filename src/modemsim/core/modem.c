@@ -473,10 +473,10 @@ modem_sockets(const struct modem *m, struct evbuffer *out)
 
 		evbuffer_add_printf(out, "id=%d state=%d remote=%s:%d local=%s:%d sent=%llu "
 		    "received=%llu buff_in=%zu ack_waiting=%zu last_closure=%d dropped=%d "
-		    "nat_timeout=%u mode=%s\n", i, m->pers->sock_state(m, s, online),
+		    "nat_timeout=%g mode=%s\n", i, m->pers->sock_state(m, s, online),
 		    s->raddr[0] ? s->raddr : "-", s->rport, modem_local_ip(m, s->cfg.cid),
 		    s->lport, (unsigned long long)s->sent, (unsigned long long)s->received,
 		    sock_buff_in(s), sock_ack_waiting(s), s->last_closure, s->dropped,
-		    s->nat_timeout_s, s->conn_mode == 0 ? "online" : "command");
+		    s->nat_timeout_ms / 1000.0, s->conn_mode == 0 ? "online" : "command");
 	}
 }

@@ -170,8 +170,8 @@ sock_activity(struct sock *s)
 		tv = sock_tv((unsigned)s->cfg.maxto * 1000);
 		evtimer_add(s->ev_maxto, &tv);
 	}
-	if (s->nat_timeout_s > 0 && !s->dropped) {
-		tv = sock_tv(s->nat_timeout_s * 1000);
+	if (s->nat_timeout_ms > 0 && !s->dropped) {
+		tv = sock_tv(s->nat_timeout_ms);
 		evtimer_add(s->ev_idle, &tv);
 	}
 }

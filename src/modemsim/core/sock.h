@@ -62,7 +62,7 @@ struct sock {
 	int dropped;			/* the network forgot it (drop, nat-timeout) */
 	int remote_closed;		/* the peer closed; waiting for the host to read */
 	int sring_sent;			/* srMode 0: SRING given since the last #SRECV */
-	unsigned nat_timeout_s;		/* 0: never */
+	unsigned nat_timeout_ms;	/* 0: never */
 	uint64_t last_activity_ms;
 	struct event *ev_idle;		/* nat-timeout */
 	struct event *ev_maxto;		/* #SCFG maxTo inactivity */
@@ -121,7 +121,7 @@ void sock_rst(struct sock *s);
 void sock_fin(struct sock *s);
 /* The context went away: the network forgets the connection. */
 void sock_pdp_lost(struct sock *s, int notify);
-void sock_set_nat_timeout(struct sock *s, unsigned sec);
+void sock_set_nat_timeout(struct sock *s, unsigned ms);
 /* #SI numbers. */
 size_t sock_buff_in(const struct sock *s);
 size_t sock_ack_waiting(const struct sock *s);

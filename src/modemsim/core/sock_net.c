@@ -87,12 +87,12 @@ sock_pdp_lost(struct sock *s, int notify)
 }
 
 void
-sock_set_nat_timeout(struct sock *s, unsigned sec)
+sock_set_nat_timeout(struct sock *s, unsigned ms)
 {
 	if (s->ev_idle == NULL &&
 	    (s->ev_idle = evtimer_new(s->sim->base, sock_idle_cb, s)) == NULL)
 		fatalx("sock: out of memory");
-	s->nat_timeout_s = sec;
+	s->nat_timeout_ms = ms;
 	evtimer_del(s->ev_idle);
 	sock_activity(s);
 }
