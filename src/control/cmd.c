@@ -206,8 +206,8 @@ cmd_link_record(struct cmd_ctx *ctx, const struct link *l)
 	rec_word(&r, "cause", link_deaths(l) ? dead_cause_names[l->cause] : "");
 	rec_num(&r, "idle", link_idle_period(l), 1);
 	rec_word(&r, "idle_mode", link_idle_mode_name(l));
-	rec_num(&r, "idle_survived", l->idle.survived, 1);
-	rec_num(&r, "idle_died", l->idle.died, 1);
+	rec_num_or_null(&r, "idle_survived", l->idle.survived, 1, l->idle.survived > 0);
+	rec_num_or_null(&r, "idle_died", l->idle.died, 1, l->idle.died > 0);
 	rec_uint(&r, "idle_trials", l->idle.trials);
 	rec_num(&r, "dead_within_idle", link_bound_idle(l), 1);
 	rec_num(&r, "dead_within_busy", link_bound_busy(l), 1);

@@ -117,6 +117,15 @@ rec_int_or_null(struct rec *r, const char *key, long long v, int known)
 }
 
 void
+rec_num_or_null(struct rec *r, const char *key, double v, int prec, int known)
+{
+	if (known)
+		rec_num(r, key, v, prec);
+	else
+		rec_put(r, key, r->json ? "null" : "");
+}
+
+void
 rec_bool(struct rec *r, const char *key, int v)
 {
 	if (r->json)

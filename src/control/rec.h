@@ -29,6 +29,7 @@ void rec_uint(struct rec *, const char *key, unsigned long long v);
 void rec_num(struct rec *, const char *key, double v, int prec);
 /* A number that may be unknown (null in JSON, empty in text). */
 void rec_int_or_null(struct rec *, const char *key, long long v, int known);
+void rec_num_or_null(struct rec *, const char *key, double v, int prec, int known);
 void rec_bool(struct rec *, const char *key, int v);
 /* A point in time (Unix epoch seconds); 0 is "never" (null). JSON gets
  * key as RFC 3339 local time with its offset and key_epoch as the number. */

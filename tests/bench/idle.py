@@ -157,8 +157,8 @@ def learn(run, T, t0, settled_ok, budget_s):
     t1 = time.monotonic()
     return {
         "settled": link["idle"] * args.scale,
-        "survived": link["idle_survived"] * args.scale,
-        "died": link["idle_died"] * args.scale,
+        "survived": (link["idle_survived"] or 0) * args.scale,
+        "died": (link["idle_died"] or 0) * args.scale,
         "took": (t1 - t0) * args.scale,
         "deaths": len(run.deaths(0, t1)) - deaths0,
         "outage": run.unusable(t0, t1, T),

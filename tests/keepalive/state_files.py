@@ -154,7 +154,7 @@ def bad_values_discarded():
                 f.write("127.0.0.1:%d %s\n" % (s.srv.port, text))
             d = s.start()
             link = s.rig.link()
-            got = (link["idle_survived"], link["idle_died"])
+            got = (link["idle_survived"] or 0, link["idle_died"] or 0)
             t.check(link["idle_mode"] == "settled" and link["idle"] == 4.0 and got == want,
                     "%s: period %s %s, bracket %s" % (what, link["idle"], link["idle_mode"], got))
             if want == (0, 0):
