@@ -62,8 +62,8 @@ EXTRA_DIST += tests/keepalive/keepalive.py
 
 # Two links on one modem, an nft drop: each dies within twice its shown
 # bound although they share the AT channel (issue 13; root, SKIP otherwise).
-TESTS += tests/keepalive/contention.py
-EXTRA_DIST += tests/keepalive/contention.py
+TESTS += tests/keepalive/contention.py tests/keepalive/unprobed.py
+EXTRA_DIST += tests/keepalive/contention.py tests/keepalive/unprobed.py
 
 # idle = "auto" state files: no symlink followed, no FIFO blocks, bad values discarded.
 TESTS += tests/keepalive/state_files.py
