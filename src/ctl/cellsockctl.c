@@ -76,19 +76,35 @@ ctl_usage(int status)
 	exit(status);
 }
 
+/* A failure to talk to the daemon: on stderr, and with -j also as a JSON
+ * error object on stdout, so a script always gets a document. */
+static void __attribute__((format(printf, 3, 4)))
+ctl_fail(const struct ctl *c, const char *code, const char *fmt, ...)
+{
+	char msg[PROTO_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "cellsockctl: %s\n", msg);
+	if (c->out == &output_json)
+		c->out->error(stdout, code, msg);
+}
+
 static int
 ctl_connect(struct ctl *c)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
 	if (strlen(c->socket) >= sizeof(sun.sun_path)) {
-		fprintf(stderr, "cellsockctl: socket path too long: %s\n", c->socket);
+		ctl_fail(c, "unreachable", "socket path too long: %s", c->socket);
 		return -1;
 	}
 	strcpy(sun.sun_path, c->socket);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		fprintf(stderr, "cellsockctl: cannot reach cellsockd at %s: %s\n", c->socket,
+		ctl_fail(c, "unreachable", "cannot reach cellsockd at %s: %s", c->socket,
 		    strerror(errno));
 		return -1;
 	}
@@ -302,7 +318,7 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		 * what it said before giving up. */
 		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0)
 			return ctl_err_line(c, line);
-		fprintf(stderr, "cellsockctl: cannot send to cellsockd: %s\n", strerror(errno));
+		ctl_fail(c, "unreachable", "cannot send to cellsockd: %s", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
 	while ((r = ctl_read_line(c, line, sizeof(line), c->timeout_ms)) == 0) {
@@ -316,11 +332,11 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		lines[n++] = xstrdup(line);
 	}
 	if (r == -2)
-		fprintf(stderr, "cellsockctl: no answer from cellsockd within %d s\n", c->timeout_ms / 1000);
+		ctl_fail(c, "timeout", "no answer from cellsockd within %d s", c->timeout_ms / 1000);
 	if (r != 0)
 		status = r == -2 ? EXIT_REFUSED : EXIT_UNREACHABLE;
 	if (r == -1)
-		fprintf(stderr, "cellsockctl: cellsockd closed the connection\n");
+		ctl_fail(c, "unreachable", "cellsockd closed the connection");
 	if (status == EXIT_OK && !quiet)
 		status = ctl_render(c, cmd, lines, n);
 	else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {

@@ -28,6 +28,10 @@ err=$("$ctl" -m gw1 status 2>&1 >/dev/null); rc=$?
 check "-m gw1 reaches /run/cellsock/gw1.sock (exit 3 without a daemon)" \
 	'[ $rc -eq 3 ] && printf "%s\n" "$err" | grep -q "/cellsock/gw1\.sock"'
 
+out=$("$ctl" -j -s /nonexistent/cellsock.sock status 2>/dev/null); rc=$?
+check "-j without a daemon: a JSON error on stdout, exit 3" \
+	'[ $rc -eq 3 ] && printf "%s\n" "$out" | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"ok\"] is False and d[\"error\"][\"code\"] == \"unreachable\" else 1)"'
+
 # gnu_program NAME PATH SHORT_OPTS: --help, --version, -h, -V, bad options.
 gnu_program() {
 	name=$1 prog=$2
