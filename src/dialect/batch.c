@@ -69,6 +69,8 @@ dialect_req_status(const struct dialect_req *q, const struct at_response *r, str
 	}
 	if (q->ans->send && r->fill_taken)
 		b->reply.filler = r->fill_len;
+	if (q->ans->send && r->payload_written)
+		b->reply.payload_out = 1;
 	if (st == DIALECT_OK && q->ans->read != NULL &&
 	    q->ans->read(r, q->id, &b->reply) != 0) {
 		st = DIALECT_ERROR;

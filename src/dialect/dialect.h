@@ -81,6 +81,8 @@ struct dialect_reply {
 	char text[DIALECT_TEXT_MAX];		/* final result line, for logs */
 	size_t filler;				/* sock_send: filler bytes the module
 						 * took to end a lost payload */
+	int payload_out;			/* sock_send: the payload was written
+						 * to the module, whatever the result */
 	union {
 		struct modem_ident ident;	/* identify */
 		enum sim_state sim;		/* sim_status */

@@ -117,6 +117,20 @@ relay_client_resume(struct relay *r)
 		bufferevent_enable(r->client, EV_READ);
 }
 
+/* Move n bytes from the queue to the ledger's sent side (and the resend
+ * window when the session keeps one). */
+static void
+relay_account_sent(struct relay *r, size_t n)
+{
+	int window = relay_keeps_window(r);
+
+	if (window)
+		evbuffer_remove_buffer(r->txq, r->window, n);
+	else
+		evbuffer_drain(r->txq, n);
+	ledger_sent(&r->lg, n, window);
+}
+
 /* The module refused a send but its socket is open: its buffer is full
  * because the server reads slowly. Try again later; a server that stops
  * acknowledging for good is the link's ack watch's to judge. */
@@ -155,8 +169,15 @@ relay_send_failed(struct relay *r, size_t n, const struct dialect_reply *reply)
 	struct modem *m = relay_modem(r);
 	struct opslot *slot;
 
-	if (reply->status == DIALECT_GONE || r->conn != RC_UP)
-		return;		/* the modem is going away; the link hears of it */
+	if (reply->status == DIALECT_GONE || r->conn != RC_UP) {
+		/* The modem is going away (the link hears of it), or the
+		 * connection died meanwhile. A payload written to the module
+		 * may have gone out: it counts as sent and unacknowledged, so
+		 * the loss account (and a resend) covers it. */
+		if (reply->payload_out && n > 0 && n <= evbuffer_get_length(r->txq))
+			relay_account_sent(r, n);
+		return;
+	}
 	relay_send_failed_log(r, n, reply);
 	if (reply->status == DIALECT_TIMEOUT) {
 		/* the payload (or filler ending it) may have gone out: the chunk
@@ -177,16 +198,10 @@ relay_send_failed(struct relay *r, size_t n, const struct dialect_reply *reply)
 void
 relay_sent(struct relay *r, size_t n)
 {
-	int window = relay_keeps_window(r);
-
-	if (window)
-		evbuffer_remove_buffer(r->txq, r->window, n);
-	else
-		evbuffer_drain(r->txq, n);
+	relay_account_sent(r, n);
 	r->send_failures = 0;
-	if (ledger_unacked(&r->lg) == 0)
+	if (ledger_unacked(&r->lg) == n)
 		r->ack_progress_ms = util_now_ms();	/* the stall clock starts now */
-	ledger_sent(&r->lg, n, window);
 	if (r->up.sent != NULL)
 		r->up.sent(r->up.arg);
 	log_debug("link %s: %zu bytes sent, %zu queued", r->name, n,
