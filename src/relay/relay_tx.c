@@ -174,8 +174,10 @@ relay_send_failed(struct relay *r, size_t n, const struct dialect_reply *reply)
 		 * connection died meanwhile. A payload written to the module
 		 * may have gone out: it counts as sent and unacknowledged, so
 		 * the loss account (and a resend) covers it. */
-		if (reply->payload_out && n > 0 && n <= evbuffer_get_length(r->txq))
+		if (reply->payload_out && n > 0 && n <= evbuffer_get_length(r->txq)) {
 			relay_account_sent(r, n);
+			ledger_filler(&r->lg, reply->filler);
+		}
 		return;
 	}
 	relay_send_failed_log(r, n, reply);
