@@ -99,3 +99,13 @@ util_hex_decode(const char *hex, uint8_t *out, size_t outsz)
 	}
 	return (int)(n / 2);
 }
+
+void
+util_set_error(char *buf, size_t size, time_t *at, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg) < size ? sizeof(msg) : size, fmt, ap);
+	snprintf(buf, size, "%s", msg);
+	*at = time(NULL);
+}

@@ -96,12 +96,11 @@ cmd_dispatch_entry(struct cmd_ctx *ctx, const struct cmdtab_entry *e,
 void
 cmd_dispatch(struct cmd_ctx *ctx, const struct proto_request *whole)
 {
-	struct proto_request *copy = xmalloc(sizeof(*copy));
-	const struct proto_request *req = cmd_strip_json(ctx, whole, copy);
-	const struct cmdtab_entry *e = cmdtab_find(req->argv[0]);
-	int nargs = req->argc - 1;
+	int json = whole->argc >= 2 && strcmp(whole->argv[0], "json") == 0;
+	struct proto_request *copy = json ? xmalloc(sizeof(*copy)) : NULL;
+	const struct proto_request *req = json ? cmd_strip_json(ctx, whole, copy) : whole;
 
-	cmd_dispatch_entry(ctx, e, req, nargs);
+	cmd_dispatch_entry(ctx, cmdtab_find(req->argv[0]), req, req->argc - 1);
 	free(copy);
 }
 

@@ -9,16 +9,14 @@
 #include <time.h>
 
 #include "link/link.h"
+#include "util.h"
 
 void
 link_set_error(struct link *l, const char *fmt, ...)
 {
-	char msg[sizeof(l->last_error)];	/* the arguments may be last_error itself */
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	util_set_error(l->last_error, sizeof(l->last_error), &l->last_error_at, fmt, ap);
 	va_end(ap);
-	memcpy(l->last_error, msg, sizeof(msg));
-	l->last_error_at = time(NULL);
 }

@@ -37,14 +37,11 @@ modem_timer(struct modem *m, double sec)
 void
 modem_set_error(struct modem *m, const char *fmt, ...)
 {
-	char msg[sizeof(m->last_error)];	/* the arguments may be last_error itself */
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	util_set_error(m->last_error, sizeof(m->last_error), &m->last_error_at, fmt, ap);
 	va_end(ap);
-	memcpy(m->last_error, msg, sizeof(msg));
-	m->last_error_at = time(NULL);
 }
 
 void
