@@ -445,7 +445,7 @@ modem_state(const struct modem *m, struct evbuffer *out)
 	    m->prof->name, m->prof->model, m->prof->revision);
 	modem_chan_state(&m->chan[0], "", out);
 	for (int i = 1; i < m->nchan; i++) {
-		char sfx[8];
+		char sfx[12];
 
 		snprintf(sfx, sizeof(sfx), "%d", i);
 		modem_chan_state(&m->chan[i], sfx, out);
