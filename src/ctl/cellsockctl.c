@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmdtab.h"
+#include "log.h"
 #include "output.h"
 #include "proto.h"
 #include "xmalloc.h"
@@ -89,7 +90,7 @@ ctl_fail(const struct ctl *c, const char *code, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "cellsockctl: %s\n", msg);
 	if (c->out == &output_json)
-		c->out->error(stdout, code, msg);
+		c->out->error(stdout, code, msg, NULL, 0);
 }
 
 static int
@@ -210,7 +211,7 @@ ctl_usage_error(const struct ctl *c, const char *code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->out == &output_json)
-		c->out->error(stdout, code, msg);
+		c->out->error(stdout, code, msg, NULL, 0);
 	else
 		fprintf(stderr, "cellsockctl: %s\n", msg);
 	return EXIT_USAGE;
@@ -271,16 +272,53 @@ ctl_print_raw(const struct ctl *c, char **lines, int n)
 	fputs("]}\n", stdout);
 }
 
-/* Report the daemon's "ERR CODE MESSAGE" line (modified in place); a usage
- * error is one whoever finds it. Returns the exit status. */
+/* A problem record as a JSON object: as the daemon typed it (json
+ * requests), or {"message":...}. */
+static char *
+ctl_problem_json(const struct record *rec, const char *message)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (rec->json != NULL)
+		return xstrdup(rec->json);
+	if ((f = open_memstream(&buf, &size)) == NULL)
+		fatal("open_memstream");
+	fputs("{\"message\":", f);
+	output_json_string(f, message);
+	fputc('}', f);
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	return buf;
+}
+
+/* Report the daemon's "ERR CODE MESSAGE" line (modified in place) with the
+ * problems it listed before it (the message of each record line; the lines
+ * are modified too); a usage error is one whoever finds it. Returns the
+ * exit status. */
 static int
-ctl_err_line(const struct ctl *c, char *line)
+ctl_err_line(const struct ctl *c, char *line, char **lines, int n)
 {
 	char *code = line + 4, *msg = strchr(code, ' ');
+	char **problems = n > 0 ? xcalloc((size_t)n, sizeof(*problems)) : NULL;
 
 	if (msg != NULL)
 		*msg++ = '\0';
-	c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "");
+	for (int i = 0; i < n; i++) {
+		struct record rec;
+		const char *m;
+
+		record_parse(lines[i], &rec);
+		m = record_get(&rec, "message");
+		problems[i] = c->out == &output_json ? ctl_problem_json(&rec, m ? m : lines[i]) :
+		    xstrdup(m ? m : lines[i]);
+	}
+	c->out->error(c->out == &output_text ? stderr : stdout, code, msg ? msg : "",
+	    problems, n);
+	for (int i = 0; i < n; i++)
+		free(problems[i]);
+	free(problems);
 	return strcmp(code, proto_err_names[ERR_USAGE]) == 0 ||
 	    strcmp(code, proto_err_names[ERR_UNKNOWN_COMMAND]) == 0 ? EXIT_USAGE : EXIT_REFUSED;
 }
@@ -317,7 +355,7 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		/* The daemon may have answered and closed first (ERR busy): read
 		 * what it said before giving up. */
 		if (ctl_read_line(c, line, sizeof(line), 1000) == 0 && strncmp(line, "ERR ", 4) == 0)
-			return ctl_err_line(c, line);
+			return ctl_err_line(c, line, NULL, 0);
 		ctl_fail(c, "unreachable", "cannot send to cellsockd: %s", strerror(errno));
 		return EXIT_UNREACHABLE;
 	}
@@ -325,7 +363,7 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		if (strcmp(line, "OK") == 0)
 			break;
 		if (strncmp(line, "ERR ", 4) == 0) {
-			status = ctl_err_line(c, line);
+			status = ctl_err_line(c, line, lines, n);
 			break;
 		}
 		lines = xrealloc(lines, sizeof(*lines) * (size_t)(n + 1));
@@ -339,14 +377,6 @@ ctl_transact(struct ctl *c, const struct cmdtab_entry *cmd, const char *req, int
 		ctl_fail(c, "unreachable", "cellsockd closed the connection");
 	if (status == EXIT_OK && !quiet)
 		status = ctl_render(c, cmd, lines, n);
-	else if (status == EXIT_REFUSED && n > 0 && c->out == &output_text) {
-		for (int i = 0; i < n; i++) {
-			struct record rec;
-			record_parse(lines[i], &rec);
-			const char *m = record_get(&rec, "message");
-			fprintf(stderr, "  %s\n", m ? m : lines[i]);
-		}
-	}
 	for (int i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);

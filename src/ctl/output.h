@@ -37,8 +37,11 @@ struct output {
 	int (*reply)(FILE *f, struct record *recs, int n, const struct reply_info *info);
 	/* One event while monitoring: the line after "EVENT " as it came. */
 	void (*event)(FILE *f, const char *line);
-	/* The terminal ERR line. */
-	void (*error)(FILE *f, const char *code, const char *message);
+	/* The terminal ERR line, and the problems the daemon listed before
+	 * it (n may be 0), each as this output shows it: the message (text),
+	 * or the record's JSON object (json). */
+	void (*error)(FILE *f, const char *code, const char *message,
+	    char *const *problems, int n);
 };
 
 extern const struct output output_text;

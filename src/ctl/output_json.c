@@ -128,12 +128,21 @@ json_event(FILE *f, const char *line)
 }
 
 static void
-json_error(FILE *f, const char *code, const char *message)
+json_error(FILE *f, const char *code, const char *message, char *const *problems, int n)
 {
 	fputs("{\"ok\":false,\"error\":{\"code\":", f);
 	output_json_string(f, code);
 	fputs(",\"message\":", f);
 	output_json_string(f, message);
+	if (n > 0) {
+		fputs(",\"problems\":[", f);
+		for (int i = 0; i < n; i++) {
+			if (i)
+				fputc(',', f);
+			fputs(problems[i], f);	/* a JSON object */
+		}
+		fputc(']', f);
+	}
 	fputs("}}\n", f);
 }
 

@@ -436,7 +436,7 @@ text_one_link(FILE *f, const struct record *recs, int n, const char *name, int c
 
 	if (l == NULL) {
 		snprintf(title, sizeof(title), "no link named '%.64s'", name);
-		output_text.error(stderr, "no-such-link", title);
+		output_text.error(stderr, "no-such-link", title, NULL, 0);
 		return 1;
 	}
 	snprintf(title, sizeof(title), "Link %s", name);
@@ -479,12 +479,16 @@ text_event(FILE *f, const char *line)
 }
 
 static void
-text_error(FILE *f, const char *code, const char *message)
+text_error(FILE *f, const char *code, const char *message, char *const *problems, int n)
 {
 	char safe[TEXT_VALUE_MAX * 2];
 
 	text_safe(message, safe, sizeof(safe));
 	fprintf(f, "cellsockctl: %s (%s)\n", safe, code);
+	for (int i = 0; i < n; i++) {
+		text_safe(problems[i], safe, sizeof(safe));
+		fprintf(f, "  %s\n", safe);
+	}
 }
 
 const struct output output_text = { text_reply, text_event, text_error };

@@ -7,6 +7,7 @@ where there is no line), never a signal or a sanitizer report. Then SIGHUP a
 running daemon with a live link and a broken file: the old configuration
 keeps running and the problems are logged with file:line."""
 
+import json
 import os
 import re
 import shutil
@@ -340,14 +341,24 @@ def check_sighup():
         rc, out, err = r.ctl("reload")
         t.check(rc == 1 and re.search(re.escape(r.daemon.conf) + r":\d+: ", err),
                 "cellsockctl reload reports the problems with file:line, exit 1")
+        rc, out, _ = r.daemon.ctl("reload", json=True)
+        try:
+            err = json.loads(out)["error"]
+        except (ValueError, KeyError, TypeError):
+            err = {}
+        t.check(rc == 1 and err.get("code") == "failed" and err.get("problems") and
+                all(re.search(re.escape(r.daemon.conf) + r":\d+: ", p.get("message", ""))
+                    for p in err["problems"]),
+                "cellsockctl -j reload lists the problems as objects with file:line (%s)"
+                % out.strip()[:200])
         r.daemon.write_config("")
         r.daemon.signal(signal.SIGHUP)
-        wait_until(lambda: r.daemon.logtext().count("refused") >= 3, timeout=10,
+        wait_until(lambda: r.daemon.logtext().count("refused") >= 4, timeout=10,
                    what="the empty file to be refused")
         t.check(r.daemon.alive() and r.link()["state"] == "up", "SIGHUP with an empty file: still up")
         r.daemon.write_config(good.replace("log: {", "log: { {"))
         r.daemon.signal(signal.SIGHUP)
-        wait_until(lambda: r.daemon.logtext().count("refused") >= 4, timeout=10,
+        wait_until(lambda: r.daemon.logtext().count("refused") >= 5, timeout=10,
                    what="the syntax error to be refused")
         t.check(re.search(re.escape(r.daemon.conf) + r":\d+: .*syntax", r.daemon.logtext()) is not None
                 and r.link()["state"] == "up", "SIGHUP with a syntax error: logged with file:line, still up")

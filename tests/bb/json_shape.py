@@ -18,7 +18,8 @@ from supervisor_rig import Rig
 
 t = Checker("json_shape")
 MAN = os.path.join(TOP_SRCDIR, "man", "cellsockctl.8")
-PY_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,)}
+PY_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+            "array": (list,)}
 
 
 def parse_man(path):
