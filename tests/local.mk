@@ -69,6 +69,13 @@ EXTRA_DIST += tests/keepalive/contention.py tests/keepalive/unprobed.py
 TESTS += tests/keepalive/state_files.py
 EXTRA_DIST += tests/keepalive/state_files.py
 
+# cellsockctl's human units and colour rules (issue 15).
+check_PROGRAMS += tests/unit/test_human
+TESTS += tests/unit/test_human
+tests_unit_test_human_SOURCES = tests/unit/test_human.c src/ctl/human.c
+tests_unit_test_human_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(srcdir)/src/ctl
+tests_unit_test_human_LDADD = src/common/libcommon.a $(CMOCKA_LIBS)
+
 # JSON string literals written by the daemon and the CLI (issue 15).
 check_PROGRAMS += tests/unit/test_jsonstr
 TESTS += tests/unit/test_jsonstr
