@@ -10,15 +10,20 @@ and B for all of them at the same instant. Compared:
 each on an idle connection and on one with 2000 unacknowledged bytes written
 just after the drop. Just before the drop every connection shows a sign of
 life (cellsockd's idle link: a probe answered; the others: a byte echoed),
-so the idle times are the worst case of each mechanism. Waits are capped at
-120 s. Not a test: needs root, ip and nft; prints a Markdown table (also
+so the idle times are the worst case of each mechanism. Each figure stands
+beside its bound: for cellsockd the dead_within_idle / dead_within_busy that
+`cellsockctl links` showed before the drop; for Linux the time its own rules
+give for these settings (keepalive: KEEPIDLE + KEEPINTVL x KEEPCNT; busy:
+tcp_retries2's retransmission give-up; with TCP_USER_TIMEOUT: the first
+keepalive tick at or past it, or the timeout itself when busy). A figure more
+than 1 s (timer and event latency) past its bound is flagged. Waits are
+capped at 120 s. Not a test: needs root, ip and nft; prints a Markdown table (also
 written to --out) and an SVG bar chart if gnuplot is installed; the line
 "summary: ..." is for scripts/bench_summary.py.
 
 usage: detect.py [--runs N] [--out FILE] [--svg FILE] [--user-timeout MS] [--log FILE]"""
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -34,7 +39,7 @@ from supervisor_rig import Monitor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "netns"))
-from netns_lib import NetnsPair, daemon_config, preflight  # noqa: E402
+from netns_lib import LinkRig, NetnsPair, daemon_config, preflight  # noqa: E402
 
 CAP = 120.0
 IDLE, INTVL, CNT = 5, 5, 2
@@ -85,7 +90,7 @@ def pair_dir():
     return os.path.join(os.path.dirname(HERE), "netns")
 
 
-class Bench:
+class Bench(LinkRig):
     def __init__(self, pair, tmp, user_timeout):
         self.pair = pair
         self.user_timeout = user_timeout
@@ -102,33 +107,10 @@ class Bench:
         self.daemon.start()
         self.monitor = Monitor(self.daemon.sock)
 
-    def links(self):
-        rc, out, err = self.daemon.ctl("status", json=True)
-        if rc != 0:
-            raise RuntimeError("status: %s %s" % (out, err))
-        return {l["name"]: l for l in json.loads(out)["link"]}
-
-    def ready(self):
-        links = self.links()
-        if any(l["state"] != "up" for l in links.values()):
-            return False
-        connects = sum(l["connects"] for l in links.values())
-        return self.daemon.logtext().count("connect check passed") >= connects
-
     def local_client(self):
         c = socket.socket(socket.AF_UNIX)
         wait_until(lambda: c.connect_ex(self.local) == 0, timeout=10, what="local endpoint")
         return c
-
-    def echo(self, c, data):
-        c.settimeout(10)
-        c.sendall(data)
-        got = b""
-        while data not in got:
-            chunk = c.recv(4096)
-            if not chunk:
-                raise RuntimeError("local endpoint closed")
-            got += chunk
 
     def run_once(self):
         """One drop for all six cases: {case: (seconds or None, how)}."""
@@ -146,6 +128,7 @@ class Bench:
         for c in clients.values():
             c.wait("pong", 10)
         self.echo(local, b"last")
+        shown = self.links()
         mark = self.monitor.mark()
         self.pair.drop()
         t0 = time.monotonic()
@@ -166,6 +149,8 @@ class Bench:
                     results[key] = (t - t0, how)
             return len(results) == 6 or time.monotonic() - t0 > CAP
         wait_until(done, timeout=CAP + 10, interval=0.05, what="detections")
+        results[("bound", "idle")] = shown["idle"]["dead_within_idle"]
+        results[("bound", "busy")] = shown["busy"]["dead_within_busy"]
         self.pair.undrop()
         local.close()
         for c in clients.values():
@@ -184,9 +169,41 @@ LABELS = {"cellsockd": "cellsockd (idle 5, timeout 5, retries 2, ack_timeout 10)
 ORDER = [(k, m) for k in ("cellsockd", "keepalive", "user_timeout") for m in ("idle", "busy")]
 
 
+SLACK = 1.0	# timer and event latency allowed past a bound
+
+
+def retries2_giveup():
+    """Seconds until Linux gives up retransmitting (tcp_retries2, RTO from
+    200 ms doubling to 120 s), as tcp_retransmit_timer computes it."""
+    try:
+        with open("/proc/sys/net/ipv4/tcp_retries2") as f:
+            retries = int(f.read())
+    except (OSError, ValueError):
+        retries = 15
+    boundary = 9			# ilog2(TCP_RTO_MAX / TCP_RTO_MIN)
+    if retries <= boundary:
+        return ((2 << retries) - 1) * 0.2
+    return ((2 << boundary) - 1) * 0.2 + (retries - boundary) * 120.0
+
+
+def bound(key, runs, user_timeout):
+    """The bound of one case in seconds: shown by cellsockd, or Linux's own."""
+    kind, mode = key
+    if kind == "cellsockd":
+        shown = [r[("bound", mode)] for r in runs if ("bound", mode) in r]
+        return max(shown) if shown else None
+    ut = user_timeout / 1000.0
+    if kind == "keepalive":
+        return IDLE + INTVL * CNT if mode == "idle" else retries2_giveup()
+    if mode == "busy":
+        return ut
+    ticks = max(0, -(-(ut - IDLE) // INTVL))	# keepalive ticks after KEEPIDLE
+    return IDLE + ticks * INTVL
+
+
 def table(runs, user_timeout):
-    rows = ["| mechanism | link | detected after drop (s) | runs | how |",
-            "|---|---|---|---|---|"]
+    rows = ["| mechanism | link | detected after drop (s) | bound (s) | met | runs | how |",
+            "|---|---|---|---|---|---|---|"]
     summary = {}
     for key in ORDER:
         got = [r[key] for r in runs if key in r]
@@ -204,7 +221,18 @@ def table(runs, user_timeout):
                 cell += " (min %.1f, max %.1f)" % (min(secs), max(secs))
             summary[key] = statistics.mean(secs)
         how = "; ".join(sorted(set(g[1] for g in got))) or "-"
-        rows.append("| %s | %s | %s | %d | %s |" % (label, link, cell, len(runs), how))
+        b = bound(key, runs, user_timeout)
+        summary[key + ("bound",)] = b
+        if b is None:
+            met = "-"
+        elif b >= CAP and len(got) < len(runs):
+            met = "ok (bound past the cap)"
+        elif len(got) < len(runs):
+            met = "**missed**"
+        else:
+            met = "ok" if max(g[0] for g in got) <= b + SLACK else "**missed**"
+        rows.append("| %s | %s | %s | %s | %s | %d | %s |" % (
+            label, link, cell, "-" if b is None else "%.1f" % b, met, len(runs), how))
     return "\n".join(rows) + "\n", summary
 
 
@@ -278,7 +306,10 @@ def main():
     print(text)
     print("summary: " + " ".join("%s_%s=%s" % (k[0], k[1], "none" if summary[k] is None
                                                else "%.1f" % summary[k]) for k in ORDER)
-          + " cap=%d user_timeout_ms=%d" % (CAP, args.user_timeout))
+          + " " + " ".join("%s_%s_bound=%s" % (k[0], k[1], "none" if summary[k + ("bound",)]
+                                                is None else "%.1f" % summary[k + ("bound",)])
+                           for k in ORDER)
+          + " cap=%d user_timeout_ms=%d slack=%.1f" % (CAP, args.user_timeout, SLACK))
     if args.out:
         with open(args.out, "w") as f:
             f.write(text)

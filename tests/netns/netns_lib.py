@@ -16,12 +16,14 @@ only inside the namespaces made here; everything is removed by close().
         pair.close()              # processes, namespaces
 """
 
+import json
 import os
 import select
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from modemsim import ModemSim
@@ -232,3 +234,58 @@ recovery: { pdp_cycle_after = 3; radio_cycle_after = 5; modem_reboot_after = 7; 
 control: { socket = "%s"; group = ""; mode = "0660"; };
 log: { level = "debug"; };
 """ % (sim_link, ",\n          ".join(items), sock)
+
+
+class Stream:
+    """A local client writing 100 bytes every 100 ms until stopped or refused."""
+
+    def __init__(self, c):
+        self.c = c
+        self.sent = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        self.c.settimeout(1.0)
+        while not self.stop:
+            try:
+                self.c.sendall(b"x" * 100)
+                self.sent += 100
+            except OSError:
+                return
+            time.sleep(0.1)
+
+    def close(self):
+        self.stop = True
+        self.thread.join(timeout=5)
+        self.c.close()
+
+
+class LinkRig:
+    """What the netns rigs ask of their daemon (self.daemon): its links by
+    name, whether all are up and connect-checked, an echo through one."""
+
+    def links(self):
+        rc, out, err = self.daemon.ctl("status", json=True)
+        if rc != 0:
+            raise RuntimeError("status: %s %s" % (out, err))
+        return {l["name"]: l for l in json.loads(out)["link"]}
+
+    def ready(self):
+        links = self.links()
+        if any(l["state"] != "up" for l in links.values()):
+            return False
+        connects = sum(l["connects"] for l in links.values())
+        return self.daemon.logtext().count("connect check passed") >= connects
+
+    @staticmethod
+    def echo(c, data):
+        c.settimeout(10)
+        c.sendall(data)
+        got = b""
+        while data not in got:
+            chunk = c.recv(4096)
+            if not chunk:
+                raise RuntimeError("local endpoint closed")
+            got += chunk

@@ -13,18 +13,16 @@ busy one).
     res["idle"] -> {"took": s or None, "cause": ..., "silent": ..., "bound": ...}
 """
 
-import json
 import os
 import socket
 import subprocess
 import tempfile
 import shutil
-import threading
 import time
 
 from cellsock_harness import MODEMSIM, Daemon, wait_until
 from supervisor_rig import Monitor
-from netns_lib import NetnsPair, daemon_config
+from netns_lib import LinkRig, NetnsPair, Stream, daemon_config
 
 KEEPALIVE = "idle = 10.0; timeout = 4.0; retries = 2; ack_timeout = 10.0;"
 SIM_ARGS = ["--baud", "115200", "--firmware", "he910-12.00.006"]
@@ -47,31 +45,7 @@ def config_with_ports(text, link, ports):
     return text.replace('device = "%s";' % link, "ports = [ %s ];" % names, 1)
 
 
-class Writer:
-    """A local client that keeps writing 100 bytes every 100 ms."""
-
-    def __init__(self, c):
-        self.c = c
-        self.stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        self.c.settimeout(1.0)
-        while not self.stop:
-            try:
-                self.c.sendall(b"x" * 100)
-            except OSError:
-                return
-            time.sleep(0.1)
-
-    def close(self):
-        self.stop = True
-        self.thread.join(timeout=5)
-        self.c.close()
-
-
-class Outage:
+class Outage(LinkRig):
     def __init__(self, ports=1):
         self.ports = ports
         self.tmp = tempfile.mkdtemp(prefix="cellsock-outage-")
@@ -93,29 +67,6 @@ class Outage:
         self.daemon.start()
         self.monitor = Monitor(self.daemon.sock)
 
-    def links(self):
-        rc, out, err = self.daemon.ctl("status", json=True)
-        if rc != 0:
-            raise RuntimeError("status: %s %s" % (out, err))
-        return {l["name"]: l for l in json.loads(out)["link"]}
-
-    def ready(self):
-        links = self.links()
-        if any(l["state"] != "up" for l in links.values()):
-            return False
-        connects = sum(l["connects"] for l in links.values())
-        return self.daemon.logtext().count("connect check passed") >= connects
-
-    def echo(self, c, data):
-        c.settimeout(10)
-        c.sendall(data)
-        got = b""
-        while data not in got:
-            chunk = c.recv(4096)
-            if not chunk:
-                raise RuntimeError("local endpoint closed")
-            got += chunk
-
     def run(self, cap):
         """One outage: {"idle"|"busy": {took, cause, silent, bound}}."""
         wait_until(self.ready, timeout=60, what="both links up and checked")
@@ -132,7 +83,7 @@ class Outage:
         mark = self.monitor.mark()
         self.pair.drop()
         t0 = time.monotonic()
-        writer = Writer(c)
+        writer = Stream(c)
 
         def done():
             for name in ("idle", "busy"):

@@ -16,7 +16,6 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
 import time
 import traceback
 
@@ -24,7 +23,7 @@ from cellsock_harness import CELLSOCKCTL, CELLSOCKD, MODEMSIM, Checker, Daemon, 
 from supervisor_rig import Monitor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lib import NetnsPair, daemon_config, hard_deadline, preflight  # noqa: E402
+from netns_lib import NetnsPair, Stream, daemon_config, hard_deadline, preflight  # noqa: E402
 
 KEEPALIVE = "idle = 2.0; timeout = 2.0; retries = 1; ack_timeout = 3.0;"
 DEADLINE = 110
@@ -142,32 +141,6 @@ def echo_roundtrip(path, payload, timeout=10.0):
             break
         got += chunk
     return c, payload in got
-
-
-class Stream:
-    """A local client writing 100 bytes every 100 ms until stopped or refused."""
-
-    def __init__(self, c):
-        self.c = c
-        self.sent = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        self.c.settimeout(1.0)
-        while not self.stop:
-            try:
-                self.c.sendall(b"x" * 100)
-                self.sent += 100
-            except OSError:
-                return
-            time.sleep(0.1)
-
-    def close(self):
-        self.stop = True
-        self.thread.join(timeout=5)
-        self.c.close()
 
 
 def busy_drop(s):
