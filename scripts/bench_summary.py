@@ -158,8 +158,19 @@ def detect_rows(text):
         return [("Silent-drop detection", "cellsockd vs Linux keepalive", why_missing(text), "")]
 
     def cell(k):
-        v = f.get(k, "none")
-        return "not detected (cap %s s)" % f.get("cap", "?") if v == "none" else v + " s"
+        v, b = f.get(k, "none"), f.get(k + "_bound", "none")
+        if v == "none":
+            text = "not detected (cap %s s)" % f.get("cap", "?")
+        else:
+            text = v + " s"
+        if b == "none":
+            return text
+        cap, slack = float(f.get("cap", "120")), float(f.get("slack", "1"))
+        if v == "none":
+            ok = float(b) >= cap
+        else:
+            ok = float(v) <= float(b) + slack
+        return "%s (bound %s s, %s)" % (text, b, "ok" if ok else "**missed**")
     ut = int(f.get("user_timeout_ms", "0")) // 1000
     return [("Silent-drop detection", "cellsockd idle / busy (idle 5, timeout 5, retries 2, "
              "ack_timeout 10)", "%s / %s" % (cell("cellsockd_idle"), cell("cellsockd_busy")),
