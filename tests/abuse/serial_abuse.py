@@ -65,7 +65,7 @@ def vanish_mid_command():
         rc, _, err = r.ctl("reconnect", "server")
         t.check(rc == 0, "mid-command: reconnect accepted (%s)" % err.strip())
         r.monitor.wait("link-state", since=mark, state="connecting", timeout=10)
-        wait_until(lambda: dialects.dial_text(1, r.server.port) in r.sim.trace_text()[seen:],
+        wait_until(lambda: dialects.dial_text(1, r.server.port) in r.sim.received(seen),
                    timeout=5, what="the dial on the line")
         r.sim.control("reboot 1000")
         r.sim.control("delay %s 0" % dial)

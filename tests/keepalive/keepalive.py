@@ -141,7 +141,7 @@ def busy_silent_drop():
                 "busy link, silent drop: dead by ack-stall in %.1f s (bound %.1f s)" % (took, bound))
         # the acknowledgement counters: Telit's #SI, Quectel's AT+QISEND=<id>,0
         counters = "AT#SI=1" if dialects.is_telit() else "AT+QISEND=1,0"
-        t.check(counters in r.sim.trace_text(),
+        t.check(counters in r.sim.received(),
                 "busy: the ack watch reads the module's counters with %s" % counters)
         c.close()
         r.wait_link("up", timeout=20)

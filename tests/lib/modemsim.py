@@ -31,7 +31,7 @@ defaults: registration and #SGACT are immediate (reg_delay=0,
 sgact_delay=0); pass other values to see the real delays.
 
 Other helpers: sim.try_control(line) -> (ok, lines, terminal line),
-sim.events(n), sim.trace_text(), sim.stderr_text(), sim.dump(file);
+sim.events(n), sim.trace_text(), sim.received(since), sim.stderr_text(), sim.dump(file);
 Port.write/read_until/read_exact/read_available/expect_line/at/at_ok/prompt/
 send_ext/srecv; Response.lines/.final/.raw/.ok/.find(prefix); TcpServer (a
 loopback listener: .port, accept(timeout) -> ServerConn with send,
@@ -379,6 +379,17 @@ class ModemSim:
             return ""
         with open(self.trace_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
+
+    def received(self, since=0):
+        """What the module received on every port, in order, as one escaped
+        text (the trace's "rx" lines from offset since, joined): a command
+        split over two reads is found whole."""
+        out = []
+        for line in self.trace_text()[since:].splitlines():
+            parts = line.split(" ", 1)
+            if len(parts) == 2 and parts[1][:4].strip().startswith("rx"):
+                out.append(parts[1][5:])
+        return "".join(out)
 
     def dump(self, out):
         """Print stderr and the tail of the trace (for a failing test)."""

@@ -113,7 +113,7 @@ def ec25(echo):
         wait_until(lambda: up_after_death(r, "q", mark), timeout=40,
                    what="link q dead and up again")
         t.check(True, "rst 0: the link is up again")
-        t.check(verified_close(r.sim.trace_text()[trace_before:], 0),
+        t.check(verified_close(r.sim.received(trace_before), 0),
                 "rst 0: AT+QICLOSE=0 before the next AT+QIOPEN on id 0")
         echo_exact(r, links, 2, "after rst")
 
@@ -146,7 +146,7 @@ def rdy_late(echo):
         t.check(rc == 0, "reset modem accepted (%s)" % err.strip())
         r.monitor.wait("modem-state", since=mark, state="closed", timeout=20)
         dead_and_up(r, "late", mark, "reset modem, RDY late", timeout=40)
-        t.check("AT+CFUN=1,1" in r.sim.trace_text(), "reset modem: AT+CFUN=1,1")
+        t.check("AT+CFUN=1,1" in r.sim.received(), "reset modem: AT+CFUN=1,1")
         log = r.daemon.logtext()
         t.check("no ready report within 10 s of the boot; going on" in log,
                 "RDY late: the daemon waited its 10 s bound, then went on")

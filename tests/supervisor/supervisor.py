@@ -147,7 +147,7 @@ def stale_socket_closed_before_dial():
         r.wait_link("up")
         t.check(first.wait_eof(timeout=10), "stale: the old connection is closed")
         t.check("still open (stale)" in r.daemon.logtext(), "stale: the daemon says it closed a stale socket first")
-        trace = r.sim.trace_text()[seen:]
+        trace = r.sim.received(seen)
         if dialects.is_telit():
             sh, ext = trace.find("AT#SH=1\\r"), trace.find("AT#SCFGEXT=1,")
             t.check(0 <= sh < ext, "stale: the socket is closed (#SH) before the link "
@@ -167,7 +167,7 @@ def sockets_tied_before_activation():
     with Rig(network="cid = 2;") as r:
         r.server.accept(timeout=20)
         r.wait_link("up")
-        trace = r.sim.trace_text()
+        trace = r.sim.received()
         if dialects.is_telit():
             scfg, sgact = trace.find("AT#SCFG=1,2,"), trace.find("AT#SGACT=2,1")
             t.check(0 <= scfg < sgact, "cid 2: #SCFG ties socket 1 to cid 2 before #SGACT "
@@ -188,7 +188,7 @@ def uc864_bare_ss_and_line_limit():
     with Rig(firmware="uc864", modem='init = [ "%s" ];' % long_init) as r:
         conn = r.server.accept(timeout=20)
         r.wait_link("up")
-        trace = r.sim.trace_text()
+        trace = r.sim.received()
         t.check("AT#SS\\r" in trace, "uc864: the bare AT#SS is used after AT#SS=<id> fails")
         why = r.status()["modem"]["last_error"]
         t.check("modem.init[0]" in why and "80" in why,
